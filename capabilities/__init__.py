@@ -1,0 +1,1 @@
+"""Förmågeregistret domain: models, services and queries. No Flask here."""

@@ -1,0 +1,164 @@
+"""Government assignments (regeringsuppdrag), their diary numbers, reports and milestones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.db import Base, UTCDateTime, utcnow
+from capabilities.dnr import ministry_for
+from capabilities.models.links import LinkLifecycle
+
+if TYPE_CHECKING:
+    from capabilities.models.actor import Actor
+    from capabilities.models.register import Capability
+
+ASSIGNMENT_STATUSES = ("pågående", "redovisat", "avslutat")
+MILESTONE_KINDS = ("delredovisning", "slutredovisning")
+
+
+class Assignment(Base):
+    """A regeringsuppdrag. A dnr is not unique: a tilläggsuppdrag shares its parent's."""
+
+    __tablename__ = "assignments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    seed_key: so.Mapped[str | None] = so.mapped_column(sa.String(80), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.Text)
+    description: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    decided_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="pågående")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    diary_numbers: so.Mapped[list[DiaryNumber]] = so.relationship(
+        back_populates="assignment", order_by="DiaryNumber.position", cascade="all, delete-orphan"
+    )
+    recipients: so.Mapped[list[AssignmentRecipient]] = so.relationship(
+        back_populates="assignment", cascade="all, delete-orphan"
+    )
+    reports: so.Mapped[list[AssignmentReport]] = so.relationship(
+        back_populates="assignment",
+        order_by="AssignmentReport.position",
+        cascade="all, delete-orphan",
+    )
+    milestones: so.Mapped[list[Milestone]] = so.relationship(
+        back_populates="assignment",
+        order_by="(Milestone.due_on, Milestone.id)",
+        cascade="all, delete-orphan",
+    )
+    capability_links: so.Mapped[list[CapabilityAssignment]] = so.relationship(
+        back_populates="assignment", viewonly=True
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('pågående', 'redovisat', 'avslutat')", name="status"),
+    )
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def dnrs(self) -> list[str]:
+        return [dn.number for dn in self.diary_numbers]
+
+    @property
+    def ministry(self) -> str | None:
+        """Issuing ministry, derived from the first dnr's prefix."""
+        return ministry_for(self.diary_numbers[0].number) if self.diary_numbers else None
+
+    @property
+    def next_milestone(self) -> Milestone | None:
+        """The earliest milestone not yet done (overdue ones included)."""
+        pending = [m for m in self.milestones if not m.is_done]
+        return min(pending, key=lambda m: m.due_on) if pending else None
+
+
+class DiaryNumber(Base):
+    """A diarienummer of an assignment, normalised (S2022/04550) and as printed."""
+
+    __tablename__ = "diary_numbers"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    assignment_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    number: so.Mapped[str] = so.mapped_column(sa.String(40), index=True)
+    printed: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    is_partial: so.Mapped[bool] = so.mapped_column(default=False)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    assignment: so.Mapped[Assignment] = so.relationship(back_populates="diary_numbers")
+
+
+class AssignmentRecipient(Base):
+    """An actor the assignment was given to; one is the lead."""
+
+    __tablename__ = "assignment_recipients"
+
+    assignment_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("actors.id"), primary_key=True)
+    is_lead: so.Mapped[bool] = so.mapped_column(default=False)
+
+    assignment: so.Mapped[Assignment] = so.relationship(back_populates="recipients")
+    actor: so.Mapped[Actor] = so.relationship()
+
+
+class AssignmentReport(Base):
+    """A report delivered for an assignment ("Redovisat"), e.g. "Artikelnummer 2023-5-8526"."""
+
+    __tablename__ = "assignment_reports"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    assignment_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    reference: so.Mapped[str] = so.mapped_column(sa.Text)
+    reported_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    assignment: so.Mapped[Assignment] = so.relationship(back_populates="reports")
+
+
+class Milestone(Base):
+    """A delredovisning or slutredovisning deadline."""
+
+    __tablename__ = "milestones"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    assignment_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    due_on: so.Mapped[date] = so.mapped_column(sa.Date, index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    is_done: so.Mapped[bool] = so.mapped_column(default=False)
+    report_reference: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    assignment: so.Mapped[Assignment] = so.relationship(back_populates="milestones")
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('delredovisning', 'slutredovisning')", name="kind"),
+    )
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.is_done and self.due_on < today
+
+
+class CapabilityAssignment(LinkLifecycle, Base):
+    """Capability ↔ assignment; `partial` is Bilaga 3's "(delvis)"."""
+
+    __tablename__ = "capability_assignments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    capability_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("capabilities.id"), index=True)
+    assignment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assignments.id"), index=True)
+    partial: so.Mapped[bool] = so.mapped_column(default=False)
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    capability: so.Mapped[Capability] = so.relationship(back_populates="assignment_links")
+    assignment: so.Mapped[Assignment] = so.relationship(back_populates="capability_links")

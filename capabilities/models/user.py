@@ -1,0 +1,79 @@
+"""Users, their API tokens, and login attempts (for throttling)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from capabilities.models.actor import Actor
+
+ROLES = ("läsare", "medlem", "admin")
+SYSTEM_USERNAME = "system"
+
+
+class User(Base):
+    """A NAS member. `läsare` reads, `medlem` edits, `admin` also manages structure and users."""
+
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    display_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    organisation_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("actors.id"))
+    role: so.Mapped[str] = so.mapped_column(sa.String(10), default="läsare")
+    can_see_confidential: so.Mapped[bool] = so.mapped_column(default=False)
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    is_system: so.Mapped[bool] = so.mapped_column(default=False)
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    organisation: so.Mapped[Actor | None] = so.relationship()
+
+    __table_args__ = (sa.CheckConstraint("role IN ('läsare', 'medlem', 'admin')", name="role"),)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_active and self.role in ("medlem", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.role == "admin"
+
+
+class ApiToken(Base):
+    """A personal token for the read-only JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+
+    user: so.Mapped[User] = so.relationship()
+
+
+class LoginAttempt(Base):
+    """A failed or successful login, for throttling by username and by address."""
+
+    __tablename__ = "login_attempts"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(120), index=True)
+    address: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    attempted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)
+    succeeded: so.Mapped[bool] = so.mapped_column(default=False)

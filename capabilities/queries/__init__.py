@@ -1,0 +1,1 @@
+"""Read side: the register view, history as of a date, coverage gaps."""

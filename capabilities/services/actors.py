@@ -1,0 +1,86 @@
+"""Actors: organisations with (possible) responsibility. Admins manage them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.models import ACTOR_KINDS, Actor, User
+from capabilities.services.base import (
+    MAX_SHORT,
+    Errors,
+    audit,
+    check_version,
+    flush_versioned,
+    require_admin,
+    snapshot,
+)
+
+FIELDS = ("name", "short_name", "kind", "is_public", "is_beredskapsmyndighet", "description")
+
+
+def _validate(session: so.Session, data: dict[str, Any], actor_id: int | None) -> dict[str, Any]:
+    errors = Errors()
+    clean: dict[str, Any] = {
+        "name": errors.text(
+            "name", data.get("name"), label="Namn", required=True, max_length=MAX_SHORT
+        ),
+        "short_name": errors.text(
+            "short_name", data.get("short_name"), label="Kortnamn", max_length=40
+        ),
+        "kind": errors.choice("kind", data.get("kind"), ACTOR_KINDS, label="Typ"),
+        "is_public": bool(data.get("is_public", True)),
+        "is_beredskapsmyndighet": data.get("is_beredskapsmyndighet"),
+        "description": errors.text("description", data.get("description"), label="Beskrivning"),
+    }
+    if clean["name"]:
+        clash = session.scalar(
+            sa.select(Actor.id).where(sa.func.lower(Actor.name) == clean["name"].lower())
+        )
+        if clash is not None and clash != actor_id:
+            errors.add("name", f"Det finns redan en aktör som heter ”{clean['name']}”.")
+    errors.raise_if_any()
+    return clean
+
+
+def create_actor(session: so.Session, user: User, **data: Any) -> Actor:
+    require_admin(user)
+    clean = _validate(session, data, None)
+    actor = Actor(**clean)
+    session.add(actor)
+    session.flush()
+    audit(session, user, actor, "create", after=snapshot(actor))
+    session.flush()
+    return actor
+
+
+def update_actor(
+    session: so.Session, user: User, actor: Actor, *, expected_version: int, **data: Any
+) -> Actor:
+    require_admin(user)
+    check_version(actor, expected_version, "Aktören")
+    merged = {k: getattr(actor, k) for k in FIELDS} | data
+    clean = _validate(session, merged, actor.id)
+    before = snapshot(actor)
+    for key, value in clean.items():
+        setattr(actor, key, value)
+    flush_versioned(session, "Aktören")
+    after = snapshot(actor)
+    if after != before:
+        audit(session, user, actor, "update", before=before, after=after)
+        session.flush()
+    return actor
+
+
+def retire_actor(session: so.Session, user: User, actor: Actor, *, retired_on: date) -> Actor:
+    """Actors are retired, never deleted: their history stays readable."""
+    require_admin(user)
+    before = snapshot(actor)
+    actor.retired_on = retired_on
+    flush_versioned(session, "Aktören")
+    audit(session, user, actor, "retire", before=before, after=snapshot(actor))
+    session.flush()
+    return actor

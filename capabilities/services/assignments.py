@@ -1,0 +1,181 @@
+"""Government assignments: create/update (versioned), diary numbers, milestones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.dnr import DnrError, parse_dnr_list
+from capabilities.models import (
+    ASSIGNMENT_STATUSES,
+    MILESTONE_KINDS,
+    Actor,
+    Assignment,
+    AssignmentRecipient,
+    DiaryNumber,
+    Milestone,
+    User,
+)
+from capabilities.services.base import (
+    MAX_TITLE,
+    Errors,
+    audit,
+    check_version,
+    flush_versioned,
+    require_editor,
+    snapshot,
+)
+
+FIELDS = ("title", "description", "decided_on", "url", "status")
+
+
+def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
+    errors = Errors()
+    clean: dict[str, Any] = {
+        "title": errors.text(
+            "title", data.get("title"), label="Titel", required=True, max_length=MAX_TITLE * 3
+        ),
+        "description": errors.text("description", data.get("description"), label="Beskrivning"),
+        "decided_on": errors.date_value("decided_on", data.get("decided_on"), label="Beslutsdatum"),
+        "url": errors.text("url", data.get("url"), label="Länk", max_length=500),
+        "status": errors.choice(
+            "status", data.get("status") or "pågående", ASSIGNMENT_STATUSES, label="Status"
+        ),
+    }
+    if clean["url"] and not clean["url"].startswith(("https://", "http://")):
+        errors.add("url", "Länken ska börja med https:// eller http://.")
+    dnr_text = data.get("dnrs")
+    if isinstance(dnr_text, list | tuple):
+        dnr_text = ", ".join(dnr_text)
+    clean["dnrs"] = []
+    if dnr_text and dnr_text.strip():
+        try:
+            clean["dnrs"] = parse_dnr_list(dnr_text)
+        except DnrError as exc:
+            errors.add("dnrs", exc.message)
+    recipient_ids = [int(i) for i in data.get("recipient_ids") or []]
+    lead_id = data.get("lead_actor_id")
+    lead = int(lead_id) if lead_id not in (None, "") else None
+    if lead is not None and lead not in recipient_ids:
+        recipient_ids.insert(0, lead)
+    if recipient_ids:
+        found = set(session.scalars(sa.select(Actor.id).where(Actor.id.in_(recipient_ids))))
+        if missing := [i for i in recipient_ids if i not in found]:
+            errors.add("recipient_ids", f"Okänd aktör (id {', '.join(map(str, missing))}).")
+    clean["recipient_ids"] = list(dict.fromkeys(recipient_ids))
+    clean["lead_actor_id"] = lead
+    errors.raise_if_any()
+    return clean
+
+
+def _full_snapshot(assignment: Assignment) -> dict[str, Any]:
+    data = snapshot(assignment)
+    data["dnrs"] = [dn.printed or dn.number for dn in assignment.diary_numbers]
+    data["recipients"] = sorted((r.actor_id, r.is_lead) for r in assignment.recipients)
+    return data
+
+
+def _apply(assignment: Assignment, clean: dict[str, Any]) -> None:
+    for key in FIELDS:
+        setattr(assignment, key, clean[key])
+    wanted = [(p.number, p.printed, p.is_partial) for p in clean["dnrs"]]
+    current = [(d.number, d.printed, d.is_partial) for d in assignment.diary_numbers]
+    if wanted != current:
+        assignment.diary_numbers = [
+            DiaryNumber(number=n, printed=pr, is_partial=part, position=i)
+            for i, (n, pr, part) in enumerate(wanted)
+        ]
+    wanted_recipients = [(a, a == clean["lead_actor_id"]) for a in clean["recipient_ids"]]
+    if sorted(wanted_recipients) != sorted((r.actor_id, r.is_lead) for r in assignment.recipients):
+        assignment.recipients = [
+            AssignmentRecipient(actor_id=a, is_lead=lead) for a, lead in wanted_recipients
+        ]
+
+
+def create_assignment(session: so.Session, user: User, **data: Any) -> Assignment:
+    require_editor(user)
+    clean = _validate(session, data)
+    assignment = Assignment()
+    _apply(assignment, clean)
+    session.add(assignment)
+    session.flush()
+    audit(session, user, assignment, "create", after=_full_snapshot(assignment))
+    session.flush()
+    return assignment
+
+
+def update_assignment(
+    session: so.Session,
+    user: User,
+    assignment: Assignment,
+    *,
+    expected_version: int,
+    **data: Any,
+) -> Assignment:
+    require_editor(user)
+    check_version(assignment, expected_version, "Uppdraget")
+    merged: dict[str, Any] = {k: getattr(assignment, k) for k in FIELDS}
+    merged["dnrs"] = ", ".join(d.printed or d.number for d in assignment.diary_numbers)
+    merged["recipient_ids"] = [r.actor_id for r in assignment.recipients]
+    merged["lead_actor_id"] = next((r.actor_id for r in assignment.recipients if r.is_lead), None)
+    merged.update(data)
+    clean = _validate(session, merged)
+    before = _full_snapshot(assignment)
+    _apply(assignment, clean)
+    after = _full_snapshot(assignment)
+    if before == after:
+        return assignment
+    _touch(assignment)
+    flush_versioned(session, "Uppdraget")
+    audit(session, user, assignment, "update", before=before, after=_full_snapshot(assignment))
+    session.flush()
+    return assignment
+
+
+def _touch(assignment: Assignment) -> None:
+    """Mark the row itself dirty so its version bumps even when only child rows changed."""
+    so.attributes.flag_modified(assignment, "title")
+
+
+def add_milestone(
+    session: so.Session,
+    user: User,
+    assignment: Assignment,
+    *,
+    due_on: Any,
+    kind: str,
+    report_reference: str | None = None,
+) -> Milestone:
+    require_editor(user)
+    errors = Errors()
+    due = errors.date_value("due_on", due_on, label="Datum", required=True)
+    kind_value = errors.choice("kind", kind, MILESTONE_KINDS, label="Typ")
+    ref = errors.text("report_reference", report_reference, label="Rapportreferens")
+    errors.raise_if_any()
+    milestone = Milestone(
+        assignment_id=assignment.id, due_on=due, kind=kind_value, report_reference=ref
+    )
+    session.add(milestone)
+    session.flush()
+    audit(session, user, milestone, "create", after=snapshot(milestone))
+    session.flush()
+    return milestone
+
+
+def complete_milestone(
+    session: so.Session, user: User, milestone: Milestone, *, report_reference: str | None = None
+) -> Milestone:
+    """Mark a delredovisning/slutredovisning as delivered."""
+    require_editor(user)
+    errors = Errors()
+    ref = errors.text("report_reference", report_reference, label="Rapportreferens")
+    errors.raise_if_any()
+    before = snapshot(milestone)
+    milestone.is_done = True
+    milestone.report_reference = ref or milestone.report_reference
+    session.flush()
+    audit(session, user, milestone, "complete", before=before, after=snapshot(milestone))
+    session.flush()
+    return milestone

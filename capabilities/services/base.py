@@ -1,0 +1,173 @@
+"""Shared pieces of every service: permission checks, validation, versions, audit."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from capabilities.models import AuditEvent, User
+
+MAX_TITLE = 300
+MAX_TEXT = 20_000
+MAX_SHORT = 200
+
+
+def require_editor(user: User) -> None:
+    """Medlem or admin, and active."""
+    if not user.can_edit:
+        raise PermissionDenied("Du behöver rollen medlem eller admin för att ändra i registret.")
+
+
+def require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise PermissionDenied("Endast administratörer kan göra den här ändringen.")
+
+
+class Errors:
+    """Collects Swedish messages per field so that all problems are reported at once."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field.setdefault(field, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_field)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationFailed(self.by_field)
+
+    def text(
+        self,
+        field: str,
+        value: str | None,
+        *,
+        label: str,
+        required: bool = False,
+        max_length: int = MAX_TEXT,
+    ) -> str | None:
+        """Strip a text; report it when required and empty, or too long."""
+        cleaned = (value or "").strip()
+        if not cleaned:
+            if required:
+                self.add(field, f"{label} måste fyllas i.")
+            return None
+        if len(cleaned) > max_length:
+            self.add(field, f"{label} får vara högst {max_length} tecken (nu {len(cleaned)}).")
+        return cleaned
+
+    def choice(
+        self, field: str, value: Any, choices: Iterable[Any], *, label: str, required: bool = True
+    ) -> Any:
+        options = list(choices)
+        if value in (None, ""):
+            if required:
+                self.add(field, f"{label} måste väljas.")
+            return None
+        if value not in options:
+            shown = ", ".join(str(o) for o in options)
+            self.add(field, f"Ogiltigt värde för {label.lower()}: ”{value}”. Välj bland: {shown}.")
+            return None
+        return value
+
+    def date_value(
+        self, field: str, value: Any, *, label: str, required: bool = False
+    ) -> date | None:
+        if value in (None, ""):
+            if required:
+                self.add(field, f"{label} måste anges.")
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.add(field, f"{label} ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”{value}”.")
+            return None
+
+
+def check_version(obj: Any, expected_version: int | None, what: str) -> None:
+    """Refuse an edit based on a stale version (optimistic concurrency)."""
+    if expected_version is not None and obj.version != expected_version:
+        raise Conflict(
+            f"{what} har ändrats av någon annan sedan du öppnade den "
+            f"(version {expected_version}, nu {obj.version}). Jämför och spara igen.",
+            current=snapshot(obj),
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def snapshot(obj: Any, exclude: Iterable[str] = ("password_hash", "token_hash")) -> dict[str, Any]:
+    """Column values of a row as JSON-friendly data, for audit before/after."""
+    skip = set(exclude)
+    mapper = sa.inspect(obj).mapper
+    return {
+        attr.key: _jsonable(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in skip
+    }
+
+
+def audit(
+    session: so.Session,
+    user: User,
+    entity: Any,
+    action: str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    capability_id: int | None = None,
+    confidential: bool = False,
+) -> AuditEvent:
+    """Record who did what to which row. Call after flush so the entity has an id."""
+    event = AuditEvent(
+        user_id=user.id,
+        entity_type=entity.__tablename__,
+        entity_id=_primary_key(entity),
+        capability_id=capability_id,
+        action=action,
+        before=before,
+        after=after,
+        confidential=confidential,
+    )
+    session.add(event)
+    return event
+
+
+def _primary_key(entity: Any) -> int | None:
+    identity = sa.inspect(entity).identity
+    return int(identity[0]) if identity else None
+
+
+def get_or_404(session: so.Session, model: Any, ident: int, what: str) -> Any:
+    obj = session.get(model, ident)
+    if obj is None:
+        raise NotFound(f"{what} med id {ident} finns inte.")
+    return obj
+
+
+def flush_versioned(session: so.Session, what: str) -> None:
+    """Flush, turning a concurrent write of the same row into a Conflict."""
+    try:
+        session.flush()
+    except so.exc.StaleDataError as exc:
+        raise Conflict(
+            f"{what} ändrades av någon annan samtidigt. Ladda om och försök igen."
+        ) from exc

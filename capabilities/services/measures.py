@@ -1,0 +1,226 @@
+"""Capability-raising measures: create, update (versioned), and their links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.db import utcnow
+from capabilities.models import (
+    MEASURE_STATES,
+    PRIORITIES,
+    Actor,
+    Capability,
+    Measure,
+    MeasureActor,
+    MeasureCapability,
+    User,
+)
+from capabilities.services.base import (
+    MAX_SHORT,
+    MAX_TITLE,
+    Errors,
+    audit,
+    check_version,
+    flush_versioned,
+    require_editor,
+    snapshot,
+)
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "state",
+    "cost_effectiveness",
+    "legal_assessment",
+    "priority",
+    "due_on",
+    "confidential",
+    "secrecy_ref",
+)
+
+
+def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
+    errors = Errors()
+    clean: dict[str, Any] = {
+        "title": errors.text(
+            "title", data.get("title"), label="Titel", required=True, max_length=MAX_TITLE
+        ),
+        "description": errors.text("description", data.get("description"), label="Beskrivning"),
+        "state": errors.choice(
+            "state", data.get("state") or "förslag", MEASURE_STATES, label="Status"
+        ),
+        "cost_effectiveness": errors.text(
+            "cost_effectiveness", data.get("cost_effectiveness"), label="Kostnadseffektivitet"
+        ),
+        "legal_assessment": errors.text(
+            "legal_assessment", data.get("legal_assessment"), label="Rättslig bedömning"
+        ),
+        "priority": errors.choice(
+            "priority", data.get("priority"), PRIORITIES, label="Prioritet", required=False
+        ),
+        "due_on": errors.date_value("due_on", data.get("due_on"), label="Klart senast"),
+        "confidential": bool(data.get("confidential")),
+        "secrecy_ref": errors.text(
+            "secrecy_ref",
+            data.get("secrecy_ref"),
+            label="Sekretesshänvisning",
+            max_length=MAX_SHORT,
+        ),
+    }
+    if clean["confidential"] and not clean["secrecy_ref"]:
+        errors.add(
+            "secrecy_ref",
+            "Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift.",
+        )
+    capability_ids = _existing_ids(
+        session, Capability, data.get("capability_ids"), errors, "capability_ids", "delförmåga"
+    )
+    actor_ids = _existing_ids(session, Actor, data.get("actor_ids"), errors, "actor_ids", "aktör")
+    if "capability_ids" in data and not capability_ids and "capability_ids" not in errors.by_field:
+        errors.add("capability_ids", "Välj minst en delförmåga som åtgärden höjer.")
+    errors.raise_if_any()
+    clean["capability_ids"] = capability_ids
+    clean["actor_ids"] = actor_ids
+    return clean
+
+
+def _existing_ids(
+    session: so.Session,
+    model: Any,
+    ids: Iterable[Any] | None,
+    errors: Errors,
+    field: str,
+    what: str,
+) -> list[int]:
+    if ids is None:
+        return []
+    try:
+        wanted = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        errors.add(field, f"Ogiltigt val av {what}.")
+        return []
+    found = (
+        set(session.scalars(sa.select(model.id).where(model.id.in_(wanted)))) if wanted else set()
+    )
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        errors.add(field, f"Okänd {what} (id {', '.join(map(str, missing))}).")
+    return wanted
+
+
+def create_measure(session: so.Session, user: User, **data: Any) -> Measure:
+    """Create a measure linked to one or more capabilities (and optionally actors)."""
+    require_editor(user)
+    data.setdefault("capability_ids", [])
+    clean = _validate(session, data)
+    measure = Measure(created_by_id=user.id, **{k: clean[k] for k in EDITABLE_FIELDS})
+    session.add(measure)
+    session.flush()
+    _sync_links(session, user, measure, clean["capability_ids"], clean["actor_ids"])
+    audit(
+        session,
+        user,
+        measure,
+        "create",
+        after=_full_snapshot(session, measure),
+        confidential=measure.confidential,
+    )
+    session.flush()
+    return measure
+
+
+def update_measure(
+    session: so.Session, user: User, measure: Measure, *, expected_version: int, **data: Any
+) -> Measure:
+    """Update fields and links; refuse when someone saved a newer version meanwhile."""
+    require_editor(user)
+    check_version(measure, expected_version, "Åtgärden")
+    merged = {k: getattr(measure, k) for k in EDITABLE_FIELDS}
+    merged["capability_ids"] = _active_ids(measure.capability_links, "capability_id")
+    merged["actor_ids"] = _active_ids(measure.actor_links, "actor_id")
+    merged.update(data)
+    clean = _validate(session, merged)
+    before = _full_snapshot(session, measure)
+    for key in EDITABLE_FIELDS:
+        setattr(measure, key, clean[key])
+    measure.updated_at = utcnow()
+    _sync_links(session, user, measure, clean["capability_ids"], clean["actor_ids"])
+    flush_versioned(session, "Åtgärden")
+    session.refresh(measure)
+    after = _full_snapshot(session, measure)
+    if before != after:
+        audit(
+            session,
+            user,
+            measure,
+            "update",
+            before=before,
+            after=after,
+            confidential=measure.confidential or bool(before.get("confidential")),
+        )
+        session.flush()
+    return measure
+
+
+def transition_measure(
+    session: so.Session, user: User, measure: Measure, state: str, *, expected_version: int
+) -> Measure:
+    """Move a measure to another state (förslag → … → genomförd, or avförd)."""
+    return update_measure(session, user, measure, expected_version=expected_version, state=state)
+
+
+def _active_ids(links: Iterable[Any], attr: str) -> list[int]:
+    return sorted(getattr(link, attr) for link in links if link.removed_at is None)
+
+
+def _sync_links(
+    session: so.Session,
+    user: User,
+    measure: Measure,
+    capability_ids: list[int],
+    actor_ids: list[int],
+) -> None:
+    """End links no longer wanted and add new ones; never delete (history as of a date)."""
+    now = utcnow()
+    pairs: tuple[tuple[type[MeasureCapability] | type[MeasureActor], str, set[int]], ...] = (
+        (MeasureCapability, "capability_id", set(capability_ids)),
+        (MeasureActor, "actor_id", set(actor_ids)),
+    )
+    for model, attr, wanted in pairs:
+        active: list[Any] = session.scalars(
+            sa.select(model).where(model.measure_id == measure.id, model.removed_at.is_(None))
+        ).all()  # type: ignore[assignment]
+        present = {getattr(link, attr) for link in active}
+        for link in active:
+            if getattr(link, attr) not in wanted:
+                link.removed_at = now
+                link.removed_by_id = user.id
+        for ident in sorted(wanted - present):
+            session.add(
+                model(measure_id=measure.id, added_by_id=user.id, added_at=now, **{attr: ident})
+            )
+    session.flush()
+    session.expire(measure, ["capability_links", "actor_links"])
+
+
+def _full_snapshot(session: so.Session, measure: Measure) -> dict[str, Any]:
+    data = snapshot(measure)
+    data["capability_ids"] = sorted(
+        session.scalars(
+            sa.select(MeasureCapability.capability_id).where(
+                MeasureCapability.measure_id == measure.id, MeasureCapability.removed_at.is_(None)
+            )
+        )
+    )
+    data["actor_ids"] = sorted(
+        session.scalars(
+            sa.select(MeasureActor.actor_id).where(
+                MeasureActor.measure_id == measure.id, MeasureActor.removed_at.is_(None)
+            )
+        )
+    )
+    return data

@@ -1,0 +1,159 @@
+"""The register's structure and scale: admins add, edit and retire capabilities."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.errors import Conflict
+from capabilities.models import Area, Capability, StatusLevel, User, capability_sort_key
+from capabilities.services.base import (
+    Errors,
+    audit,
+    check_version,
+    flush_versioned,
+    require_admin,
+    snapshot,
+)
+
+_NUMBER = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}$")
+
+
+def create_capability(
+    session: so.Session,
+    user: User,
+    *,
+    area: Area,
+    number: str,
+    title: str,
+    assignments_note: str | None = None,
+    added_on: date | None = None,
+) -> Capability:
+    require_admin(user)
+    errors = Errors()
+    number = (number or "").strip()
+    if not _NUMBER.match(number):
+        errors.add("number", f"Numret ska ha formen {area.number}.N, inte ”{number}”.")
+    elif not number.startswith(area.number + "."):
+        errors.add("number", f"Numret ska börja med områdets nummer {area.number}.")
+    elif session.scalar(sa.select(Capability.id).where(Capability.number == number)):
+        errors.add("number", f"Delförmåga {number} finns redan (numren återanvänds inte).")
+    title_text = errors.text("title", title, label="Delförmåga", required=True)
+    note = errors.text("assignments_note", assignments_note, label="Anteckning om uppdrag")
+    errors.raise_if_any()
+    capability = Capability(
+        number=number,
+        title=title_text,
+        area_id=area.id,
+        sort_key=capability_sort_key(number),
+        assignments_note=note,
+        added_on=added_on,
+    )
+    session.add(capability)
+    session.flush()
+    audit(
+        session, user, capability, "create", after=snapshot(capability), capability_id=capability.id
+    )
+    session.flush()
+    return capability
+
+
+def update_capability(
+    session: so.Session,
+    user: User,
+    capability: Capability,
+    *,
+    expected_version: int,
+    **data: Any,
+) -> Capability:
+    """Edit a capability's text or assignments note (the number never changes)."""
+    require_admin(user)
+    check_version(capability, expected_version, "Delförmågan")
+    errors = Errors()
+    title = errors.text(
+        "title", data.get("title", capability.title), label="Delförmåga", required=True
+    )
+    note = errors.text(
+        "assignments_note",
+        data.get("assignments_note", capability.assignments_note),
+        label="Anteckning om uppdrag",
+    )
+    errors.raise_if_any()
+    before = snapshot(capability)
+    capability.title = title or capability.title
+    capability.assignments_note = note
+    flush_versioned(session, "Delförmågan")
+    after = snapshot(capability)
+    if after != before:
+        audit(
+            session,
+            user,
+            capability,
+            "update",
+            before=before,
+            after=after,
+            capability_id=capability.id,
+        )
+        session.flush()
+    return capability
+
+
+def retire_capability(
+    session: so.Session,
+    user: User,
+    capability: Capability,
+    *,
+    retired_on: date | str,
+) -> Capability:
+    """Retire from the register on a date; its history and links stay."""
+    require_admin(user)
+    if capability.retired_on is not None:
+        raise Conflict(
+            f"Delförmåga {capability.number} är redan avvecklad ({capability.retired_on})."
+        )
+    errors = Errors()
+    when = errors.date_value("retired_on", retired_on, label="Avvecklingsdatum", required=True)
+    errors.raise_if_any()
+    before = snapshot(capability)
+    capability.retired_on = when
+    flush_versioned(session, "Delförmågan")
+    audit(
+        session,
+        user,
+        capability,
+        "retire",
+        before=before,
+        after=snapshot(capability),
+        capability_id=capability.id,
+    )
+    session.flush()
+    return capability
+
+
+def rename_level(
+    session: so.Session,
+    user: User,
+    level: StatusLevel,
+    *,
+    label: str,
+    expected_version: int,
+    description: str | None = None,
+) -> StatusLevel:
+    """Admins may rename a level's label; its meaning (the number) is fixed."""
+    require_admin(user)
+    check_version(level, expected_version, "Nivån")
+    errors = Errors()
+    text = errors.text("label", label, label="Benämning", required=True, max_length=80)
+    errors.raise_if_any()
+    before = snapshot(level)
+    level.label = text or level.label
+    if description is not None:
+        level.description = description.strip() or None
+    flush_versioned(session, "Nivån")
+    audit(session, user, level, "update", before=before, after=snapshot(level))
+    session.flush()
+    return level

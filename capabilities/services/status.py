@@ -1,0 +1,111 @@
+"""Status assessments: append-only; the newest by assessed_on, then id, is current."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.models import Capability, StatusAssessment, StatusLevel, User
+from capabilities.services.base import MAX_SHORT, Errors, audit, require_editor, snapshot
+
+
+def valid_levels(session: so.Session) -> list[int]:
+    return list(session.scalars(sa.select(StatusLevel.level).order_by(StatusLevel.level)))
+
+
+def record_assessment(
+    session: so.Session,
+    user: User,
+    capability: Capability,
+    *,
+    level: int | str | None,
+    summary: str | None,
+    assessed_on: date | str | None = None,
+    target_level: int | str | None = None,
+    justification: str | None = None,
+    organisations: str | None = None,
+    confidential: bool = False,
+    secrecy_ref: str | None = None,
+    today: date | None = None,
+) -> StatusAssessment:
+    """Validate and append a new assessment of `capability` by `user`."""
+    require_editor(user)
+    errors = Errors()
+    levels = valid_levels(session)
+    level_value = _level(errors, "level", level, levels, label="Nivå", required=True)
+    target_value = _level(errors, "target_level", target_level, levels, label="Målnivå")
+    summary_text = errors.text("summary", summary, label="Statusbeskrivning", required=True)
+    justification_text = errors.text("justification", justification, label="Motivering")
+    organisations_text = errors.text("organisations", organisations, label="Organisationer")
+    secrecy_text = errors.text(
+        "secrecy_ref", secrecy_ref, label="Sekretesshänvisning", max_length=MAX_SHORT
+    )
+    today = today or date.today()
+    when = errors.date_value("assessed_on", assessed_on or today, label="Bedömningsdatum")
+    if when is not None and when > today:
+        errors.add("assessed_on", "Bedömningsdatum kan inte ligga i framtiden.")
+    if confidential and not secrecy_text:
+        errors.add(
+            "secrecy_ref",
+            "Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift.",
+        )
+    if capability.retired_on is not None and when is not None and when >= capability.retired_on:
+        errors.add(
+            "assessed_on",
+            f"Delförmåga {capability.number} är avvecklad sedan {capability.retired_on}.",
+        )
+    errors.raise_if_any()
+    assert level_value is not None and summary_text is not None and when is not None
+
+    assessment = StatusAssessment(
+        capability_id=capability.id,
+        level=level_value,
+        target_level=target_value,
+        summary=summary_text,
+        justification=justification_text,
+        organisations=organisations_text,
+        assessed_on=when,
+        confidential=bool(confidential),
+        secrecy_ref=secrecy_text,
+        created_by_id=user.id,
+    )
+    session.add(assessment)
+    session.flush()
+    audit(
+        session,
+        user,
+        assessment,
+        "create",
+        after=snapshot(assessment),
+        capability_id=capability.id,
+        confidential=assessment.confidential,
+    )
+    session.flush()
+    return assessment
+
+
+def _level(
+    errors: Errors,
+    field: str,
+    value: int | str | None,
+    levels: list[int],
+    *,
+    label: str,
+    required: bool = False,
+) -> int | None:
+    if value in (None, ""):
+        if required:
+            errors.add(field, f"{label} måste väljas.")
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if number not in levels:
+        errors.add(
+            field, f"{label} ska vara en av nivåerna {levels[0]}–{levels[-1]}, inte ”{value}”."
+        )
+        return None
+    return number

@@ -1,0 +1,164 @@
+"""Users: admins create them and set role, organisation and clearance; users set passwords."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.errors import PermissionDenied
+from capabilities.models import ROLES, SYSTEM_USERNAME, Actor, User
+from capabilities.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from capabilities.services.base import (
+    MAX_SHORT,
+    Errors,
+    audit,
+    check_version,
+    flush_versioned,
+    require_admin,
+    snapshot,
+)
+
+_USERNAME = re.compile(r"^[a-z0-9._@-]{2,120}$")
+
+
+def system_user(session: so.Session) -> User:
+    """The user the seeder acts as; created on first use, can never log in."""
+    user = session.scalar(sa.select(User).where(User.username == SYSTEM_USERNAME))
+    if user is None:
+        user = User(
+            username=SYSTEM_USERNAME,
+            display_name="Systemet (seed)",
+            role="admin",
+            is_system=True,
+            is_active=True,
+            can_see_confidential=False,
+        )
+        session.add(user)
+        session.flush()
+    return user
+
+
+def _password_errors(errors: Errors, password: str | None, field: str = "password") -> None:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        errors.add(field, f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    elif len(password) > 1024:
+        errors.add(field, "Lösenordet är för långt.")
+
+
+def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) -> dict[str, Any]:
+    errors = Errors()
+    clean: dict[str, Any] = {
+        "display_name": errors.text(
+            "display_name",
+            data.get("display_name"),
+            label="Namn",
+            required=True,
+            max_length=MAX_SHORT,
+        ),
+        "email": errors.text("email", data.get("email"), label="E-post", max_length=MAX_SHORT),
+        "role": errors.choice("role", data.get("role"), ROLES, label="Roll"),
+        "can_see_confidential": bool(data.get("can_see_confidential")),
+        "is_active": bool(data.get("is_active", True)),
+    }
+    org = data.get("organisation_id")
+    clean["organisation_id"] = int(org) if org not in (None, "") else None
+    if (
+        clean["organisation_id"] is not None
+        and session.get(Actor, clean["organisation_id"]) is None
+    ):
+        errors.add("organisation_id", "Okänd organisation.")
+    if clean["email"] and "@" not in clean["email"]:
+        errors.add("email", "E-postadressen ser inte giltig ut.")
+    if user_id is None:
+        username = (data.get("username") or "").strip().lower()
+        if not _USERNAME.match(username):
+            errors.add("username", "Användarnamnet ska vara 2–120 tecken: a–z, 0–9, . _ @ -.")
+        elif username == SYSTEM_USERNAME or session.scalar(
+            sa.select(User.id).where(User.username == username)
+        ):
+            errors.add("username", f"Användarnamnet ”{username}” är upptaget.")
+        clean["username"] = username
+        _password_errors(errors, data.get("password"))
+    errors.raise_if_any()
+    return clean
+
+
+def create_user(session: so.Session, actor: User | None, **data: Any) -> User:
+    """Create a user. `actor` is the admin doing it; None only for `formaga init`'s first admin."""
+    if actor is not None:
+        require_admin(actor)
+    clean = _validate(session, data, None)
+    user = User(password_hash=hash_password(data["password"]), **clean)
+    session.add(user)
+    session.flush()
+    audit(session, actor or user, user, "create", after=snapshot(user))
+    session.flush()
+    return user
+
+
+def update_user(
+    session: so.Session, actor: User, user: User, *, expected_version: int, **data: Any
+) -> User:
+    """Set role, organisation, clearance, active. Admins cannot demote or deactivate themselves."""
+    require_admin(actor)
+    if user.is_system:
+        raise PermissionDenied("Systemanvändaren kan inte ändras.")
+    check_version(user, expected_version, "Användaren")
+    fields = (
+        "display_name",
+        "email",
+        "role",
+        "can_see_confidential",
+        "is_active",
+        "organisation_id",
+    )
+    merged = {k: getattr(user, k) for k in fields} | data
+    clean = _validate(session, merged, user.id)
+    if user.id == actor.id and (clean["role"] != "admin" or not clean["is_active"]):
+        raise PermissionDenied(
+            "Du kan inte ta bort din egen administratörsroll eller inaktivera dig själv."
+        )
+    before = snapshot(user)
+    for key, value in clean.items():
+        setattr(user, key, value)
+    flush_versioned(session, "Användaren")
+    after = snapshot(user)
+    if after != before:
+        audit(session, actor, user, "update", before=before, after=after)
+        session.flush()
+    return user
+
+
+def deactivate_user(session: so.Session, actor: User, user: User) -> User:
+    return update_user(session, actor, user, expected_version=user.version, is_active=False)
+
+
+def change_own_password(
+    session: so.Session, user: User, *, current_password: str, new_password: str
+) -> None:
+    errors = Errors()
+    if not verify_password(user.password_hash, current_password or ""):
+        errors.add("current_password", "Nuvarande lösenord stämmer inte.")
+    _password_errors(errors, new_password, "new_password")
+    if new_password and new_password == current_password:
+        errors.add("new_password", "Det nya lösenordet måste skilja sig från det nuvarande.")
+    errors.raise_if_any()
+    user.password_hash = hash_password(new_password)
+    flush_versioned(session, "Användaren")
+    audit(session, user, user, "change_password")
+    session.flush()
+
+
+def set_password(session: so.Session, actor: User, user: User, *, new_password: str) -> None:
+    """An admin resets someone's password."""
+    require_admin(actor)
+    errors = Errors()
+    _password_errors(errors, new_password, "new_password")
+    errors.raise_if_any()
+    user.password_hash = hash_password(new_password)
+    flush_versioned(session, "Användaren")
+    audit(session, actor, user, "reset_password")
+    session.flush()

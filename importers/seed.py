@@ -1,0 +1,248 @@
+"""`formaga seed`: load data/ into the database idempotently.
+
+Register structure (main groups, areas, capabilities) follows data/: a changed text is updated
+and audited by the system user. Reference data (scale, actors, assignments, the links Bilaga 3
+prints) is only inserted when missing: once in the database, users own it, so seeding never
+overwrites their edits, and a link a user ended is not recreated. User data (assessments,
+measures, links made by users) is never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.models import (
+    Actor,
+    Area,
+    Assignment,
+    AssignmentRecipient,
+    AssignmentReport,
+    Capability,
+    CapabilityAssignment,
+    DiaryNumber,
+    MainGroup,
+    Milestone,
+    StatusLevel,
+    User,
+    capability_sort_key,
+)
+from capabilities.services.base import audit, snapshot
+from capabilities.services.users import system_user
+from importers.seed_data import DATA_DIR, SeedData, load_seed_data
+
+log = logging.getLogger(__name__)
+
+
+def seed(session: so.Session, data: SeedData | None = None) -> Counter[str]:
+    """Apply data/ and return counts like {'capabilities created': 62}. Flushes, never commits."""
+    data = data or load_seed_data(DATA_DIR)
+    system = system_user(session)
+    counts: Counter[str] = Counter()
+    _seed_scale(session, system, data, counts)
+    groups = _upsert(
+        session,
+        system,
+        MainGroup,
+        data.main_groups,
+        counts,
+        "main groups",
+        lambda row: {**row, "sort_key": capability_sort_key(row["number"])},
+    )
+    areas = _upsert(
+        session,
+        system,
+        Area,
+        data.areas,
+        counts,
+        "areas",
+        lambda row: {
+            "number": row["number"],
+            "title": row["title"],
+            "note": row.get("note"),
+            "main_group_id": groups[row["main_group"]].id,
+            "sort_key": capability_sort_key(row["number"]),
+        },
+    )
+    capabilities = _upsert(
+        session,
+        system,
+        Capability,
+        data.capabilities,
+        counts,
+        "capabilities",
+        lambda row: {
+            "number": row["number"],
+            "title": row["title"].strip(),
+            "area_id": areas[row["area"]].id,
+            "assignments_note": row.get("assignments_note"),
+            "sort_key": capability_sort_key(row["number"]),
+        },
+    )
+    actors = _seed_actors(session, system, data, counts)
+    assignments = _seed_assignments(session, system, data, actors, counts)
+    _seed_links(session, system, data, capabilities, assignments, counts)
+    session.flush()
+    log.info("Seed applied: %s", dict(counts))
+    return counts
+
+
+def _seed_scale(session: so.Session, system: User, data: SeedData, counts: Counter[str]) -> None:
+    existing = set(session.scalars(sa.select(StatusLevel.level)))
+    for row in data.scale:
+        if row["level"] not in existing:
+            level = StatusLevel(**row)
+            session.add(level)
+            session.flush()
+            audit(session, system, level, "seed", after=snapshot(level))
+            counts["levels created"] += 1
+
+
+def _upsert(
+    session: so.Session,
+    system: User,
+    model: Any,
+    rows: list[dict[str, Any]],
+    counts: Counter[str],
+    label: str,
+    to_fields: Any,
+) -> dict[str, Any]:
+    """Create missing rows by number; update and audit changed ones. Returns number → row."""
+    existing = {obj.number: obj for obj in session.scalars(sa.select(model))}
+    for row in rows:
+        fields = to_fields(row)
+        obj = existing.get(fields["number"])
+        capability_id = None
+        if obj is None:
+            obj = model(**fields)
+            session.add(obj)
+            session.flush()
+            existing[obj.number] = obj
+            capability_id = obj.id if model is Capability else None
+            audit(session, system, obj, "seed", after=snapshot(obj), capability_id=capability_id)
+            counts[f"{label} created"] += 1
+            continue
+        changed = {k: v for k, v in fields.items() if getattr(obj, k) != v}
+        if changed:
+            before = snapshot(obj)
+            for key, value in changed.items():
+                setattr(obj, key, value)
+            session.flush()
+            capability_id = obj.id if model is Capability else None
+            audit(
+                session,
+                system,
+                obj,
+                "seed_update",
+                before=before,
+                after=snapshot(obj),
+                capability_id=capability_id,
+            )
+            counts[f"{label} updated"] += 1
+    return existing
+
+
+def _seed_actors(
+    session: so.Session, system: User, data: SeedData, counts: Counter[str]
+) -> dict[str, Actor]:
+    actors = {a.name: a for a in session.scalars(sa.select(Actor))}
+    for row in data.actors:
+        if row["name"] in actors:
+            continue
+        actor = Actor(
+            **{
+                k: row.get(k)
+                for k in ("name", "short_name", "kind", "description", "is_beredskapsmyndighet")
+            },
+            is_public=bool(row.get("is_public", True)),
+        )
+        session.add(actor)
+        session.flush()
+        audit(session, system, actor, "seed", after=snapshot(actor))
+        actors[actor.name] = actor
+        counts["actors created"] += 1
+    return actors
+
+
+def _seed_assignments(
+    session: so.Session,
+    system: User,
+    data: SeedData,
+    actors: dict[str, Actor],
+    counts: Counter[str],
+) -> dict[str, Assignment]:
+    assignments: dict[str, Assignment] = {
+        str(a.seed_key): a
+        for a in session.scalars(sa.select(Assignment).where(Assignment.seed_key.is_not(None)))
+    }
+    for row in data.assignments:
+        if row["key"] in assignments:
+            continue
+        partial = bool(row.get("dnr_partial"))
+        recipients = row.get("recipients") or []
+        assignment = Assignment(
+            seed_key=row["key"],
+            title=row["title"],
+            description=row.get("description"),
+            status=row.get("status", "pågående"),
+            diary_numbers=[
+                DiaryNumber(number=n, is_partial=partial, position=i)
+                for i, n in enumerate(row.get("dnrs") or [])
+            ],
+            reports=[
+                AssignmentReport(reference=text, position=i)
+                for i, text in enumerate(row.get("reports") or [])
+            ],
+            milestones=[
+                Milestone(due_on=m["due_on"], kind=m["kind"]) for m in row.get("milestones") or []
+            ],
+            recipients=[
+                AssignmentRecipient(actor_id=actors[name].id, is_lead=i == 0)
+                for i, name in enumerate(recipients)
+            ],
+        )
+        session.add(assignment)
+        session.flush()
+        after = snapshot(assignment) | {"dnrs": assignment.dnrs}
+        audit(session, system, assignment, "seed", after=after)
+        assignments[row["key"]] = assignment
+        counts["assignments created"] += 1
+    return assignments
+
+
+def _seed_links(
+    session: so.Session,
+    system: User,
+    data: SeedData,
+    capabilities: dict[str, Capability],
+    assignments: dict[str, Assignment],
+    counts: Counter[str],
+) -> None:
+    # Any link row, active or ended: a link a user ended must stay ended.
+    existing = set(
+        session.execute(
+            sa.select(CapabilityAssignment.capability_id, CapabilityAssignment.assignment_id)
+        ).tuples()
+    )
+    for row in data.capabilities:
+        capability = capabilities[row["number"]]
+        for position, link_row in enumerate(row.get("assignments") or []):
+            assignment = assignments[link_row["key"]]
+            if (capability.id, assignment.id) in existing:
+                continue
+            link = CapabilityAssignment(
+                capability_id=capability.id,
+                assignment_id=assignment.id,
+                partial=bool(link_row.get("partial")),
+                position=position,
+                added_by_id=system.id,
+            )
+            session.add(link)
+            session.flush()
+            audit(session, system, link, "seed", after=snapshot(link), capability_id=capability.id)
+            existing.add((capability.id, assignment.id))
+            counts["links created"] += 1

@@ -1,0 +1,179 @@
+"""The `formaga` command: database, seeding, first admin, register output, serving."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import click
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities import migrate
+from capabilities.db import make_engine, make_session_factory
+from capabilities.errors import DomainError
+from capabilities.models import User
+from capabilities.passwords import generate_password
+from capabilities.queries.register import register_rows
+from capabilities.services import create_user
+from importers.seed import seed as apply_seed
+from importers.seed_data import SeedDataError
+
+
+@contextmanager
+def session_scope() -> Iterator[so.Session]:
+    """One transaction per command: commit on success, roll back on any error."""
+    engine = make_engine()
+    session = make_session_factory(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Fel: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(help="Förmågeregistret: the capability register for healthcare supply preparedness.")
+def main() -> None:
+    pass
+
+
+@main.group(help="Database migrations (Alembic).")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Migrate the database to REVISION (default: head).")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    migrate.upgrade(revision=revision)
+
+
+@db.command("downgrade", help="Migrate the database down to REVISION (e.g. base).")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    migrate.downgrade(revision=revision)
+
+
+@db.command("current", help="Show the current revision.")
+def db_current() -> None:
+    migrate.current()
+
+
+@main.command(help="Load data/ (Bilaga 1–3) idempotently.")
+def seed() -> None:
+    try:
+        with session_scope() as session:
+            counts = apply_seed(session)
+    except SeedDataError as exc:
+        _fail(str(exc))
+    click.echo(_describe(counts))
+
+
+def _describe(counts: dict[str, int]) -> str:
+    if not counts:
+        return "Seed: inga ändringar."
+    return "Seed: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+
+
+@main.command(help="Upgrade, seed, and create the first admin if there is no user.")
+def init() -> None:
+    migrate.upgrade()
+    try:
+        with session_scope() as session:
+            counts = apply_seed(session)
+            click.echo(_describe(counts))
+            _ensure_first_admin(session)
+    except (SeedDataError, DomainError) as exc:
+        _fail(str(exc))
+
+
+def _ensure_first_admin(session: so.Session) -> None:
+    has_user = session.scalar(sa.select(sa.func.count(User.id)).where(User.is_system.is_(False)))
+    if has_user:
+        return
+    username = os.environ.get("FORMAGA_ADMIN_USERNAME", "admin")
+    password = os.environ.get("FORMAGA_ADMIN_PASSWORD")
+    generated = not password
+    password = password or generate_password()
+    create_user(
+        session,
+        None,
+        username=username,
+        display_name="Administratör",
+        role="admin",
+        password=password,
+        can_see_confidential=True,
+    )
+    click.echo(f"Första administratören skapad: användarnamn {username}")
+    if generated:
+        click.echo(f"Lösenord (visas bara nu, spara det): {password}")
+
+
+@main.command("register", help="Print the register (table, json or csv).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The register as it stood on this date (YYYY-MM-DD).",
+)
+@click.option(
+    "--include-confidential", is_flag=True, help="Include content marked confidential (sekretess)."
+)
+def register(fmt: str, as_of: object, include_confidential: bool) -> None:
+    day = as_of.date() if hasattr(as_of, "date") else None  # click gives a datetime
+    with session_scope() as session:
+        rows = register_rows(session, as_of=day, can_see_confidential=include_confidential)
+    if fmt == "json":
+        click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(["nummer", "område", "delförmåga", "nivå", "bedömd", "uppdrag"])
+        for r in rows:
+            writer.writerow(
+                [
+                    r.number,
+                    r.area_number,
+                    r.title,
+                    r.status.label if r.status else "Ej bedömd",
+                    r.status.assessed_on.isoformat() if r.status else "",
+                    " | ".join(", ".join(a.dnrs) or a.title for a in r.assignments),
+                ]
+            )
+    else:
+        for r in rows:
+            label = r.status.label if r.status else "Ej bedömd"
+            first_line = r.title.splitlines()[0]
+            short = first_line if len(first_line) <= 70 else first_line[:69] + "…"
+            click.echo(f"{r.number:<7} {label:<20} {len(r.assignments):>2} uppdr.  {short}")
+
+
+@main.command(help="Serve the web app with waitress.")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--threads", default=8, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from web.app import create_app
+
+    click.echo(f"Förmågeregistret: http://{host}:{port}/")
+    waitress_serve(create_app(), host=host, port=port, threads=threads)
+
+
+def today() -> date:
+    return date.today()
