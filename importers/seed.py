@@ -223,11 +223,12 @@ def _seed_links(
     counts: Counter[str],
 ) -> None:
     # Any link row, active or ended: a link a user ended must stay ended.
-    existing = set(
-        session.execute(
+    existing: set[tuple[int, int]] = {
+        (row.capability_id, row.assignment_id)
+        for row in session.execute(
             sa.select(CapabilityAssignment.capability_id, CapabilityAssignment.assignment_id)
-        ).tuples()
-    )
+        )
+    }
     for row in data.capabilities:
         capability = capabilities[row["number"]]
         for position, link_row in enumerate(row.get("assignments") or []):

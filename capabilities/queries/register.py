@@ -144,7 +144,7 @@ def status_view(
 
 
 def level_labels(session: so.Session) -> dict[int, str]:
-    return dict(session.execute(sa.select(StatusLevel.level, StatusLevel.label)).tuples().all())
+    return dict(session.execute(sa.select(StatusLevel.level, StatusLevel.label)).all())
 
 
 def register_rows(
@@ -166,12 +166,11 @@ def register_rows(
         query = query.where(
             sa.or_(Capability.retired_on.is_(None), Capability.retired_on > as_of),
             sa.or_(Capability.added_on.is_(None), Capability.added_on <= as_of),
-            Capability.created_at < moment,
         )
     elif not include_retired:
         query = query.where(Capability.retired_on.is_(None))
     rows: dict[int, RegisterRow] = {}
-    for capability, area, group in session.execute(query).tuples():
+    for capability, area, group in session.execute(query):
         rows[capability.id] = RegisterRow(
             capability_id=capability.id,
             number=capability.number,
@@ -199,14 +198,14 @@ def register_rows(
         sa.select(DiaryNumber.assignment_id, DiaryNumber.number).order_by(
             DiaryNumber.assignment_id, DiaryNumber.position
         )
-    ).tuples():
+    ):
         dnrs[assignment_id].append(number)
     for link, title in session.execute(
         sa.select(CapabilityAssignment, Assignment.title)
         .join(Assignment, Assignment.id == CapabilityAssignment.assignment_id)
         .where(link_active_at(CapabilityAssignment, moment))
         .order_by(CapabilityAssignment.position, CapabilityAssignment.id)
-    ).tuples():
+    ):
         if link.capability_id in rows:
             rows[link.capability_id].assignments.append(
                 LinkedAssignment(link.assignment_id, title, dnrs[link.assignment_id], link.partial)
@@ -217,7 +216,7 @@ def register_rows(
         .join(Actor, Actor.id == Responsibility.actor_id)
         .where(link_active_at(Responsibility, moment))
         .order_by(Responsibility.role, Actor.name)
-    ).tuples():
+    ):
         if capability_id in rows:
             rows[capability_id].responsibilities.append((name, role))
 
@@ -226,7 +225,7 @@ def register_rows(
         .join(Measure, Measure.id == MeasureCapability.measure_id)
         .where(link_active_at(MeasureCapability, moment), Measure.state.in_(ACTIVE_MEASURE_STATES))
         .group_by(MeasureCapability.capability_id)
-    ).tuples():
+    ):
         if capability_id in rows:
             rows[capability_id].active_measures = count
     return list(rows.values())

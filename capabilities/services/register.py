@@ -51,7 +51,7 @@ def create_capability(
         area_id=area.id,
         sort_key=capability_sort_key(number),
         assignments_note=note,
-        added_on=added_on,
+        added_on=added_on or date.today(),
     )
     session.add(capability)
     session.flush()

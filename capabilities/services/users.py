@@ -21,7 +21,7 @@ from capabilities.services.base import (
     snapshot,
 )
 
-_USERNAME = re.compile(r"^[a-z0-9._@-]{2,120}$")
+_USERNAME = re.compile(r"^[a-z0-9åäöéü._@-]{2,120}$")
 
 
 def system_user(session: so.Session) -> User:
@@ -75,7 +75,7 @@ def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) ->
     if user_id is None:
         username = (data.get("username") or "").strip().lower()
         if not _USERNAME.match(username):
-            errors.add("username", "Användarnamnet ska vara 2–120 tecken: a–z, 0–9, . _ @ -.")
+            errors.add("username", "Användarnamnet ska vara 2–120 tecken: a–ö, 0–9, . _ @ -.")
         elif username == SYSTEM_USERNAME or session.scalar(
             sa.select(User.id).where(User.username == username)
         ):

@@ -1,0 +1,123 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL.
+
+The schema is built by the real migrations and seeded from data/ once per database; each test
+runs inside a transaction that is rolled back (SQLAlchemy's create_savepoint recipe), so the
+services' and views' own commits only release savepoints.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities import migrate
+from capabilities.db import make_engine
+from capabilities.models import User
+from capabilities.services import create_user
+from importers.seed import seed
+from tests.pg import PostgresUnavailable, ThrowawayCluster, create_database
+
+PASSWORD = "korrekt-hast-batteri-häftstift"
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable, "") not in ("", "0", "false")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """URL of a PostgreSQL server to create test databases on."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    cluster = ThrowawayCluster()
+    try:
+        cluster.start()
+    except PostgresUnavailable as exc:
+        if _required("REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unavailable: {exc}")
+        sys.stderr.write(f"\n*** SKIPPING PostgreSQL tests: {exc} ***\n")
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def fresh_database_url(request: pytest.FixtureRequest) -> Callable[[str], str]:
+    """Factory: an empty database of the given kind ('sqlite' or 'postgresql')."""
+    tmp = Path(tempfile.mkdtemp(prefix="formaga-test-"))
+    counter = iter(range(10_000))
+
+    def make(kind: str) -> str:
+        if kind == "sqlite":
+            return f"sqlite:///{tmp / f'db{next(counter)}.sqlite'}"
+        server = request.getfixturevalue("postgres_server")
+        return create_database(server)
+
+    return make
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def db_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(db_kind: str, fresh_database_url: Callable[[str], str]) -> Iterator[sa.Engine]:
+    """A migrated and seeded database, shared by the tests of one kind."""
+    url = fresh_database_url(db_kind)
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with so.Session(engine) as session:
+        seed(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(seeded_engine: sa.Engine) -> Iterator[sa.Connection]:
+    conn = seeded_engine.connect()
+    transaction = conn.begin()
+    try:
+        yield conn
+    finally:
+        transaction.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def session(connection: sa.Connection) -> Iterator[so.Session]:
+    with so.Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as db:
+        yield db
+
+
+@pytest.fixture
+def make_user(session: so.Session) -> Callable[..., User]:
+    """Factory: make_user('medlem', can_see_confidential=True) → a persisted user."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "medlem", **extra: Any) -> User:
+        n = next(counter)
+        data: dict[str, Any] = {
+            "username": f"{role}{n}",
+            "display_name": f"Test {role} {n}",
+            "role": role,
+            "password": PASSWORD,
+        } | extra
+        return create_user(session, None, **data)
+
+    return make

@@ -1,0 +1,86 @@
+"""The `formaga` command on a fresh database: init, seed, register."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from web.cli import main
+
+
+@pytest.fixture
+def runner(
+    db_kind: str, fresh_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> CliRunner:
+    monkeypatch.setenv("DATABASE_URL", fresh_database_url(db_kind))
+    monkeypatch.delenv("FORMAGA_ADMIN_PASSWORD", raising=False)
+    return CliRunner()
+
+
+def test_init_then_register_json(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
+    assert "användarnamn admin" in result.output
+    assert "Lösenord (visas bara nu" in result.output
+    again = runner.invoke(main, ["init"])
+    assert again.exit_code == 0 and "Lösenord" not in again.output
+    assert "inga ändringar" in again.output
+
+    result = runner.invoke(main, ["register", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert len(rows) == 62
+    first = rows[0]
+    assert set(first) >= {
+        "number",
+        "title",
+        "area",
+        "main_group",
+        "retired_on",
+        "assignments_note",
+        "assignments",
+        "responsibilities",
+        "current_status",
+    }
+    assert first["area"] == {"number": "1.1", "title": "Robust lagerhållning"}
+    assert first["main_group"]["number"] == "1"
+    assert first["assignments"][0] == {
+        "title": "Uppdrag att ta fram underlag för vilka sjukvårdsprodukter som bör omfattas "
+        "av hälso- och sjukvårdens försörjningsberedskap",
+        "dnrs": ["S2022/04550"],
+        "partial": False,
+    }
+    assert first["current_status"] is None
+    by_number = {r["number"]: r for r in rows}
+    assert by_number["1.1.4"]["assignments_note"] == "Ett flertal uppdrag finns (redovisas ej här)"
+    assert sum(len(r["assignments"]) for r in rows) == 61
+
+
+def test_register_csv_and_table(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    out = runner.invoke(main, ["register", "--format", "csv"]).output
+    parsed = list(csv.reader(io.StringIO(out), delimiter=";"))
+    assert parsed[0][0] == "nummer" and len(parsed) == 63
+    table = runner.invoke(main, ["register"]).output.splitlines()
+    assert len(table) == 62 and table[-1].startswith("3.3.9")
+
+
+def test_admin_password_from_environment(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORMAGA_ADMIN_PASSWORD", "ett-långt-lösenord")
+    monkeypatch.setenv("FORMAGA_ADMIN_USERNAME", "nas-admin")
+    result = runner.invoke(main, ["init"])
+    assert result.exit_code == 0
+    assert "nas-admin" in result.output and "ett-långt-lösenord" not in result.output
+
+
+def test_db_downgrade_base_and_upgrade(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(main, ["db", "downgrade", "base"]).exit_code == 0
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
