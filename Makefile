@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean translations
 
 $(BIN)/formaga: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,7 +11,18 @@ $(BIN)/formaga: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-venv: $(BIN)/formaga
+MO := web/translations/en/LC_MESSAGES/messages.mo
+
+venv: $(BIN)/formaga $(MO)
+
+$(MO): web/translations/en/LC_MESSAGES/messages.po $(BIN)/formaga
+	$(BIN)/pybabel compile -q -d web/translations
+
+# Developers: refresh the catalogue after changing user-facing strings (msgids are Swedish).
+translations: venv
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o web/translations/messages.pot .
+	$(BIN)/pybabel update -q -i web/translations/messages.pot -d web/translations
+	$(BIN)/pybabel compile -q -d web/translations
 
 run: venv
 	$(BIN)/formaga init

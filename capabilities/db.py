@@ -41,6 +41,9 @@ def database_url() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling is disabled (SQLAlchemy's documented recipe) so that
+    # BEGIN, SAVEPOINT and RELEASE mean what they say; _sqlite_begin emits BEGIN itself.
+    dbapi_connection.isolation_level = None
     # WAL + busy timeout: concurrent readers and one writer without "database is locked".
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -49,11 +52,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = url or database_url()
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 

@@ -8,6 +8,7 @@ services' and views' own commits only release savepoints.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -121,3 +122,90 @@ def make_user(session: so.Session) -> Callable[..., User]:
         return create_user(session, None, **data)
 
     return make
+
+
+# --- web -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(connection: sa.Connection) -> Any:
+    from web.app import create_app
+
+    def factory() -> so.Session:
+        return so.Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
+    return create_app({"TESTING": True, "SESSION_FACTORY": factory, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: Any, path: str = "/login") -> str:
+    """The session's CSRF token, read from a page's form like a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = _TOKEN.search(html)
+    assert match, f"no csrf token on {path}"
+    return match.group(1)
+
+
+def post(client: Any, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """POST a form with a valid CSRF token."""
+    token = csrf_token(client, kwargs.pop("token_from", "/account/password"))
+    return client.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+def login(client: Any, user: User, password: str = PASSWORD) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login", data={"csrf_token": token, "username": user.username, "password": password}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def as_role(client: Any, make_user: Callable[..., User]) -> Callable[..., User]:
+    """as_role('medlem', can_see_confidential=True): create a user and log the client in."""
+
+    def log_in(role: str = "medlem", **extra: Any) -> User:
+        user = make_user(role, **extra)
+        login(client, user)
+        return user
+
+    return log_in
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(connection: sa.Connection) -> Callable[[], Any]:
+    """with count_queries() as counter: ...; counter.count is the number of SQL statements."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sa.event.listen(connection, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(connection, "before_cursor_execute", counter)
+
+    return counting

@@ -6,31 +6,135 @@ import os
 import secrets
 from typing import Any
 
-from flask import Flask, render_template_string
+from flask import Flask, Response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from capabilities.db import database_url
-from capabilities.queries.register import register_rows
+from capabilities.errors import Conflict, DomainError, NotFound, PermissionDenied
+from capabilities.models import User
+from web import filters
 from web.db import db_session, init_db
+from web.extensions import babel, csrf, login_manager
+from web.i18n import COOKIE, LANGUAGES, select_locale
+from web.security import init_security
 
-PLACEHOLDER = """<!doctype html><html lang="sv"><head><meta charset="utf-8">
-<title>Förmågeregistret</title></head><body><h1>Förmågeregistret</h1>
-<p>{{ rows|length }} delförmågor.</p>
-<ul>{% for r in rows %}<li>{{ r.number }} {{ r.title }}</li>{% endfor %}</ul></body></html>"""
+PUBLIC_ENDPOINTS = {"auth.login", "static"}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+    app = Flask(__name__)
     app.config.update(
         DATABASE_URL=database_url(),
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("FORMAGA_HTTPS", "") == "1",
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="sv",
+        BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
+        WTF_CSRF_TIME_LIMIT=None,
+        PAGE_SIZE=100,
     )
     if config:
         app.config.update(config)
     init_db(app)
-
-    @app.get("/")
-    def index() -> str:
-        rows = register_rows(db_session())
-        return render_template_string(PLACEHOLDER, rows=rows)
-
+    init_security(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = ""
+    filters.register(app)
+    _register_blueprints(app)
+    _register_guards(app)
+    _register_error_handlers(app)
     return app
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    """Reload every request: a deactivated user is out at once."""
+    try:
+        user = db_session().get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.is_active and not user.is_system else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web.actors.routes import bp as actors_bp
+    from web.admin.routes import bp as admin_bp
+    from web.assignments.routes import bp as assignments_bp
+    from web.auth.routes import bp as auth_bp
+    from web.measures.routes import bp as measures_bp
+    from web.register.routes import bp as register_bp
+
+    for blueprint in (auth_bp, register_bp, assignments_bp, actors_bp, measures_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_guards(app: Flask) -> None:
+    @app.before_request
+    def require_login() -> ResponseReturnValue | None:
+        if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+            return None
+        if request.endpoint is None:
+            return None  # 404 for unknown URLs
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.after_request
+    def remember_language(response: Response) -> Response:
+        wanted = request.args.get("lang")
+        if wanted in LANGUAGES:
+            response.set_cookie(
+                COOKIE,
+                wanted,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+            )
+        return response
+
+
+def _register_error_handlers(app: Flask) -> None:
+    def page(status: int, title: str, message: str) -> ResponseReturnValue:
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound) -> ResponseReturnValue:
+        return page(404, _("Hittades inte"), exc.message)
+
+    @app.errorhandler(PermissionDenied)
+    def forbidden(exc: PermissionDenied) -> ResponseReturnValue:
+        db_session().rollback()
+        return page(403, _("Behörighet saknas"), exc.message)
+
+    @app.errorhandler(Conflict)
+    def conflict(exc: Conflict) -> ResponseReturnValue:
+        db_session().rollback()
+        return page(409, _("Någon annan har ändrat"), exc.message)
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> ResponseReturnValue:
+        db_session().rollback()
+        return page(400, _("Felaktig uppgift"), exc.message)
+
+    for status, title, message in (
+        (
+            400,
+            _l("Felaktig begäran"),
+            _l("Begäran kunde inte tolkas. Ladda om sidan och försök igen."),
+        ),
+        (403, _l("Behörighet saknas"), _l("Du saknar behörighet för den här sidan.")),
+        (404, _l("Hittades inte"), _l("Sidan finns inte.")),
+        (405, _l("Metoden stöds inte"), _l("Den här adressen stöder inte den metoden.")),
+        (413, _l("Filen är för stor"), _l("Filen är större än tillåtet (högst 10 MB).")),
+        (500, _l("Internt fel"), _l("Något gick fel hos oss. Försök igen om en stund.")),
+    ):
+        app.register_error_handler(
+            status, lambda _exc, s=status, t=title, m=message: page(s, str(t), str(m))
+        )

@@ -9,9 +9,13 @@ from capabilities.db import make_engine, make_session_factory
 
 
 def init_db(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
-    app.extensions["formaga_engine"] = engine
-    app.extensions["formaga_sessions"] = make_session_factory(engine)
+    """Bind a session factory; tests pass SESSION_FACTORY to run inside their transaction."""
+    factory = app.config.get("SESSION_FACTORY")
+    if factory is None:
+        engine = make_engine(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
+        app.extensions["formaga_engine"] = engine
+        factory = make_session_factory(engine)
+    app.extensions["formaga_sessions"] = factory
     app.teardown_appcontext(_close_session)
 
 

@@ -73,6 +73,7 @@ class RegisterRow:
     status: StatusView | None = None
     assignments: list[LinkedAssignment] = field(default_factory=list)
     responsibilities: list[tuple[str, str]] = field(default_factory=list)
+    actor_ids: set[int] = field(default_factory=set)
     active_measures: int = 0
 
     def as_json(self) -> dict[str, Any]:
@@ -211,14 +212,15 @@ def register_rows(
                 LinkedAssignment(link.assignment_id, title, dnrs[link.assignment_id], link.partial)
             )
 
-    for capability_id, name, role in session.execute(
-        sa.select(Responsibility.capability_id, Actor.name, Responsibility.role)
+    for capability_id, actor_id, name, role in session.execute(
+        sa.select(Responsibility.capability_id, Actor.id, Actor.name, Responsibility.role)
         .join(Actor, Actor.id == Responsibility.actor_id)
         .where(link_active_at(Responsibility, moment))
         .order_by(Responsibility.role, Actor.name)
     ):
         if capability_id in rows:
             rows[capability_id].responsibilities.append((name, role))
+            rows[capability_id].actor_ids.add(actor_id)
 
     for capability_id, count in session.execute(
         sa.select(MeasureCapability.capability_id, sa.func.count(sa.distinct(Measure.id)))

@@ -1,0 +1,166 @@
+"""One capability's page: text, status history with trend, links, measures, audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.errors import NotFound
+from capabilities.models import (
+    Area,
+    Assignment,
+    AuditEvent,
+    Capability,
+    CapabilityAssignment,
+    Measure,
+    MeasureCapability,
+    Responsibility,
+    StatusAssessment,
+)
+from capabilities.queries.register import StatusView, level_labels, status_view
+
+AUDIT_LIMIT = 100
+
+
+@dataclass
+class HistoryEntry:
+    status: StatusView
+    trend: str | None  # better / same / worse, None for the first or when hidden
+    created_by: str
+    organisations: str | None
+    secrecy_ref: str | None
+
+
+@dataclass
+class CapabilityDetail:
+    capability: Capability
+    labels: dict[int, str]
+    history: list[HistoryEntry]
+    links: list[CapabilityAssignment]
+    responsibilities: list[Responsibility]
+    measures: list[Measure]
+    audit: list[AuditEvent]
+
+    @property
+    def current(self) -> HistoryEntry | None:
+        return self.history[0] if self.history else None
+
+
+def trend(newer: StatusView, older: StatusView | None) -> str | None:
+    """Computed from history, never typed in; hidden when either level is redacted."""
+    if older is None or newer.level is None or older.level is None:
+        return None
+    if newer.level > older.level:
+        return "better"
+    return "same" if newer.level == older.level else "worse"
+
+
+def history_entries(
+    assessments: list[StatusAssessment], labels: dict[int, str], can_see_confidential: bool
+) -> list[HistoryEntry]:
+    """Newest first, each with its trend against the one before it."""
+    views = [status_view(a, labels, can_see_confidential) for a in assessments]
+    return [
+        HistoryEntry(
+            status=view,
+            trend=trend(view, views[i + 1] if i + 1 < len(views) else None),
+            created_by=assessment.created_by.display_name,
+            organisations=None if view.redacted else assessment.organisations,
+            secrecy_ref=assessment.secrecy_ref,
+        )
+        for i, (view, assessment) in enumerate(zip(views, assessments, strict=True))
+    ]
+
+
+def capability_detail(
+    session: so.Session, number: str, *, can_see_confidential: bool
+) -> CapabilityDetail:
+    """Everything the capability page shows, in a fixed number of queries."""
+    capability = session.scalar(
+        sa.select(Capability)
+        .where(Capability.number == number)
+        .options(so.joinedload(Capability.area).joinedload(Area.main_group))
+    )
+    if capability is None:
+        raise NotFound(f"Delförmåga {number} finns inte i registret.")
+    assessments = list(
+        session.scalars(
+            sa.select(StatusAssessment)
+            .where(StatusAssessment.capability_id == capability.id)
+            .order_by(StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc())
+            .options(so.joinedload(StatusAssessment.created_by))
+        )
+    )
+    links = list(
+        session.scalars(
+            sa.select(CapabilityAssignment)
+            .where(
+                CapabilityAssignment.capability_id == capability.id,
+                CapabilityAssignment.removed_at.is_(None),
+            )
+            .order_by(CapabilityAssignment.position, CapabilityAssignment.id)
+            .options(
+                so.joinedload(CapabilityAssignment.assignment).selectinload(
+                    Assignment.diary_numbers
+                ),
+                so.joinedload(CapabilityAssignment.assignment).selectinload(Assignment.milestones),
+            )
+        )
+    )
+    responsibilities = list(
+        session.scalars(
+            sa.select(Responsibility)
+            .where(
+                Responsibility.capability_id == capability.id, Responsibility.removed_at.is_(None)
+            )
+            .order_by(Responsibility.role, Responsibility.id)
+            .options(so.joinedload(Responsibility.actor))
+        )
+    )
+    measures = list(
+        session.scalars(
+            sa.select(Measure)
+            .join(MeasureCapability, MeasureCapability.measure_id == Measure.id)
+            .where(
+                MeasureCapability.capability_id == capability.id,
+                MeasureCapability.removed_at.is_(None),
+            )
+            .order_by(Measure.created_at.desc(), Measure.id.desc())
+        )
+    )
+    audit = list(
+        session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.capability_id == capability.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(AUDIT_LIMIT)
+            .options(so.joinedload(AuditEvent.user))
+        )
+    )
+    labels = level_labels(session)
+    return CapabilityDetail(
+        capability=capability,
+        labels=labels,
+        history=history_entries(assessments, labels, can_see_confidential),
+        links=links,
+        responsibilities=responsibilities,
+        measures=measures,
+        audit=audit,
+    )
+
+
+def changed_fields(event: AuditEvent) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field that differs; skips bookkeeping columns."""
+    before, after = event.before or {}, event.after or {}
+    skip = {"version", "updated_at", "created_at", "id"}
+    keys = [k for k in dict.fromkeys([*before, *after]) if k not in skip]
+    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def next_milestone_on(assignment: Assignment) -> date | None:
+    milestone = assignment.next_milestone
+    return milestone.due_on if milestone else None

@@ -1,0 +1,399 @@
+"""Measures (förmågehöjande åtgärder): the filtered list and one measure's page.
+
+Both load in a fixed number of queries whatever the number of measures, and redact
+confidential content here, on the read side, so that a template cannot print it by mistake.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.errors import NotFound
+from capabilities.models import (
+    Actor,
+    AuditEvent,
+    Capability,
+    Measure,
+    MeasureActor,
+    MeasureCapability,
+    User,
+)
+
+# Content that only users with can_see_confidential may read on a confidential measure.
+CONFIDENTIAL_FIELDS = (
+    "title",
+    "description",
+    "cost_effectiveness",
+    "legal_assessment",
+    "secrecy_ref",
+)
+CLOSED_STATES = ("genomförd", "avförd")
+NO_PRIORITY = "ingen"
+# The order in which the history shows a change's fields (bookkeeping columns left out).
+HISTORY_FIELDS = (
+    "title",
+    "description",
+    "state",
+    "priority",
+    "cost_effectiveness",
+    "legal_assessment",
+    "due_on",
+    "capability_ids",
+    "actor_ids",
+    "confidential",
+    "secrecy_ref",
+)
+
+
+def short_title(title: str, limit: int = 60) -> str:
+    """A capability's first line, cut at a word boundary: 'Robust lagerhållning avseende…'."""
+    first = title.strip().splitlines()[0].strip() if title.strip() else ""
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return f"{cut}…"
+
+
+@dataclass(frozen=True)
+class CapabilityRef:
+    id: int
+    number: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {short_title(self.title)}"
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    id: int
+    name: str
+    short_name: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+@dataclass
+class MeasureView:
+    """One measure as a given user may see it; redacted fields are None."""
+
+    id: int
+    state: str
+    priority: str | None
+    due_on: date | None
+    overdue: bool
+    confidential: bool
+    redacted: bool
+    version: int
+    title: str | None
+    description: str | None
+    cost_effectiveness: str | None
+    legal_assessment: str | None
+    secrecy_ref: str | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    capabilities: list[CapabilityRef] = field(default_factory=list)
+    actors: list[ActorRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MeasureFilters:
+    """Filters from the list page's URL; empty strings mean 'any'."""
+
+    state: str = ""
+    priority: str = ""  # one of PRIORITIES, NO_PRIORITY, or ""
+    capability: str = ""  # a capability number, e.g. "1.1.1"
+    actor: int | None = None
+    q: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.state or self.priority or self.capability or self.actor or self.q)
+
+
+@dataclass
+class MeasurePage:
+    rows: list[MeasureView]
+    total: int
+    number: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+    redacted: bool = False
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    user: str | None
+    action: str
+    confidential: bool
+    changes: list[FieldChange]
+
+
+@dataclass
+class MeasureDetail:
+    measure: MeasureView
+    history: list[HistoryEntry]
+
+
+def is_overdue(due_on: date | None, state: str, today: date) -> bool:
+    """Past its due date and neither carried out nor dropped."""
+    return due_on is not None and due_on < today and state not in CLOSED_STATES
+
+
+def _filtered_ids(
+    session: so.Session, filters: MeasureFilters, can_see_confidential: bool
+) -> list[int]:
+    """Ids of matching measures, newest first: one query.
+
+    Free text is matched in Python with casefold(), because SQLite's lower() leaves å ä ö
+    alone; it never matches the hidden content of a confidential measure for a non-cleared
+    user, or the search itself would reveal that content.
+    """
+    needle = filters.q.strip().casefold()
+    columns: tuple[Any, ...] = (Measure.id,)
+    if needle:
+        columns = (Measure.id, Measure.title, Measure.description, Measure.confidential)
+    statement = sa.select(*columns).order_by(Measure.created_at.desc(), Measure.id.desc())
+    if filters.state:
+        statement = statement.where(Measure.state == filters.state)
+    if filters.priority == NO_PRIORITY:
+        statement = statement.where(Measure.priority.is_(None))
+    elif filters.priority:
+        statement = statement.where(Measure.priority == filters.priority)
+    if filters.capability:
+        statement = statement.where(
+            Measure.id.in_(
+                sa.select(MeasureCapability.measure_id)
+                .join(Capability, Capability.id == MeasureCapability.capability_id)
+                .where(
+                    Capability.number == filters.capability,
+                    MeasureCapability.removed_at.is_(None),
+                )
+            )
+        )
+    if filters.actor is not None:
+        statement = statement.where(
+            Measure.id.in_(
+                sa.select(MeasureActor.measure_id).where(
+                    MeasureActor.actor_id == filters.actor, MeasureActor.removed_at.is_(None)
+                )
+            )
+        )
+    rows = session.execute(statement).all()
+    if not needle:
+        return [row[0] for row in rows]
+    return [
+        ident
+        for ident, title, description, confidential in rows
+        if (can_see_confidential or not confidential)
+        and needle in f"{title}\n{description or ''}".casefold()
+    ]
+
+
+def _views(
+    session: so.Session, ids: Sequence[int], *, can_see_confidential: bool, today: date
+) -> list[MeasureView]:
+    """Measures with their active links, in the order of `ids`: three queries."""
+    if not ids:
+        return []
+    found: dict[int, MeasureView] = {}
+    for measure, creator in session.execute(
+        sa.select(Measure, User.display_name)
+        .outerjoin(User, User.id == Measure.created_by_id)
+        .where(Measure.id.in_(ids))
+    ):
+        redacted = measure.confidential and not can_see_confidential
+        found[measure.id] = MeasureView(
+            id=measure.id,
+            state=measure.state,
+            priority=measure.priority,
+            due_on=measure.due_on,
+            overdue=is_overdue(measure.due_on, measure.state, today),
+            confidential=measure.confidential,
+            redacted=redacted,
+            version=measure.version,
+            title=None if redacted else measure.title,
+            description=None if redacted else measure.description,
+            cost_effectiveness=None if redacted else measure.cost_effectiveness,
+            legal_assessment=None if redacted else measure.legal_assessment,
+            secrecy_ref=None if redacted else measure.secrecy_ref,
+            created_by=creator,
+            created_at=measure.created_at,
+            updated_at=measure.updated_at,
+        )
+    for measure_id, cap_id, number, title in session.execute(
+        sa.select(MeasureCapability.measure_id, Capability.id, Capability.number, Capability.title)
+        .join(Capability, Capability.id == MeasureCapability.capability_id)
+        .where(MeasureCapability.measure_id.in_(ids), MeasureCapability.removed_at.is_(None))
+        .order_by(Capability.sort_key)
+    ):
+        found[measure_id].capabilities.append(CapabilityRef(cap_id, number, title))
+    for measure_id, actor_id, name, short_name in session.execute(
+        sa.select(MeasureActor.measure_id, Actor.id, Actor.name, Actor.short_name)
+        .join(Actor, Actor.id == MeasureActor.actor_id)
+        .where(MeasureActor.measure_id.in_(ids), MeasureActor.removed_at.is_(None))
+        .order_by(Actor.name)
+    ):
+        found[measure_id].actors.append(ActorRef(actor_id, name, short_name))
+    return [found[i] for i in ids if i in found]
+
+
+def measure_page(
+    session: so.Session,
+    filters: MeasureFilters,
+    *,
+    can_see_confidential: bool,
+    today: date,
+    page: int = 1,
+    size: int = 100,
+) -> MeasurePage:
+    """One page of the filtered list: four queries. A page past the end shows the last."""
+    ids = _filtered_ids(session, filters, can_see_confidential)
+    pages = max(1, math.ceil(len(ids) / size))
+    number = min(max(page, 1), pages)
+    rows = _views(
+        session,
+        ids[(number - 1) * size : number * size],
+        can_see_confidential=can_see_confidential,
+        today=today,
+    )
+    return MeasurePage(rows=rows, total=len(ids), number=number, pages=pages)
+
+
+def measure_view(
+    session: so.Session, measure_id: int, *, can_see_confidential: bool, today: date
+) -> MeasureView:
+    """One measure with its links, or NotFound."""
+    views = _views(session, [measure_id], can_see_confidential=can_see_confidential, today=today)
+    if not views:
+        raise NotFound(f"Åtgärden med id {measure_id} finns inte.")
+    return views[0]
+
+
+def measure_detail(
+    session: so.Session, measure_id: int, *, can_see_confidential: bool, today: date
+) -> MeasureDetail:
+    """The measure page: the measure, its links and its audit history, in six queries."""
+    view = measure_view(session, measure_id, can_see_confidential=can_see_confidential, today=today)
+    events = list(
+        session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.entity_type == Measure.__tablename__)
+            .where(AuditEvent.entity_id == measure_id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .options(so.joinedload(AuditEvent.user))
+        )
+    )
+    capability_ids: set[int] = set()
+    actor_ids: set[int] = set()
+    for event in events:
+        for data in (event.before or {}, event.after or {}):
+            capability_ids.update(data.get("capability_ids") or ())
+            actor_ids.update(data.get("actor_ids") or ())
+    numbers = _capability_numbers(session, capability_ids)
+    names = _actor_names(session, actor_ids)
+    # A measure that is confidential now may have been public once, with the same title:
+    # hide the content of all its events then, not only of those flagged confidential.
+    hide = not can_see_confidential and view.confidential
+    history = [
+        HistoryEntry(
+            at=event.at,
+            user=event.user.display_name if event.user else None,
+            action=event.action,
+            confidential=event.confidential,
+            changes=_changes(
+                event,
+                redact=(hide or event.confidential) and not can_see_confidential,
+                numbers=numbers,
+                names=names,
+            ),
+        )
+        for event in events
+    ]
+    return MeasureDetail(measure=view, history=history)
+
+
+def _capability_numbers(session: so.Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(ids)
+    return dict(
+        session.execute(
+            sa.select(Capability.id, Capability.number).where(Capability.id.in_(wanted))
+        ).all()
+    )
+
+
+def _actor_names(session: so.Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(ids)
+    return {
+        ident: f"{name} ({short})" if short else name
+        for ident, name, short in session.execute(
+            sa.select(Actor.id, Actor.name, Actor.short_name).where(Actor.id.in_(wanted))
+        )
+    }
+
+
+def _changes(
+    event: AuditEvent, *, redact: bool, numbers: dict[int, str], names: dict[int, str]
+) -> list[FieldChange]:
+    """The fields an event changed, ids shown as numbers and names, hidden content left out."""
+    before, after = event.before or {}, event.after or {}
+    changes = []
+    for name in HISTORY_FIELDS:
+        old, new = before.get(name), after.get(name)
+        if old == new or (not before and new in (None, "", [], False)):
+            continue
+        if redact and name in CONFIDENTIAL_FIELDS:
+            changes.append(FieldChange(name, None, None, redacted=True))
+            continue
+        if name == "capability_ids":
+            old, new = _labels(old, numbers), _labels(new, numbers)
+        elif name == "actor_ids":
+            old, new = _labels(old, names), _labels(new, names)
+        changes.append(FieldChange(name, old, new))
+    return changes
+
+
+def _labels(ids: list[int] | None, lookup: dict[int, str]) -> list[str] | None:
+    if ids is None:
+        return None
+    return [lookup.get(i, f"id {i}") for i in ids]
+
+
+def capability_options(session: so.Session, keep: Iterable[int] = ()) -> list[CapabilityRef]:
+    """Capabilities in register order: those not retired, plus any in `keep` (already linked)."""
+    statement = sa.select(Capability.id, Capability.number, Capability.title).order_by(
+        Capability.sort_key
+    )
+    kept = sorted(keep)
+    condition: sa.ColumnElement[bool] = Capability.retired_on.is_(None)
+    if kept:
+        condition = sa.or_(condition, Capability.id.in_(kept))
+    return [CapabilityRef(*row) for row in session.execute(statement.where(condition))]
+
+
+def actor_options(session: so.Session, keep: Iterable[int] = ()) -> list[ActorRef]:
+    """Actors by name: those not retired, plus any in `keep` (already linked)."""
+    statement = sa.select(Actor.id, Actor.name, Actor.short_name).order_by(Actor.name)
+    kept = sorted(keep)
+    condition: sa.ColumnElement[bool] = Actor.retired_on.is_(None)
+    if kept:
+        condition = sa.or_(condition, Actor.id.in_(kept))
+    return [ActorRef(*row) for row in session.execute(statement.where(condition))]

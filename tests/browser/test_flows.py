@@ -1,0 +1,96 @@
+"""The main flows as a member does them, by keyboard and mouse, plus axe-core checks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import log_in, screenshot, serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_login_page_is_accessible(page: Any) -> None:
+    page.goto("/login")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert serious_violations(page) == []
+    screenshot(page, "login")
+
+
+def test_wrong_password_shows_generic_message(page: Any) -> None:
+    page.goto("/login")
+    page.get_by_label("Användarnamn").fill("e2e-medlem")
+    page.get_by_label("Lösenord").fill("fel-lösenord-123")
+    page.get_by_role("button", name="Logga in").click()
+    assert page.get_by_text("Fel användarnamn eller lösenord.").is_visible()
+
+
+def test_member_filters_records_status_links_assignment_adds_measure_and_logs_out(
+    page: Any,
+) -> None:
+    log_in(page, "e2e-medlem")
+    assert serious_violations(page) == []
+    screenshot(page, "overview")
+
+    page.get_by_label("Område").select_option("3.2")
+    page.get_by_role("button", name="Filtrera").click()
+    assert "area=3.2" in page.url
+    rows = page.locator("table.register tbody tr td:first-child a")
+    assert rows.count() == 11
+    page.get_by_role("link", name="3.2.10", exact=True).click()
+    assert page.get_by_role("heading", name="Delförmåga 3.2.10").is_visible()
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Ny statusbedömning").click()
+    page.get_by_label("Nivå", exact=True).select_option("3")
+    page.get_by_label("Statusbeskrivning").fill("Rutiner finns men är inte övade.")
+    page.get_by_role("button", name="Spara bedömning").click()
+    assert page.get_by_text("Statusbedömningen för 3.2.10 är sparad.").is_visible()
+    assert page.get_by_text("Rutiner finns men är inte övade.").first.is_visible()
+    screenshot(page, "capability")
+
+    page.get_by_role("link", name="Koppla regeringsuppdrag").click()
+    page.get_by_label("Sök på dnr eller titel").fill("S2022/02527")
+    page.get_by_label("Sök på dnr eller titel").press("Enter")
+    page.locator("input[name=assignment_id]").first.check()
+    page.get_by_role("button", name="Koppla uppdraget").click()
+    assert page.get_by_text("S2022/02527").first.is_visible()
+
+    page.get_by_role("link", name="Ny åtgärd").click()
+    page.get_by_label("Titel").fill("Övning av prioriteringsrutiner")
+    page.get_by_role("button", name=re.compile("Spara")).click()
+    assert page.get_by_text("Övning av prioriteringsrutiner").first.is_visible()
+
+    page.get_by_role("button", name="Logga ut").click()
+    assert "/login" in page.url
+    page.goto("/")
+    assert "/login" in page.url
+
+
+def test_keyboard_only_login_and_visible_focus(page: Any) -> None:
+    page.goto("/login")
+    assert page.evaluate("document.activeElement.name") == "username"  # autofocus
+    page.keyboard.type("e2e-läsare")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "password"
+    page.keyboard.type("korrekt-hast-batteri-häftstift")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="Förmågestrukturens register").is_visible()
+    page.keyboard.press("Tab")  # the first stop on every page is the skip link
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("path", ["/assignments/", "/measures/", "/actors/", "/capabilities/1.1.1"])
+def test_pages_have_no_serious_axe_violations(page: Any, path: str) -> None:
+    log_in(page, "e2e-admin")
+    page.goto(path)
+    assert serious_violations(page) == []
+    screenshot(page, path.strip("/").replace("/", "_") or "root")

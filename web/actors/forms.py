@@ -1,0 +1,65 @@
+"""Forms and display labels for actors. The service validates; the forms only carry input."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+KIND_LABELS = {
+    "myndighet": _l("myndighet"),
+    "region": _l("region"),
+    "kommun": _l("kommun"),
+    "branschorganisation": _l("branschorganisation"),
+    "företag": _l("företag"),
+    "samverkansforum": _l("samverkansforum"),
+    "internationell": _l("internationell"),
+}
+PUBLIC_LABELS = {True: _l("offentlig"), False: _l("privat")}
+BEREDSKAP_LABELS = {True: _l("ja"), False: _l("nej"), None: _l("okänt")}
+# Form values for the tri-state is_beredskapsmyndighet and the boolean is_public.
+BEREDSKAP_VALUES = {"ja": True, "nej": False, "": None}
+PUBLIC_VALUES = {"1": True, "0": False}
+FIELD_LABELS = {
+    "name": _l("Namn"),
+    "short_name": _l("Kortnamn"),
+    "kind": _l("Typ"),
+    "is_public": _l("Offentlig eller privat"),
+    "is_beredskapsmyndighet": _l("Beredskapsmyndighet"),
+    "description": _l("Beskrivning"),
+}
+
+
+class ActorForm(FlaskForm):
+    name = StringField(FIELD_LABELS["name"])
+    short_name = StringField(FIELD_LABELS["short_name"])
+    kind = SelectField(
+        FIELD_LABELS["kind"],
+        choices=[
+            SelectChoice("", _l("Välj typ")),
+            *(SelectChoice(k, v) for k, v in KIND_LABELS.items()),
+        ],
+        validate_choice=False,
+    )
+    is_public = SelectField(
+        FIELD_LABELS["is_public"],
+        choices=[SelectChoice("1", _l("Offentlig")), SelectChoice("0", _l("Privat"))],
+        default="1",
+        validate_choice=False,
+    )
+    is_beredskapsmyndighet = SelectField(
+        FIELD_LABELS["is_beredskapsmyndighet"],
+        choices=[
+            SelectChoice("", _l("Okänt")),
+            SelectChoice("ja", _l("Ja")),
+            SelectChoice("nej", _l("Nej")),
+        ],
+        validate_choice=False,
+    )
+    description = TextAreaField(FIELD_LABELS["description"])
+    version = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A POST that needs nothing but the CSRF token (retiring an actor)."""

@@ -1,0 +1,230 @@
+"""Actors: the list, one actor's page, and (for admins) creating, editing and retiring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from capabilities import services
+from capabilities.errors import Conflict, ValidationFailed
+from capabilities.models import Actor
+from capabilities.queries.actors import ActorFilters, actor_detail, actor_list
+from web.access import acting_user, admin_required
+from web.actors.forms import (
+    BEREDSKAP_LABELS,
+    BEREDSKAP_VALUES,
+    FIELD_LABELS,
+    KIND_LABELS,
+    PUBLIC_LABELS,
+    PUBLIC_VALUES,
+    ActorForm,
+    ConfirmForm,
+)
+from web.assignments.forms import STATUS_LABELS
+from web.db import db_session
+from web.forms import apply_errors
+from web.measures.forms import STATE_LABELS as MEASURE_STATE_LABELS
+
+bp = Blueprint("actors", __name__, url_prefix="/actors")
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "KIND_LABELS": KIND_LABELS,
+        "PUBLIC_LABELS": PUBLIC_LABELS,
+        "BEREDSKAP_LABELS": BEREDSKAP_LABELS,
+        "STATUS_LABELS": STATUS_LABELS,
+        "MEASURE_STATE_LABELS": MEASURE_STATE_LABELS,
+    }
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    kind = request.args.get("kind", "")
+    filters = ActorFilters(
+        kind=kind if kind in KIND_LABELS else "", q=request.args.get("q", "").strip()[:200]
+    )
+    return render_template(
+        "actors/index.html", actors=actor_list(db_session(), filters), filters=filters
+    )
+
+
+@bp.get("/<int:actor_id>")
+def detail(actor_id: int) -> ResponseReturnValue:
+    found = actor_detail(
+        db_session(), actor_id, can_see_confidential=current_user.can_see_confidential
+    )
+    return render_template(
+        "actors/detail.html", detail=found, actor=found.actor, confirm=ConfirmForm()
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new() -> ResponseReturnValue:
+    db = db_session()
+    form = ActorForm()
+    if form.validate_on_submit():
+        try:
+            actor = services.create_actor(db, acting_user(), **_form_data(form))
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return _render_form(form, None), 422
+        db.commit()
+        flash(_("Aktören %(name)s är tillagd.", name=actor.name), "success")
+        return redirect(url_for(".detail", actor_id=actor.id))
+    return _render_form(form, None), 422 if form.is_submitted() else 200
+
+
+@bp.route("/<int:actor_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(actor_id: int) -> ResponseReturnValue:
+    """Edit with optimistic concurrency: a stale version gets 409 with both versions shown."""
+    db = db_session()
+    actor = _actor(actor_id)
+    form = ActorForm(data=_stored_data(actor) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.update_actor(
+                db,
+                acting_user(),
+                actor,
+                expected_version=_version(form.version.data),
+                **_form_data(form),
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return _render_form(form, actor), 422
+        except Conflict as exc:
+            db.rollback()
+            actor = _actor(actor_id)
+            form.version.data = str(actor.version)
+            return _render_form(
+                form, actor, conflict=_compare(form, actor), message=exc.message
+            ), 409
+        db.commit()
+        flash(_("Aktören är uppdaterad."), "success")
+        return redirect(url_for(".detail", actor_id=actor_id))
+    return _render_form(form, actor), 422 if form.is_submitted() else 200
+
+
+@bp.post("/<int:actor_id>/retire")
+@admin_required
+def retire(actor_id: int) -> ResponseReturnValue:
+    """Actors are retired, never deleted: their responsibilities and history stay readable."""
+    db = db_session()
+    actor = _actor(actor_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if actor.retired_on is not None:
+        flash(_("Aktören var redan avvecklad."), "info")
+        return redirect(url_for(".detail", actor_id=actor_id))
+    services.retire_actor(db, acting_user(), actor, retired_on=date.today())
+    db.commit()
+    flash(_("Aktören %(name)s är avvecklad.", name=actor.name), "success")
+    return redirect(url_for(".detail", actor_id=actor_id))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _actor(actor_id: int) -> Actor:
+    actor = db_session().get(Actor, actor_id)
+    if actor is None:
+        abort(404)
+    return actor
+
+
+def _version(raw: str | None) -> int:
+    """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
+    return int(raw) if raw and raw.isdigit() else -1
+
+
+def _stored_data(actor: Actor) -> dict[str, Any]:
+    beredskap = {v: k for k, v in BEREDSKAP_VALUES.items()}
+    return {
+        "name": actor.name,
+        "short_name": actor.short_name,
+        "kind": actor.kind,
+        "is_public": "1" if actor.is_public else "0",
+        "is_beredskapsmyndighet": beredskap[actor.is_beredskapsmyndighet],
+        "description": actor.description,
+        "version": str(actor.version),
+    }
+
+
+def _form_data(form: ActorForm) -> dict[str, Any]:
+    """What the service takes; unknown select values are refused like the service would."""
+    errors: dict[str, list[str]] = {}
+    if form.is_public.data not in PUBLIC_VALUES:
+        errors["is_public"] = [_("Välj offentlig eller privat.")]
+    if (form.is_beredskapsmyndighet.data or "") not in BEREDSKAP_VALUES:
+        errors["is_beredskapsmyndighet"] = [_("Välj ja, nej eller okänt.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "name": form.name.data,
+        "short_name": form.short_name.data,
+        "kind": form.kind.data,
+        "is_public": PUBLIC_VALUES[form.is_public.data],
+        "is_beredskapsmyndighet": BEREDSKAP_VALUES[form.is_beredskapsmyndighet.data or ""],
+        "description": form.description.data,
+    }
+
+
+@dataclass
+class ComparedField:
+    label: str
+    mine: str
+    stored: str
+
+    @property
+    def differs(self) -> bool:
+        return self.mine != self.stored
+
+
+def _shown(name: str, value: Any) -> str:
+    """A field value (as form data) the way the conflict box shows it."""
+    if name == "kind":
+        return str(KIND_LABELS.get(value, value or "–"))
+    if name == "is_public":
+        return str(PUBLIC_LABELS.get(PUBLIC_VALUES.get(value, True)))
+    if name == "is_beredskapsmyndighet":
+        return str(BEREDSKAP_LABELS[BEREDSKAP_VALUES.get(value or "")])
+    text = str(value).strip() if value is not None else ""
+    return text or "–"
+
+
+def _compare(form: ActorForm, actor: Actor) -> list[ComparedField]:
+    """Both versions side by side: what the admin submitted and what is stored now."""
+    theirs = _stored_data(actor)
+    return [
+        ComparedField(str(label), _shown(name, form[name].data), _shown(name, theirs[name]))
+        for name, label in FIELD_LABELS.items()
+    ]
+
+
+def _render_form(
+    form: ActorForm,
+    actor: Actor | None,
+    *,
+    conflict: list[ComparedField] | None = None,
+    message: str | None = None,
+) -> str:
+    return render_template(
+        "actors/form.html",
+        form=form,
+        actor=actor,
+        cancel=url_for(".detail", actor_id=actor.id) if actor else url_for(".index"),
+        conflict=conflict,
+        conflict_message=message,
+    )

@@ -1,0 +1,78 @@
+"""Forms and display labels for government assignments.
+
+The service validates and gives the Swedish messages; the forms only carry input. Selects skip
+WTForms' own choice check so that every refusal comes from the service, on the right field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import DateInput, URLInput
+
+STATUS_LABELS = {
+    "pågående": _l("pågående"),
+    "redovisat": _l("redovisat"),
+    "avslutat": _l("avslutat"),
+}
+KIND_LABELS = {"delredovisning": _l("delredovisning"), "slutredovisning": _l("slutredovisning")}
+DUE_LABELS = {
+    "overdue": _l("Försenade redovisningar"),
+    "90": _l("Redovisning inom 90 dagar"),
+}
+FIELD_LABELS = {
+    "title": _l("Titel"),
+    "dnrs": _l("Diarienummer"),
+    "description": _l("Beskrivning"),
+    "decided_on": _l("Beslutsdatum"),
+    "url": _l("Länk till beslutet"),
+    "status": _l("Status"),
+    "recipient_ids": _l("Mottagare"),
+    "lead_actor_id": _l("Huvudansvarig mottagare"),
+}
+
+
+def choices(labels: dict[str, Any]) -> list[SelectChoice]:
+    """Options from a value → label mapping (WTForms 3.3 wants SelectChoice, not tuples)."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class AssignmentForm(FlaskForm):
+    title = TextAreaField(FIELD_LABELS["title"], render_kw={"rows": 3})
+    dnrs = StringField(FIELD_LABELS["dnrs"])
+    description = TextAreaField(FIELD_LABELS["description"])
+    decided_on = StringField(FIELD_LABELS["decided_on"], widget=DateInput())
+    url = StringField(FIELD_LABELS["url"], widget=URLInput())
+    status = SelectField(
+        FIELD_LABELS["status"],
+        choices=choices(STATUS_LABELS),
+        default="pågående",
+        validate_choice=False,
+    )
+    recipient_ids = SelectMultipleField(
+        FIELD_LABELS["recipient_ids"], choices=[], coerce=str, validate_choice=False
+    )
+    lead_actor_id = SelectField(
+        FIELD_LABELS["lead_actor_id"], choices=[], coerce=str, validate_choice=False
+    )
+    version = HiddenField()
+
+
+class MilestoneForm(FlaskForm):
+    """Add a delredovisning or slutredovisning deadline."""
+
+    due_on = StringField(_l("Ska redovisas senast"), widget=DateInput())
+    kind = SelectField(
+        _l("Typ av redovisning"), choices=choices(KIND_LABELS), validate_choice=False
+    )
+    report_reference = StringField(_l("Rapportreferens (valfri)"))
+
+
+class CompleteMilestoneForm(FlaskForm):
+    """Mark a milestone as reported; the template renders one per milestone with its own ids."""
+
+    report_reference = StringField(_l("Rapportreferens"))

@@ -1,0 +1,324 @@
+"""Government assignments: the list, one assignment's page, editing it and its milestones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from capabilities import services
+from capabilities.errors import Conflict, ValidationFailed
+from capabilities.models import Assignment, Milestone
+from capabilities.queries.assignments import (
+    DUE_CHOICES,
+    AssignmentDetail,
+    AssignmentFilters,
+    actor_choices,
+    assignment_detail,
+    assignment_page,
+)
+from web.access import acting_user, editor_required
+from web.assignments.forms import (
+    DUE_LABELS,
+    FIELD_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    AssignmentForm,
+    CompleteMilestoneForm,
+    MilestoneForm,
+)
+from web.db import db_session
+from web.forms import apply_errors
+
+bp = Blueprint("assignments", __name__, url_prefix="/assignments")
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "STATUS_LABELS": STATUS_LABELS,
+        "KIND_LABELS": KIND_LABELS,
+        "DUE_LABELS": DUE_LABELS,
+    }
+
+
+def _filters() -> AssignmentFilters:
+    """Filters from the URL; unknown values are ignored rather than failing."""
+    due = request.args.get("due", "")
+    status = request.args.get("status", "")
+    return AssignmentFilters(
+        due=due if due in DUE_CHOICES else "",
+        status=status if status in STATUS_LABELS else "",
+        q=request.args.get("q", "").strip()[:200],
+    )
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    filters = _filters()
+    page = assignment_page(
+        db_session(),
+        filters,
+        today=date.today(),
+        page=request.args.get("page", 1, type=int) or 1,
+        page_size=current_app.config["PAGE_SIZE"],
+    )
+    return render_template("assignments/index.html", page=page, filters=filters)
+
+
+@bp.get("/<int:assignment_id>")
+def detail(assignment_id: int) -> ResponseReturnValue:
+    return _render_detail(_detail(assignment_id), MilestoneForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new() -> ResponseReturnValue:
+    db = db_session()
+    form = AssignmentForm()
+    _set_choices(form)
+    if form.validate_on_submit():
+        try:
+            assignment = services.create_assignment(db, acting_user(), **_form_data(form))
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return _render_form(form, None), 422
+        db.commit()
+        flash(_("Regeringsuppdraget är registrerat."), "success")
+        return redirect(url_for(".detail", assignment_id=assignment.id))
+    return _render_form(form, None), 422 if form.is_submitted() else 200
+
+
+@bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(assignment_id: int) -> ResponseReturnValue:
+    """Edit with optimistic concurrency: a stale version gets 409 with both versions shown."""
+    db = db_session()
+    stored = _detail(assignment_id)
+    form = AssignmentForm(data=_stored_data(stored) if request.method == "GET" else None)
+    _set_choices(form, keep=[r.actor_id for r in stored.recipients])
+    if form.validate_on_submit():
+        try:
+            services.update_assignment(
+                db,
+                acting_user(),
+                stored.assignment,
+                expected_version=_version(form.version.data),
+                **_form_data(form),
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return _render_form(form, stored), 422
+        except Conflict as exc:
+            db.rollback()
+            stored = _detail(assignment_id)
+            form.version.data = str(stored.assignment.version)
+            _set_choices(form, keep=[r.actor_id for r in stored.recipients])
+            return _render_form(
+                form, stored, conflict=_compare(form, stored), message=exc.message
+            ), 409
+        db.commit()
+        flash(_("Regeringsuppdraget är uppdaterat."), "success")
+        return redirect(url_for(".detail", assignment_id=assignment_id))
+    return _render_form(form, stored), 422 if form.is_submitted() else 200
+
+
+@bp.post("/<int:assignment_id>/milestones")
+@editor_required
+def add_milestone(assignment_id: int) -> ResponseReturnValue:
+    db = db_session()
+    assignment = _assignment(assignment_id)
+    form = MilestoneForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.add_milestone(
+            db,
+            acting_user(),
+            assignment,
+            due_on=form.due_on.data,
+            kind=form.kind.data or "",
+            report_reference=form.report_reference.data,
+        )
+    except ValidationFailed as exc:
+        db.rollback()
+        apply_errors(form, exc)
+        return _render_detail(_detail(assignment_id), form), 422
+    db.commit()
+    flash(_("Redovisningstillfället är tillagt."), "success")
+    return redirect(url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar"))
+
+
+@bp.post("/<int:assignment_id>/milestones/<int:milestone_id>/done")
+@editor_required
+def complete_milestone(assignment_id: int, milestone_id: int) -> ResponseReturnValue:
+    db = db_session()
+    milestone = db.get(Milestone, milestone_id)
+    if milestone is None or milestone.assignment_id != assignment_id:
+        abort(404)
+    form = CompleteMilestoneForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if milestone.is_done:
+        flash(_("Redovisningstillfället var redan markerat som redovisat."), "info")
+        return redirect(url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar"))
+    try:
+        services.complete_milestone(
+            db, acting_user(), milestone, report_reference=form.report_reference.data
+        )
+    except ValidationFailed as exc:
+        db.rollback()
+        messages = [m for msgs in exc.errors.values() for m in msgs]
+        return _render_detail(
+            _detail(assignment_id),
+            MilestoneForm(formdata=None),
+            done_errors={milestone_id: messages},
+        ), 422
+    db.commit()
+    flash(_("Redovisningstillfället är markerat som redovisat."), "success")
+    return redirect(url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar"))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _assignment(assignment_id: int) -> Assignment:
+    assignment = db_session().get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+def _detail(assignment_id: int) -> AssignmentDetail:
+    return assignment_detail(db_session(), assignment_id, today=date.today())
+
+
+def _render_detail(
+    found: AssignmentDetail,
+    milestone_form: MilestoneForm,
+    *,
+    done_errors: dict[int, list[str]] | None = None,
+) -> str:
+    return render_template(
+        "assignments/detail.html",
+        detail=found,
+        a=found.assignment,
+        milestone_form=milestone_form,
+        done_form=CompleteMilestoneForm(formdata=None),
+        done_errors=done_errors or {},
+    )
+
+
+def _version(raw: str | None) -> int:
+    """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
+    return int(raw) if raw and raw.isdigit() else -1
+
+
+def _set_choices(form: AssignmentForm, keep: list[int] | None = None) -> None:
+    """Recipients: actors not retired, plus those already chosen."""
+    actors = [SelectChoice(str(i), label) for i, label in actor_choices(db_session(), keep or [])]
+    form.recipient_ids.choices = actors
+    form.lead_actor_id.choices = [SelectChoice("", _("Ingen angiven")), *actors]
+
+
+def _stored_data(found: AssignmentDetail) -> dict[str, Any]:
+    """The stored assignment as form data (dnrs as printed, so "(delvis)" survives an edit)."""
+    a = found.assignment
+    return {
+        "title": a.title,
+        "dnrs": ", ".join(dn.printed or dn.number for dn in a.diary_numbers),
+        "description": a.description,
+        "decided_on": a.decided_on.isoformat() if a.decided_on else "",
+        "url": a.url,
+        "status": a.status,
+        "recipient_ids": [str(r.actor_id) for r in found.recipients],
+        "lead_actor_id": str(found.lead_id) if found.lead_id else "",
+        "version": str(a.version),
+    }
+
+
+def _ids(values: list[str] | None) -> list[int]:
+    """Actor ids from the form; anything else is refused like an unknown actor."""
+    if any(not v.isdigit() for v in values or []):
+        raise ValidationFailed({"recipient_ids": [_("Välj mottagare i listan.")]})
+    return [int(v) for v in values or []]
+
+
+def _form_data(form: AssignmentForm) -> dict[str, Any]:
+    """What the service takes; it strips, parses the dnrs and validates in Swedish."""
+    lead = form.lead_actor_id.data or ""
+    if lead and not lead.isdigit():
+        raise ValidationFailed({"lead_actor_id": [_("Välj huvudansvarig i listan.")]})
+    return {
+        "title": form.title.data,
+        "dnrs": form.dnrs.data or "",
+        "description": form.description.data,
+        "decided_on": form.decided_on.data,
+        "url": form.url.data,
+        "status": form.status.data,
+        "recipient_ids": _ids(form.recipient_ids.data),
+        "lead_actor_id": int(lead) if lead else None,
+    }
+
+
+@dataclass
+class ComparedField:
+    label: str
+    mine: str | list[str]
+    stored: str | list[str]
+
+    @property
+    def differs(self) -> bool:
+        return self.mine != self.stored
+
+
+def _shown(name: str, value: Any, labels: dict[str, str]) -> str | list[str]:
+    """A field value as the conflict box shows it."""
+    if name == "status":
+        return str(STATUS_LABELS.get(value, value or "–"))
+    if name == "recipient_ids":
+        return [labels.get(v, v) for v in value or []]
+    if name == "lead_actor_id":
+        return labels.get(value, "–") if value else "–"
+    text = str(value).strip() if value is not None else ""
+    return text or "–"
+
+
+def _compare(form: AssignmentForm, stored: AssignmentDetail) -> list[ComparedField]:
+    """Both versions side by side: what the member submitted and what is stored now."""
+    labels = {str(c.value): str(c.label) for c in form.recipient_ids.choices}
+    theirs = _stored_data(stored)
+    return [
+        ComparedField(
+            str(label),
+            _shown(name, form[name].data, labels),
+            _shown(name, theirs[name], labels),
+        )
+        for name, label in FIELD_LABELS.items()
+    ]
+
+
+def _render_form(
+    form: AssignmentForm,
+    stored: AssignmentDetail | None,
+    *,
+    conflict: list[ComparedField] | None = None,
+    message: str | None = None,
+) -> str:
+    return render_template(
+        "assignments/form.html",
+        form=form,
+        stored=stored,
+        cancel=url_for(".detail", assignment_id=stored.assignment.id)
+        if stored
+        else url_for(".index"),
+        conflict=conflict,
+        conflict_message=message,
+    )

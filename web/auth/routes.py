@@ -1,0 +1,81 @@
+"""Log in, log out, change one's own password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from capabilities.errors import ValidationFailed
+from capabilities.services import change_own_password
+from capabilities.services.login import Throttled, authenticate
+from web.access import acting_user
+from web.auth.forms import LoginForm, PasswordForm
+from web.db import db_session
+from web.forms import apply_errors
+from web.security import is_safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("register.overview"))
+    form = LoginForm()
+    next_url = request.args.get("next")
+    if form.validate_on_submit():
+        db = db_session()
+        try:
+            user = authenticate(
+                db,
+                form.username.data or "",
+                form.password.data or "",
+                request.remote_addr or "unknown",
+            )
+        except Throttled as exc:
+            db.commit()
+            return render_template("auth/login.html", form=form, error=exc.message), 429
+        db.commit()
+        if user is None:
+            return render_template(
+                "auth/login.html", form=form, error=_("Fel användarnamn eller lösenord.")
+            ), 401
+        session.clear()  # renew the session: nothing from before login survives
+        login_user(user)
+        return redirect(next_url if is_safe_next(next_url) else url_for("register.overview"))
+    return render_template("auth/login.html", form=form, error=None), (
+        422 if form.is_submitted() else 200
+    )
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    logout_user()
+    session.clear()
+    flash(_("Du är utloggad."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> ResponseReturnValue:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        db = db_session()
+        try:
+            change_own_password(
+                db,
+                acting_user(),
+                current_password=form.current_password.data or "",
+                new_password=form.new_password.data or "",
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return render_template("auth/password.html", form=form), 422
+        db.commit()
+        flash(_("Ditt lösenord är bytt."), "success")
+        return redirect(url_for("register.overview"))
+    return render_template("auth/password.html", form=form), 422 if form.is_submitted() else 200

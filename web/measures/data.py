@@ -1,0 +1,98 @@
+"""Between the measure form, the service and the conflict box: data in, versions compared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from capabilities.queries.measures import MeasureView
+from web.measures.forms import FIELD_LABELS, PRIORITY_LABELS, STATE_LABELS, MeasureForm
+
+
+def view_data(view: MeasureView) -> dict[str, Any]:
+    """A stored measure as form data (edit form prefill, and the conflict box's right column)."""
+    return {
+        "title": view.title,
+        "description": view.description,
+        "state": view.state,
+        "cost_effectiveness": view.cost_effectiveness,
+        "legal_assessment": view.legal_assessment,
+        "priority": view.priority or "",
+        "due_on": view.due_on.isoformat() if view.due_on else "",
+        "capability_ids": [str(c.id) for c in view.capabilities],
+        "actor_ids": [str(a.id) for a in view.actors],
+        "confidential": view.confidential,
+        "secrecy_ref": view.secrecy_ref,
+        "version": str(view.version),
+    }
+
+
+def form_data(form: MeasureForm) -> dict[str, Any]:
+    """What the service takes; it strips, parses and validates with Swedish messages."""
+    return {
+        "title": form.title.data,
+        "description": form.description.data,
+        "state": form.state.data,
+        "cost_effectiveness": form.cost_effectiveness.data,
+        "legal_assessment": form.legal_assessment.data,
+        "priority": form.priority.data or None,
+        "due_on": form.due_on.data,
+        "capability_ids": form.capability_ids.data or [],
+        "actor_ids": form.actor_ids.data or [],
+        "confidential": form.confidential.data,
+        "secrecy_ref": form.secrecy_ref.data,
+    }
+
+
+@dataclass
+class ComparedField:
+    label: str
+    mine: str | list[str]
+    stored: str | list[str]
+
+    @property
+    def differs(self) -> bool:
+        return self.mine != self.stored
+
+
+def _shown(name: str, value: Any) -> str | list[str]:
+    """A field value as the conflict box shows it."""
+    if name == "state":
+        return str(STATE_LABELS.get(value, value or "–"))
+    if name == "priority":
+        return (
+            str(PRIORITY_LABELS[value]) if value in PRIORITY_LABELS else str(_("Ingen prioritet"))
+        )
+    if name == "confidential":
+        return str(_("Ja") if value else _("Nej"))
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    text = str(value).strip() if value is not None else ""
+    return text or "–"
+
+
+def compare_versions(form: MeasureForm, stored: MeasureView) -> list[ComparedField]:
+    """Both versions side by side: what the member submitted and what is stored now."""
+    mine = {name: _shown(name, value) for name, value in form_data(form).items()}
+    for name in ("capability_ids", "actor_ids"):
+        chosen = set(form[name].data or [])
+        mine[name] = [c.label for c in form[name].choices if c.value in chosen]
+    theirs = {name: _shown(name, value) for name, value in view_data(stored).items()}
+    theirs["capability_ids"] = [c.label for c in stored.capabilities]
+    theirs["actor_ids"] = [a.label for a in stored.actors]
+    order = (
+        "title",
+        "description",
+        "state",
+        "priority",
+        "cost_effectiveness",
+        "legal_assessment",
+        "due_on",
+        "capability_ids",
+        "actor_ids",
+        "confidential",
+        "secrecy_ref",
+    )
+    return [ComparedField(str(FIELD_LABELS[n]), mine[n], theirs[n]) for n in order]

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from web.forms import to_choices
+
+
+class AssessmentForm(FlaskForm):
+    level = SelectField(_l("Nivå"), choices=[], validate_choice=False)
+    target_level = SelectField(_l("Målnivå (valfri)"), choices=[], validate_choice=False)
+    summary = TextAreaField(_l("Statusbeskrivning"))
+    justification = TextAreaField(_l("Motivering och underlag"))
+    organisations = StringField(_l("Organisationer som medverkat"))
+    assessed_on = DateField(_l("Bedömningsdatum"), default=date.today, validators=[Optional()])
+    confidential = BooleanField(_l("Sekretessmarkerad"))
+    secrecy_ref = StringField(_l("Sekretesshänvisning (t.ex. OSL 18:13)"))
+
+
+class LinkAssignmentForm(FlaskForm):
+    assignment_id = RadioField(_l("Regeringsuppdrag"), choices=[], coerce=str)
+    partial = BooleanField(_l("Uppdraget stärker delförmågan delvis"))
+    note = StringField(_l("Anteckning"))
+
+
+class ResponsibilityForm(FlaskForm):
+    actor_id = SelectField(_l("Aktör"), choices=[])
+    role = SelectField(
+        _l("Roll"),
+        choices=to_choices([("ansvarar", _l("Ansvarar")), ("kan_ansvara", _l("Kan ansvara"))]),
+    )
+    note = StringField(_l("Anteckning"))
+
+
+class ConfirmForm(FlaskForm):
+    """A POST that needs nothing but the CSRF token (end a link, and the like)."""
+
+
+class CapabilityForm(FlaskForm):
+    area = SelectField(_l("Område"), choices=[])
+    number = StringField(_l("Nummer"))
+    title = TextAreaField(_l("Delförmåga (text som i registret; punkter på egna rader)"))
+    assignments_note = StringField(_l("Anteckning om uppdrag"))
+    version = HiddenField()
+
+
+class RetireForm(FlaskForm):
+    retired_on = DateField(
+        _l("Avvecklas från och med"), default=date.today, validators=[Optional()]
+    )

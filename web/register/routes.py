@@ -1,0 +1,396 @@
+"""The register overview, the capability page, and editing a capability's status and links."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from capabilities import services
+from capabilities.errors import ValidationFailed
+from capabilities.models import (
+    Actor,
+    Area,
+    Assignment,
+    Capability,
+    CapabilityAssignment,
+    DiaryNumber,
+    Responsibility,
+    StatusLevel,
+)
+from capabilities.queries.capability import capability_detail, changed_fields
+from capabilities.queries.register import RegisterRow, register_rows
+from web.access import acting_user, admin_required, editor_required
+from web.db import db_session
+from web.forms import apply_errors, to_choices
+from web.register.forms import (
+    AssessmentForm,
+    CapabilityForm,
+    ConfirmForm,
+    LinkAssignmentForm,
+    ResponsibilityForm,
+    RetireForm,
+)
+
+bp = Blueprint("register", __name__)
+
+
+@dataclass
+class Page:
+    number: int
+    pages: int
+    total: int
+
+
+def _matches(row: RegisterRow, args: dict[str, str]) -> bool:
+    level = args.get("level")
+    if args.get("area") and row.area_number != args["area"]:
+        return False
+    if level == "none" and row.status is not None:
+        return False
+    if level and level != "none" and (row.status is None or str(row.status.level) != level):
+        return False
+    if args.get("actor") and int(args["actor"]) not in row.actor_ids:
+        return False
+    if args.get("assignment") and all(
+        str(a.assignment_id) != args["assignment"] for a in row.assignments
+    ):
+        return False
+    query = args.get("q", "").strip().casefold()
+    return not query or query in f"{row.number} {row.title}".casefold()
+
+
+def _filter_args() -> dict[str, str]:
+    """Filter values from the URL; malformed ids are dropped rather than failing."""
+    args = {
+        k: request.args.get(k, "").strip() for k in ("area", "level", "actor", "assignment", "q")
+    }
+    for key in ("actor", "assignment"):
+        if args[key] and not args[key].isdigit():
+            args[key] = ""
+    args["q"] = args["q"][:200]
+    return args
+
+
+@bp.get("/register")
+@bp.get("/")
+def overview() -> ResponseReturnValue:
+    db = db_session()
+    args = _filter_args()
+    rows = [
+        row
+        for row in register_rows(db, can_see_confidential=current_user.can_see_confidential)
+        if _matches(row, args)
+    ]
+    size = current_app.config["PAGE_SIZE"]
+    pages = max(1, math.ceil(len(rows) / size))
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    page_rows = rows[(number - 1) * size : number * size]
+    levels = db.execute(
+        sa.select(StatusLevel.level, StatusLevel.label).order_by(StatusLevel.level)
+    ).all()
+    areas = db.scalars(sa.select(Area).order_by(Area.sort_key)).all()
+    actors = db.execute(
+        sa.select(Actor.id, Actor.name).where(Actor.retired_on.is_(None)).order_by(Actor.name)
+    ).all()
+    assignments = db.execute(
+        sa.select(Assignment.id, Assignment.title, sa.func.min(DiaryNumber.number))
+        .outerjoin(DiaryNumber, DiaryNumber.assignment_id == Assignment.id)
+        .group_by(Assignment.id, Assignment.title)
+        .order_by(sa.func.min(DiaryNumber.number), Assignment.title)
+    ).all()
+    return render_template(
+        "register/overview.html",
+        rows=page_rows,
+        page=Page(number, pages, len(rows)),
+        args=args,
+        levels=levels,
+        areas=areas,
+        actors=actors,
+        assignments=assignments,
+        filtered=any(args.values()),
+    )
+
+
+def _capability(number: str) -> Capability:
+    capability = db_session().scalar(sa.select(Capability).where(Capability.number == number))
+    if capability is None:
+        abort(404)
+    return capability
+
+
+@bp.get("/capabilities/<number>")
+def capability(number: str) -> ResponseReturnValue:
+    detail = capability_detail(
+        db_session(), number, can_see_confidential=current_user.can_see_confidential
+    )
+    return render_template(
+        "register/capability.html",
+        detail=detail,
+        cap=detail.capability,
+        changed_fields=changed_fields,
+        confirm=ConfirmForm(),
+    )
+
+
+def _level_choices() -> list[tuple[str, str]]:
+    levels = (
+        db_session()
+        .execute(sa.select(StatusLevel.level, StatusLevel.label).order_by(StatusLevel.level))
+        .all()
+    )
+    return [(str(level), f"{level} – {label}") for level, label in levels]
+
+
+@bp.route("/capabilities/<number>/assessments/new", methods=["GET", "POST"])
+@editor_required
+def new_assessment(number: str) -> ResponseReturnValue:
+    cap = _capability(number)
+    form = AssessmentForm()
+    choices = _level_choices()
+    form.level.choices = to_choices([("", _("Välj nivå")), *choices])
+    form.target_level.choices = to_choices([("", _("Ingen målnivå")), *choices])
+    if form.is_submitted():
+        if not form.validate():
+            return render_template("register/assessment_form.html", form=form, cap=cap), 422
+        db = db_session()
+        try:
+            services.record_assessment(
+                db,
+                acting_user(),
+                cap,
+                level=form.level.data,
+                target_level=form.target_level.data,
+                summary=form.summary.data,
+                justification=form.justification.data,
+                organisations=form.organisations.data,
+                assessed_on=form.assessed_on.data,
+                confidential=form.confidential.data,
+                secrecy_ref=form.secrecy_ref.data,
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return render_template("register/assessment_form.html", form=form, cap=cap), 422
+        db.commit()
+        flash(_("Statusbedömningen för %(number)s är sparad.", number=cap.number), "success")
+        return redirect(url_for("register.capability", number=cap.number))
+    return render_template("register/assessment_form.html", form=form, cap=cap)
+
+
+def _assignment_candidates(query: str, exclude: set[int]) -> list[Assignment]:
+    """Assignments matching a dnr or title fragment, not already linked."""
+    db = db_session()
+    statement = sa.select(Assignment).order_by(Assignment.title).limit(50)
+    if query:
+        pattern = f"%{query.replace(' ', '')}%"
+        statement = statement.where(
+            sa.or_(
+                sa.func.lower(Assignment.title).contains(query.lower(), autoescape=True),
+                Assignment.id.in_(
+                    sa.select(DiaryNumber.assignment_id).where(
+                        sa.func.upper(DiaryNumber.number).like(pattern.upper())
+                    )
+                ),
+            )
+        )
+    statement = statement.options(so.selectinload(Assignment.diary_numbers))
+    return [a for a in db.scalars(statement) if a.id not in exclude]
+
+
+@bp.route("/capabilities/<number>/assignments/link", methods=["GET", "POST"])
+@editor_required
+def link_assignment(number: str) -> ResponseReturnValue:
+    cap = _capability(number)
+    db = db_session()
+    linked = set(
+        db.scalars(
+            sa.select(CapabilityAssignment.assignment_id).where(
+                CapabilityAssignment.capability_id == cap.id,
+                CapabilityAssignment.removed_at.is_(None),
+            )
+        )
+    )
+    query = (request.values.get("q") or "").strip()[:200]
+    candidates = _assignment_candidates(query, linked)
+    form = LinkAssignmentForm()
+    form.assignment_id.choices = to_choices((a.id, a.title) for a in candidates)
+    if form.is_submitted():
+        chosen = (
+            db.get(Assignment, int(form.assignment_id.data))
+            if (form.assignment_id.data or "").isdigit()
+            else None
+        )
+        if not form.validate() or chosen is None:
+            if chosen is None:
+                form.assignment_id.errors = [_("Välj ett regeringsuppdrag i listan.")]
+            return render_template(
+                "register/link_assignment.html",
+                form=form,
+                cap=cap,
+                candidates=candidates,
+                query=query,
+            ), 422
+        services.link_assignment(
+            db, acting_user(), cap, chosen, partial=form.partial.data, note=form.note.data
+        )
+        db.commit()
+        flash(_("Uppdraget är kopplat till %(number)s.", number=cap.number), "success")
+        return redirect(url_for("register.capability", number=cap.number))
+    return render_template(
+        "register/link_assignment.html", form=form, cap=cap, candidates=candidates, query=query
+    )
+
+
+@bp.post("/capabilities/<number>/assignments/<int:link_id>/end")
+@editor_required
+def end_assignment_link(number: str, link_id: int) -> ResponseReturnValue:
+    cap = _capability(number)
+    db = db_session()
+    link = db.get(CapabilityAssignment, link_id)
+    if link is None or link.capability_id != cap.id or not ConfirmForm().validate_on_submit():
+        abort(400 if link is not None else 404)
+    services.end_assignment_link(db, acting_user(), link)
+    db.commit()
+    flash(_("Kopplingen till uppdraget är avslutad."), "success")
+    return redirect(url_for("register.capability", number=cap.number))
+
+
+@bp.route("/capabilities/<number>/responsibilities/new", methods=["GET", "POST"])
+@editor_required
+def new_responsibility(number: str) -> ResponseReturnValue:
+    cap = _capability(number)
+    db = db_session()
+    form = ResponsibilityForm()
+    actors = db.execute(
+        sa.select(Actor.id, Actor.name).where(Actor.retired_on.is_(None)).order_by(Actor.name)
+    ).all()
+    form.actor_id.choices = to_choices([("", _("Välj aktör")), *actors])
+    if form.is_submitted():
+        actor = (
+            db.get(Actor, int(form.actor_id.data)) if (form.actor_id.data or "").isdigit() else None
+        )
+        if not form.validate() or actor is None:
+            if actor is None:
+                form.actor_id.errors = [_("Välj en aktör.")]
+            return render_template("register/responsibility_form.html", form=form, cap=cap), 422
+        try:
+            services.add_responsibility(
+                db, acting_user(), cap, actor, role=form.role.data or "", note=form.note.data
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return render_template("register/responsibility_form.html", form=form, cap=cap), 422
+        db.commit()
+        flash(_("Ansvaret är registrerat."), "success")
+        return redirect(url_for("register.capability", number=cap.number))
+    return render_template("register/responsibility_form.html", form=form, cap=cap)
+
+
+@bp.post("/capabilities/<number>/responsibilities/<int:responsibility_id>/end")
+@editor_required
+def end_responsibility(number: str, responsibility_id: int) -> ResponseReturnValue:
+    cap = _capability(number)
+    db = db_session()
+    responsibility = db.get(Responsibility, responsibility_id)
+    if responsibility is None or responsibility.capability_id != cap.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.end_responsibility(db, acting_user(), responsibility)
+    db.commit()
+    flash(_("Ansvaret är avslutat."), "success")
+    return redirect(url_for("register.capability", number=cap.number))
+
+
+def _area_choices() -> list[tuple[str, str]]:
+    areas = db_session().scalars(sa.select(Area).order_by(Area.sort_key))
+    return [(str(a.id), f"{a.number} {a.title}") for a in areas]
+
+
+@bp.route("/capabilities/new", methods=["GET", "POST"])
+@admin_required
+def new_capability() -> ResponseReturnValue:
+    form = CapabilityForm()
+    form.area.choices = to_choices(_area_choices())
+    if form.is_submitted():
+        db = db_session()
+        area = db.get(Area, int(form.area.data)) if (form.area.data or "").isdigit() else None
+        if area is None or not form.validate():
+            form.area.errors = [_("Välj ett område.")] if area is None else form.area.errors
+            return render_template("register/capability_form.html", form=form, cap=None), 422
+        try:
+            cap = services.create_capability(
+                db,
+                acting_user(),
+                area=area,
+                number=form.number.data or "",
+                title=form.title.data or "",
+                assignments_note=form.assignments_note.data,
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return render_template("register/capability_form.html", form=form, cap=None), 422
+        db.commit()
+        flash(_("Delförmåga %(number)s är tillagd.", number=cap.number), "success")
+        return redirect(url_for("register.capability", number=cap.number))
+    return render_template("register/capability_form.html", form=form, cap=None)
+
+
+@bp.route("/capabilities/<number>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_capability(number: str) -> ResponseReturnValue:
+    cap = _capability(number)
+    form = CapabilityForm(obj=cap if request.method == "GET" else None)
+    form.area.choices = to_choices(_area_choices())
+    if request.method == "GET":
+        form.version.data = str(cap.version)
+    if form.is_submitted():
+        db = db_session()
+        try:
+            services.update_capability(
+                db,
+                acting_user(),
+                cap,
+                expected_version=int(form.version.data or 0),
+                title=form.title.data,
+                assignments_note=form.assignments_note.data,
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return render_template("register/capability_form.html", form=form, cap=cap), 422
+        db.commit()
+        flash(_("Delförmåga %(number)s är uppdaterad.", number=cap.number), "success")
+        return redirect(url_for("register.capability", number=cap.number))
+    return render_template("register/capability_form.html", form=form, cap=cap)
+
+
+@bp.route("/capabilities/<number>/retire", methods=["GET", "POST"])
+@admin_required
+def retire_capability(number: str) -> ResponseReturnValue:
+    cap = _capability(number)
+    form = RetireForm()
+    if form.validate_on_submit():
+        db = db_session()
+        try:
+            services.retire_capability(
+                db, acting_user(), cap, retired_on=form.retired_on.data or ""
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            apply_errors(form, exc)
+            return render_template("register/retire_form.html", form=form, cap=cap), 422
+        db.commit()
+        flash(_("Delförmåga %(number)s är avvecklad.", number=cap.number), "success")
+        return redirect(url_for("register.capability", number=cap.number))
+    status = 422 if form.is_submitted() else 200
+    return render_template("register/retire_form.html", form=form, cap=cap), status
