@@ -16,13 +16,13 @@ MO := web/translations/en/LC_MESSAGES/messages.mo
 venv: $(BIN)/formaga $(MO)
 
 $(MO): web/translations/en/LC_MESSAGES/messages.po $(BIN)/formaga
-	$(BIN)/pybabel compile -q -d web/translations
+	$(BIN)/pybabel compile -d web/translations
 
 # Developers: refresh the catalogue after changing user-facing strings (msgids are Swedish).
 translations: venv
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o web/translations/messages.pot .
-	$(BIN)/pybabel update -q -i web/translations/messages.pot -d web/translations
-	$(BIN)/pybabel compile -q -d web/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations
+	$(BIN)/pybabel compile -d web/translations
 
 run: venv
 	$(BIN)/formaga init

@@ -19,6 +19,41 @@ TREND_LABELS = {
     "worse": _l("Försämrad"),
     None: _l("Ingen tidigare bedömning"),
 }
+AUDIT_ENTITIES = {
+    "capabilities": _l("Delförmåga"),
+    "status_assessments": _l("Statusbedömning"),
+    "capability_assignments": _l("Koppling till regeringsuppdrag"),
+    "responsibilities": _l("Ansvarig aktör"),
+    "measures": _l("Åtgärd"),
+}
+AUDIT_ACTIONS = {
+    "create": _l("skapad"),
+    "update": _l("ändrad"),
+    "link": _l("kopplad"),
+    "end": _l("avslutad"),
+    "retire": _l("avvecklad"),
+    "seed": _l("inläst från rapporten"),
+    "seed_update": _l("ändrad i registerdata"),
+}
+FIELD_LABELS = {
+    "number": _l("Nummer"),
+    "title": _l("Text"),
+    "assignments_note": _l("Anteckning om uppdrag"),
+    "retired_on": _l("Avvecklad"),
+    "added_on": _l("Tillagd"),
+    "level": _l("Nivå"),
+    "target_level": _l("Målnivå"),
+    "summary": _l("Statusbeskrivning"),
+    "justification": _l("Motivering"),
+    "organisations": _l("Organisationer"),
+    "assessed_on": _l("Bedömd"),
+    "confidential": _l("Sekretessmarkerad"),
+    "secrecy_ref": _l("Sekretesshänvisning"),
+    "partial": _l("Delvis"),
+    "note": _l("Anteckning"),
+    "role": _l("Roll"),
+    "removed_at": _l("Avslutad"),
+}
 TREND_SYMBOLS = {"better": "↑", "same": "→", "worse": "↓", None: "–"}
 
 
@@ -29,6 +64,19 @@ def iso(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return value.astimezone().strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
+
+
+def audit_value(value: Any) -> str:
+    """An audit before/after value as a person reads it."""
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return str(_l("Ja"))
+    if value is False:
+        return str(_l("Nej"))
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        return value[:16].replace("T", " ")  # ISO datetime, minutes are enough
+    return str(value)
 
 
 def url_with(**changes: Any) -> str:
@@ -44,11 +92,15 @@ def url_with(**changes: Any) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["iso"] = iso
+    app.jinja_env.filters["audit_value"] = audit_value
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
         USER_ROLE_LABELS=USER_ROLE_LABELS,
         TREND_LABELS=TREND_LABELS,
         TREND_SYMBOLS=TREND_SYMBOLS,
+        AUDIT_ENTITIES=AUDIT_ENTITIES,
+        AUDIT_ACTIONS=AUDIT_ACTIONS,
+        FIELD_LABELS=FIELD_LABELS,
         LANGUAGES=LANGUAGES,
         url_with=url_with,
         current_locale=lambda: str(get_locale() or "sv"),

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 
 from capabilities.errors import NotFound
 from capabilities.models import (
+    Actor,
     Area,
     Assignment,
     AuditEvent,
@@ -44,6 +45,7 @@ class CapabilityDetail:
     responsibilities: list[Responsibility]
     measures: list[Measure]
     audit: list[AuditEvent]
+    audit_subjects: dict[tuple[str, int], str]
 
     @property
     def current(self) -> HistoryEntry | None:
@@ -150,15 +152,46 @@ def capability_detail(
         responsibilities=responsibilities,
         measures=measures,
         audit=audit,
+        audit_subjects=_audit_subjects(session, audit),
     )
 
 
+def _audit_subjects(session: so.Session, events: list[AuditEvent]) -> dict[tuple[str, int], str]:
+    """What each link event was about (assignment title, actor name): always two queries."""
+    subjects: dict[tuple[str, int], str] = {}
+    link_ids = {e.entity_id for e in events if e.entity_type == "capability_assignments"}
+    for link_id, title in session.execute(
+        sa.select(CapabilityAssignment.id, Assignment.title)
+        .join(Assignment, Assignment.id == CapabilityAssignment.assignment_id)
+        .where(CapabilityAssignment.id.in_(link_ids))
+    ):
+        subjects[("capability_assignments", link_id)] = title
+    responsibility_ids = {e.entity_id for e in events if e.entity_type == "responsibilities"}
+    for responsibility_id, name in session.execute(
+        sa.select(Responsibility.id, Actor.name)
+        .join(Actor, Actor.id == Responsibility.actor_id)
+        .where(Responsibility.id.in_(responsibility_ids))
+    ):
+        subjects[("responsibilities", responsibility_id)] = name
+    return subjects
+
+
+BOOKKEEPING = {"id", "version", "updated_at", "created_at", "sort_key", "position", "added_at"}
+
+
 def changed_fields(event: AuditEvent) -> list[tuple[str, Any, Any]]:
-    """(field, before, after) for each field that differs; skips bookkeeping columns."""
+    """(field, before, after) for each field a person would care about that differs."""
     before, after = event.before or {}, event.after or {}
-    skip = {"version", "updated_at", "created_at", "id"}
-    keys = [k for k in dict.fromkeys([*before, *after]) if k not in skip]
-    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+    keys = [
+        k
+        for k in dict.fromkeys([*before, *after])
+        if k not in BOOKKEEPING and not k.endswith("_id")
+    ]
+    return [
+        (k, before.get(k), after.get(k))
+        for k in keys
+        if before.get(k) != after.get(k) and not (not before and after.get(k) in (None, "", False))
+    ]
 
 
 def next_milestone_on(assignment: Assignment) -> date | None:
