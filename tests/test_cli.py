@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -84,3 +85,28 @@ def test_db_downgrade_base_and_upgrade(runner: CliRunner) -> None:
     assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
     assert runner.invoke(main, ["db", "downgrade", "base"]).exit_code == 0
     assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+
+
+def test_export_and_import_round_trip(runner: CliRunner, tmp_path: Any) -> None:
+    from openpyxl import load_workbook
+
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    xlsx, csv_file = tmp_path / "r.xlsx", tmp_path / "r.csv"
+    result = runner.invoke(main, ["export", "-o", str(xlsx), "--exported-by", "CLI"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(main, ["export", "--format", "csv", "-o", str(csv_file)]).exit_code == 0
+    assert csv_file.read_bytes().startswith("\ufeff".encode())
+    wb = load_workbook(xlsx)
+    wb["Uppdatering"].cell(3, 7).value = 2
+    wb["Uppdatering"].cell(3, 8).value = "Från Excel"
+    wb.save(xlsx)
+    dry = runner.invoke(main, ["import", str(xlsx), "--user", "admin", "--dry-run"])
+    assert dry.exit_code == 0 and "1.1.1: Ej bedömd → 2" in dry.output
+    assert "Ej bedömd" in runner.invoke(main, ["register"]).output.splitlines()[0]
+    done = runner.invoke(main, ["import", str(xlsx), "--user", "admin"])
+    assert done.exit_code == 0 and "Läste in 1 nya" in done.output
+    assert "Begränsad förmåga" in runner.invoke(main, ["register"]).output.splitlines()[0]
+    wb["Uppdatering"].cell(3, 7).value = 9
+    wb.save(xlsx)
+    bad = runner.invoke(main, ["import", str(xlsx), "--user", "admin"])
+    assert bad.exit_code == 1 and "kolumn G (Ny nivå)" in bad.output

@@ -71,8 +71,18 @@ def _register_blueprints(app: Flask) -> None:
     from web.auth.routes import bp as auth_bp
     from web.measures.routes import bp as measures_bp
     from web.register.routes import bp as register_bp
+    from web.reports.routes import bp as reports_bp
 
-    for blueprint in (auth_bp, register_bp, assignments_bp, actors_bp, measures_bp, admin_bp):
+    blueprints = (
+        auth_bp,
+        register_bp,
+        assignments_bp,
+        actors_bp,
+        measures_bp,
+        reports_bp,
+        admin_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import datetime
 
 import click
 import sqlalchemy as sa
@@ -20,9 +20,13 @@ from capabilities.errors import DomainError
 from capabilities.models import User
 from capabilities.passwords import generate_password
 from capabilities.queries.register import register_rows
+from capabilities.reports.csv_export import write_register_csv
+from capabilities.reports.data import build_report
+from capabilities.reports.xlsx import write_workbook
 from capabilities.services import create_user
 from importers.seed import seed as apply_seed
 from importers.seed_data import SeedDataError
+from importers.status_workbook import ImportRejected, apply_import, plan_import
 
 
 @contextmanager
@@ -162,6 +166,76 @@ def register(fmt: str, as_of: object, include_confidential: bool) -> None:
             click.echo(f"{r.number:<7} {label:<20} {len(r.assignments):>2} uppdr.  {short}")
 
 
+@main.command("export", help="Export the register report (xlsx workbook or CSV).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The register as it stood at the end of this date.",
+)
+@click.option(
+    "--include-confidential",
+    is_flag=True,
+    help="Include content marked confidential (the file is then under secrecy).",
+)
+@click.option(
+    "--exported-by",
+    default=lambda: os.environ.get("USER", ""),
+    help="Name written into the report as exporter.",
+)
+def export(
+    fmt: str, output: str, as_of: datetime | None, include_confidential: bool, exported_by: str
+) -> None:
+    with session_scope() as session:
+        report = build_report(
+            session,
+            as_of=as_of.date() if as_of else None,
+            include_confidential=include_confidential,
+            exported_by=exported_by,
+        )
+    if fmt == "xlsx":
+        with open(output, "wb") as handle:
+            write_workbook(report, handle)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            write_register_csv(report, handle)
+    click.echo(f"Skrev {output} ({len(report.capabilities)} delförmågor, per {report.as_of}).")
+
+
+@main.command("import", help="Import status updates from an exported workbook's Uppdatering sheet.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "username", required=True, help="The member the assessments are by.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def import_(file: str, username: str, dry_run: bool) -> None:
+    with session_scope() as session:
+        user = session.scalar(sa.select(User).where(User.username == username.lower()))
+        if user is None or not user.is_active:
+            _fail(f"Okänd eller inaktiv användare: {username}")
+        assert user is not None
+        try:
+            with open(file, "rb") as handle:
+                plan = plan_import(session, user, handle)
+        except ImportRejected as exc:
+            _fail("Inget lästes in.\n" + "\n".join(str(p) for p in exc.problems))
+        except DomainError as exc:
+            _fail(exc.message)
+        for change in plan.changes:
+            old = change.old_level if change.old_level is not None else "Ej bedömd"
+            click.echo(f"{change.number}: {old} → {change.level}  {change.summary[:60]}")
+        for conflict in plan.conflicts:
+            click.echo(f"Konflikt: {conflict}")
+        if plan.already_applied:
+            click.echo(f"Redan inlästa: {', '.join(plan.already_applied)}")
+        if dry_run:
+            session.rollback()
+            click.echo(f"Provkörning: {len(plan.changes)} ändringar skulle läsas in.")
+            return
+        apply_import(session, user, plan)
+    click.echo(f"Läste in {len(plan.changes)} nya bedömningar, {len(plan.conflicts)} konflikter.")
+
+
 @main.command(help="Serve the web app with waitress.")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -173,7 +247,3 @@ def serve(host: str, port: int, threads: int) -> None:
 
     click.echo(f"Förmågeregistret: http://{host}:{port}/")
     waitress_serve(create_app(), host=host, port=port, threads=threads)
-
-
-def today() -> date:
-    return date.today()

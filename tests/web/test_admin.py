@@ -12,6 +12,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import SYSTEM_USERNAME, Actor, AuditEvent, StatusLevel, User
+from importers.seed_data import load_seed_data
 from tests.conftest import PASSWORD, csrf_token, login, post
 
 NEW_PASSWORD = "ett-annat-långt-lösenord"
@@ -433,14 +434,15 @@ def _rename(client: Any, level: int, label: str, version: str) -> Any:
 def test_scale_page_shows_the_five_levels(client: Any, as_role: Callable[..., User]) -> None:
     as_role("admin")
     html = client.get("/admin/scale").get_data(as_text=True)
-    for label, english, colour in (
-        ("Ingen förmåga", "No capacity", "#d73027"),
-        ("Begränsad förmåga", "Limited capacity", "#fc8d59"),
-        ("Utvecklad förmåga", "Developed capacity", "#fee08b"),
-        ("Påvisad förmåga", "Demonstrated capacity", "#91cf60"),
-        ("Hållbar förmåga", "Sustainable capacity", "#1a9850"),
+    colours = {row["level"]: row["colour"] for row in load_seed_data().scale}
+    for level, label, english in (
+        (1, "Ingen förmåga", "No capacity"),
+        (2, "Begränsad förmåga", "Limited capacity"),
+        (3, "Utvecklad förmåga", "Developed capacity"),
+        (4, "Påvisad förmåga", "Demonstrated capacity"),
+        (5, "Hållbar förmåga", "Sustainable capacity"),
     ):
-        assert label in html and english in html and colour in html
+        assert label in html and english in html and colours[level] in html
     assert "Förmågan är påvisad" in html
     assert html.count('name="level') == 5 * 3  # csrf, label and version per level
     assert 'href="/admin/users"' in html

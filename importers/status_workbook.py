@@ -1,0 +1,308 @@
+"""Excel round trip: read the Uppdatering sheet, validate every row, then write in one go.
+
+`plan_import` never writes: it returns the changes, the conflicts (a newer assessment was made
+after the export) and the rows already applied, or raises ImportRejected listing every problem
+by sheet, row and column. `apply_import` records the planned assessments through the same
+service a member uses, attributed to the importing user; the caller commits once, so an error
+anywhere leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from capabilities.models import Capability, StatusAssessment, StatusLevel, User
+from capabilities.queries.register import current_assessments
+from capabilities.reports.xlsx import HEADER_ROW, UPDATE_COLUMNS, UPDATE_SHEET
+from capabilities.services import record_assessment
+from capabilities.services.base import MAX_TEXT, require_editor
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_ROWS = 20_000
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls
+_LEVEL = re.compile(r"^\s*(\d+)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"blad {self.sheet}")
+        if self.row:
+            where.append(f"rad {self.row}")
+        if self.column:
+            index = UPDATE_COLUMNS.index(self.column) + 1 if self.column in UPDATE_COLUMNS else None
+            letter = f"kolumn {get_column_letter(index)} " if index else "kolumn "
+            where.append(f"{letter}({self.column})")
+        prefix = ", ".join(where)
+        return f"{prefix[:1].upper()}{prefix[1:]}: {self.message}" if prefix else self.message
+
+
+class ImportRejected(Exception):
+    """The file or some rows are invalid; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Change:
+    row: int
+    number: str
+    capability_id: int
+    old_level: int | None
+    old_summary: str | None
+    level: int
+    summary: str
+    justification: str | None
+    assessed_on: date
+
+
+@dataclass
+class ImportPlan:
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)
+    already_applied: list[str] = field(default_factory=list)
+    unchanged_rows: int = 0
+
+
+def _reject(message: str) -> ImportRejected:
+    return ImportRejected([Problem(message)])
+
+
+def open_workbook(data: bytes) -> Any:
+    """Check size, format, encryption and zip bombs before openpyxl parses anything."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _reject(
+            f"Filen är för stor ({len(data) // 1024} kB). Högst "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB tillåts."
+        )
+    if data.startswith(_OLE_MAGIC):
+        raise _reject(
+            "Filen är lösenordsskyddad eller i det gamla .xls-formatet. "
+            "Ta bort lösenordet och spara som Excel-arbetsbok (.xlsx)."
+        )
+    if not data.startswith(b"PK"):
+        raise _reject("Filen är inte en Excel-arbetsbok (.xlsx).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            total = sum(info.file_size for info in infos)
+            if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1):
+                raise _reject(
+                    "Filen packas upp till orimligt mycket data och avvisas (möjlig zip-bomb)."
+                )
+            if "xl/workbook.xml" not in {info.filename for info in infos}:
+                raise _reject("Filen är inte en Excel-arbetsbok (.xlsx).")
+    except zipfile.BadZipFile as exc:
+        raise _reject("Filen är skadad och kan inte läsas som .xlsx.") from exc
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise _reject(
+            f"Filen är skadad och kan inte läsas som .xlsx ({type(exc).__name__})."
+        ) from exc
+
+
+def _parse_level(value: Any, levels: dict[int, str]) -> int | None:
+    if isinstance(value, int | float) and float(value).is_integer():
+        number = int(value)
+    else:
+        text = str(value).strip()
+        match = _LEVEL.match(text)
+        if match:
+            number = int(match.group(1))
+        else:
+            by_label = {label.casefold(): lvl for lvl, label in levels.items()}
+            number = by_label.get(text.casefold(), -1)
+    return number if number in levels else None
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def plan_import(
+    session: so.Session, user: User, stream: IO[bytes], *, today: date | None = None
+) -> ImportPlan:
+    """Validate the whole file; raise ImportRejected with every problem, or return the plan."""
+    require_editor(user)
+    today = today or date.today()
+    data = stream.read(MAX_FILE_BYTES + 1)
+    workbook = open_workbook(data)
+    try:
+        return _plan(session, workbook, today)
+    finally:
+        workbook.close()
+
+
+def _plan(session: so.Session, workbook: Any, today: date) -> ImportPlan:
+    if UPDATE_SHEET not in workbook.sheetnames:
+        raise _reject(
+            f"Arbetsboken saknar bladet {UPDATE_SHEET}. Använd en export från Förmågeregistret."
+        )
+    sheet = workbook[UPDATE_SHEET]
+    if (sheet.max_row or 0) > MAX_ROWS + HEADER_ROW:
+        raise _reject(f"Bladet {UPDATE_SHEET} har {sheet.max_row} rader; högst {MAX_ROWS} tillåts.")
+    rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
+    header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+    missing = [name for name in UPDATE_COLUMNS if name not in header]
+    if missing:
+        raise ImportRejected(
+            [Problem(f"Kolumnen saknas: {name}.", UPDATE_SHEET, HEADER_ROW) for name in missing]
+        )
+    index = {name: header.index(name) for name in UPDATE_COLUMNS}
+    levels = dict(session.execute(sa.select(StatusLevel.level, StatusLevel.label)).all())
+    capabilities = {c.number: c for c in session.scalars(sa.select(Capability))}
+    current = current_assessments()
+    currents = {
+        a.capability_id: a
+        for a in session.scalars(
+            sa.select(StatusAssessment).join(current, current.c.id == StatusAssessment.id)
+        )
+    }
+    plan, problems, seen = ImportPlan(), [], set()
+    for offset, values in enumerate(rows, start=HEADER_ROW + 1):
+        if offset > MAX_ROWS + HEADER_ROW:
+            raise _reject(f"Bladet {UPDATE_SHEET} har fler än {MAX_ROWS} rader.")
+
+        def cell(name: str, values: tuple[Any, ...] = values) -> Any:
+            position = index[name]
+            return values[position] if position < len(values) else None
+
+        def problem(name: str, message: str, row: int = offset) -> None:
+            problems.append(Problem(message, UPDATE_SHEET, row, name))
+
+        new_level, new_summary = cell("Ny nivå"), _text(cell("Ny statusbeskrivning"))
+        justification, new_date = _text(cell("Motivering")), cell("Datum för ny bedömning")
+        number = _text(cell("Nummer"))
+        if new_level in (None, "") and not new_summary and not justification and new_date is None:
+            plan.unchanged_rows += 1 if number else 0
+            continue
+        capability = capabilities.get(number or "")
+        if capability is None:
+            problem("Nummer", f"Okänd delförmåga ”{number or ''}”.")
+            continue
+        if number in seen:
+            problem("Nummer", f"Delförmåga {number} förekommer på flera rader.")
+        seen.add(number)
+        if capability.retired_on is not None:
+            problem("Nummer", f"Delförmåga {number} är avvecklad ({capability.retired_on}).")
+        level = None
+        if new_level in (None, ""):
+            problem("Ny nivå", "Ny nivå saknas.")
+        else:
+            level = _parse_level(new_level, levels)
+            if level is None:
+                problem("Ny nivå", f"”{new_level}” är inte en nivå. Ange 1–5.")
+        if not new_summary:
+            problem("Ny statusbeskrivning", "Ny statusbeskrivning saknas.")
+        for name, text in (("Ny statusbeskrivning", new_summary), ("Motivering", justification)):
+            if text and len(text) > MAX_TEXT:
+                problem(name, f"Texten är för lång ({len(text)} tecken, högst {MAX_TEXT}).")
+        assessed_on: date | None = today
+        if new_date not in (None, ""):
+            assessed_on = _parse_date(new_date)
+            if assessed_on is None:
+                problem(
+                    "Datum för ny bedömning", f"”{new_date}” är inte ett datum. Skriv ÅÅÅÅ-MM-DD."
+                )
+            elif assessed_on > today:
+                problem("Datum för ny bedömning", "Datumet ligger i framtiden.")
+        version = cell("Version")
+        try:
+            exported_id = int(version or 0)
+        except (TypeError, ValueError):
+            problem("Version", "Versionsfältet är ändrat; exportera arbetsboken på nytt.")
+            continue
+        if level is None or not new_summary or assessed_on is None:
+            continue
+        now = currents.get(capability.id)
+        if now is not None and (now.level, now.summary, now.assessed_on) == (
+            level,
+            new_summary,
+            assessed_on,
+        ):
+            plan.already_applied.append(number or "")
+            continue
+        if (now.id if now else 0) != exported_id:
+            plan.conflicts.append(
+                Problem(
+                    f"Delförmåga {number} har fått en nyare bedömning "
+                    f"({now.assessed_on if now else '–'}) efter exporten. Raden läses inte in.",
+                    UPDATE_SHEET,
+                    offset,
+                    "Nummer",
+                )
+            )
+            continue
+        plan.changes.append(
+            Change(
+                row=offset,
+                number=number or "",
+                capability_id=capability.id,
+                old_level=now.level if now else None,
+                old_summary=now.summary if now else None,
+                level=level,
+                summary=new_summary,
+                justification=justification,
+                assessed_on=assessed_on,
+            )
+        )
+    if problems:
+        raise ImportRejected(problems)
+    return plan
+
+
+def apply_import(session: so.Session, user: User, plan: ImportPlan) -> list[StatusAssessment]:
+    """Record every planned change as the importing user; flushes, the caller commits."""
+    require_editor(user)
+    created = []
+    for change in plan.changes:
+        capability = session.get(Capability, change.capability_id)
+        assert capability is not None
+        created.append(
+            record_assessment(
+                session,
+                user,
+                capability,
+                level=change.level,
+                summary=change.summary,
+                justification=change.justification,
+                assessed_on=change.assessed_on,
+            )
+        )
+    return created

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+
+class ExportForm(FlaskForm):
+    """Submitted by GET: downloading changes nothing, so no CSRF token is needed."""
+
+    class Meta:
+        csrf = False
+
+    format = RadioField(
+        _l("Format"),
+        choices=[
+            SelectChoice("xlsx", _l("Excel-arbetsbok (.xlsx) med alla blad")),
+            SelectChoice("csv", _l("CSV för Excel (registret, semikolonseparerad)")),
+        ],
+        default="xlsx",
+    )
+    as_of = DateField(_l("Registret per datum (tomt = i dag)"), validators=[Optional()])
+    include_confidential = BooleanField(_l("Ta med sekretessmarkerade uppgifter"))
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Arbetsbok (.xlsx) exporterad från Förmågeregistret"), validators=[FileRequired()]
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField()

@@ -1,0 +1,147 @@
+"""Reports: download the register as xlsx/CSV, and the Excel round-trip import."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import tempfile
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from capabilities.reports.csv_export import write_register_csv
+from capabilities.reports.data import build_report
+from capabilities.reports.xlsx import write_workbook
+from importers.status_workbook import ImportPlan, ImportRejected, apply_import, plan_import
+from web.access import acting_user, editor_required
+from web.db import db_session
+from web.reports.forms import ConfirmImportForm, ExportForm, UploadForm
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    form = ExportForm(request.args)
+    return render_template("reports/index.html", form=form)
+
+
+@bp.get("/export")
+def export() -> ResponseReturnValue:
+    form = ExportForm(request.args)
+    if not form.validate():
+        return render_template("reports/index.html", form=form), 422
+    confidential = bool(form.include_confidential.data)
+    if confidential and not current_user.can_see_confidential:
+        form.include_confidential.errors = [
+            _("Du saknar behörighet att ta med sekretessmarkerade uppgifter.")
+        ]
+        return render_template("reports/index.html", form=form), 403
+    report = build_report(
+        db_session(),
+        as_of=form.as_of.data,
+        include_confidential=confidential,
+        exported_by=current_user.display_name,
+    )
+    stem = f"formagaregistret-{report.as_of.isoformat()}" + ("-SEKRETESS" if confidential else "")
+    if form.format.data == "csv":
+        text = io.StringIO(newline="")
+        write_register_csv(report, text)
+        body, mimetype, name = (
+            text.getvalue().encode("utf-8"),
+            "text/csv; charset=utf-8",
+            f"{stem}.csv",
+        )
+    else:
+        binary = io.BytesIO()
+        write_workbook(report, binary)
+        body, mimetype, name = binary.getvalue(), XLSX_MIME, f"{stem}.xlsx"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _upload_dir() -> Path:
+    folder = Path(
+        current_app.config.get("IMPORT_DIR") or Path(tempfile.gettempdir()) / "formaga-imports"
+    )
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _stored(token: str | None) -> Path | None:
+    """The upload this session made, if the token is the session's own."""
+    if not token or token != session.get("import_token") or not token.isalnum():
+        return None
+    path = _upload_dir() / f"{token}.xlsx"
+    return path if path.exists() else None
+
+
+def _render_rejected(form: UploadForm, exc: ImportRejected) -> ResponseReturnValue:
+    db_session().rollback()
+    return render_template("reports/import.html", form=form, problems=exc.problems), 422
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@editor_required
+def upload() -> ResponseReturnValue:
+    form = UploadForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("reports/import.html", form=form, problems=[]), status
+    data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+    try:
+        plan = plan_import(db_session(), acting_user(), io.BytesIO(data))
+    except ImportRejected as exc:
+        return _render_rejected(form, exc)
+    db_session().rollback()  # planning writes nothing; end the read transaction
+    token = secrets.token_hex(16)
+    (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+    session["import_token"] = token
+    return render_template(
+        "reports/preview.html", plan=plan, confirm=ConfirmImportForm(token=token)
+    )
+
+
+@bp.post("/import/confirm")
+@editor_required
+def confirm() -> ResponseReturnValue:
+    form = ConfirmImportForm()
+    path = _stored(form.token.data) if form.validate_on_submit() else None
+    if path is None:
+        flash(_("Förhandsgranskningen har gått ut. Ladda upp filen igen."), "error")
+        return redirect(url_for("reports.upload"))
+    db = db_session()
+    try:
+        with path.open("rb") as handle:
+            plan: ImportPlan = plan_import(db, acting_user(), handle)
+        created = apply_import(db, acting_user(), plan)
+        db.commit()
+    except ImportRejected as exc:
+        return _render_rejected(UploadForm(), exc)
+    finally:
+        path.unlink(missing_ok=True)
+        session.pop("import_token", None)
+    flash(_("%(n)s nya statusbedömningar är inlästa.", n=len(created)), "success")
+    if plan.conflicts:
+        flash(_("%(n)s rader lästes inte in på grund av konflikt.", n=len(plan.conflicts)), "error")
+    return redirect(url_for("register.overview"))
