@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import click
+import pandas as pd
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -19,6 +20,14 @@ from capabilities.db import make_engine, make_session_factory
 from capabilities.errors import DomainError
 from capabilities.models import User
 from capabilities.passwords import generate_password
+from capabilities.queries.gaps import (
+    DEFAULT_STALE_MONTHS,
+    FLAG_NAMES,
+    FLAGS,
+    flag_counts,
+    gap_frame,
+)
+from capabilities.queries.gaps import records as gap_records
 from capabilities.queries.register import register_rows
 from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
@@ -234,6 +243,43 @@ def import_(file: str, username: str, dry_run: bool) -> None:
             return
         apply_import(session, user, plan)
     click.echo(f"Läste in {len(plan.changes)} nya bedömningar, {len(plan.conflicts)} konflikter.")
+
+
+@main.command(help="Coverage gaps per capability (flags), as of today or a past date.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option(
+    "--stale-months",
+    type=click.IntRange(1, 240),
+    default=DEFAULT_STALE_MONTHS,
+    help="An assessment older than this many months is stale.",
+)
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--include-confidential", is_flag=True)
+def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidential: bool) -> None:
+    with session_scope() as session:
+        frame = gap_frame(
+            session,
+            as_of=as_of.date() if as_of else None,
+            stale_months=stale_months,
+            can_see_confidential=include_confidential,
+        )
+    if fmt == "json":
+        click.echo(json.dumps(gap_records(frame), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(frame.to_csv(index=False, sep=";"), nl=False)
+    else:
+        shown = frame[["number", "level", "target_level", *FLAG_NAMES]].astype(object)
+        for name in FLAG_NAMES:
+            shown[name] = shown[name].map({True: "ja", False: "", None: "?"}).fillna("?")
+        shown.columns = ["nr", "nivå", "mål", *(f.label for f in FLAGS)]
+        with pd.option_context("display.max_rows", None, "display.width", 250):
+            click.echo(shown.to_string(index=False))
+        click.echo(
+            "\nSumma: "
+            + ", ".join(
+                f"{f.label} {n}" for f, n in zip(FLAGS, flag_counts(frame).values(), strict=True)
+            )
+        )
 
 
 @main.command(help="Serve the web app with waitress.")
