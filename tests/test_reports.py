@@ -29,6 +29,7 @@ SHEETS = [
     "Åtgärder",
     "Regeringsuppdrag",
     "Aktörer",
+    "Täckningsluckor",
     "Uppdatering",
 ]
 
@@ -251,3 +252,20 @@ def test_workbook_renders_in_libreoffice(session: so.Session, tmp_path: Path) ->
     )
     pages = list(tmp_path.glob("page*.png"))
     assert pages and pages[0].stat().st_size > 5_000
+
+
+def test_coverage_gap_sheet(session: so.Session, make_user: Callable[..., User]) -> None:
+    member = make_user()
+    services.record_assessment(
+        session, member, _cap(session, "1.2.2"), level=2, target_level=4, summary="Svag"
+    )
+    frame = pd.read_excel(
+        io.BytesIO(_xlsx(session)), sheet_name="Täckningsluckor", header=1, dtype=str
+    )
+    rows = frame[frame["Nummer"].str.match(r"^\d+\.\d+\.\d+$", na=False)].set_index("Nummer")
+    assert len(rows) == 62
+    assert rows.loc["1.2.2", "Under målnivå"] == "Ja" and rows.loc["1.2.2", "Gap"] == "2"
+    assert rows.loc["1.2.2", "Låg nivå utan åtgärd"] == "Ja"
+    assert (rows.drop(index="1.2.2")["Ej bedömd"] == "Ja").all()
+    no_link = set(rows.index[rows["Inget kopplat uppdrag"] == "Ja"])
+    assert len(no_link) == 26 and "1.1.4" not in no_link and "1.2.2" in no_link

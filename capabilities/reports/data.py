@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import pandas as pd
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -30,6 +31,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.queries.capability import trend
+from capabilities.queries.gaps import gap_frame
 from capabilities.queries.register import (
     CONFIDENTIAL_LABEL,
     RegisterRow,
@@ -108,6 +110,7 @@ class ReportData:
     measures: list[MeasureRow]
     assignments: list[AssignmentRow]
     actors: list[ActorRow]
+    gaps: pd.DataFrame
 
     @property
     def level_labels(self) -> dict[int, str]:
@@ -159,6 +162,7 @@ def build_report(
         measures=measures,
         assignments=_assignments(session, moment),
         actors=_actors(session, day, moment),
+        gaps=gap_frame(session, as_of=day, can_see_confidential=include_confidential),
     )
 
 

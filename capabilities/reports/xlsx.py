@@ -18,6 +18,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from capabilities.queries.gaps import FLAGS
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView
 from capabilities.reports.cells import clean_text, looks_like_formula
 from capabilities.reports.data import (
@@ -188,6 +189,7 @@ def write_workbook(report: ReportData, stream: IO[bytes]) -> None:
     _measures(wb, report)
     _assignments(wb, report)
     _actors(wb, report)
+    _gaps(wb, report)
     _update(wb, report, colours)
     wb.save(stream)
 
@@ -405,6 +407,43 @@ def _actors(wb: Workbook, report: ReportData) -> None:
             ]
         )
     sheet.finish()
+
+
+def _gaps(wb: Workbook, report: ReportData) -> None:
+    frame = report.gaps
+    columns = [
+        Column("Nummer", 9),
+        Column("Delförmåga", 50),
+        Column("Nivå", 8),
+        Column("Målnivå", 9),
+        Column("Gap", 6),
+        Column("Dagar sedan bedömning", 12),
+        *(Column(flag.label, 13) for flag in FLAGS),
+    ]
+    sheet = Sheet(wb, "Täckningsluckor", columns, report, "Täckningsluckor")
+    marks = {True: "Ja", False: ""}
+    for row in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
+        sheet.append(
+            [
+                row["number"],
+                row["title"],
+                row["level"],
+                row["target_level"],
+                row["gap"],
+                row["days_since_assessment"],
+                *(marks.get(row[flag.name], "Okänt") for flag in FLAGS),
+            ]
+        )
+    sheet.finish()
+    explain = sheet.ws
+    explain.append([])
+    for flag in FLAGS:
+        explain.append(
+            [
+                sheet._cell(flag.label, font=_BOLD, wrap=False),
+                sheet._cell(flag.explanation, wrap=False),
+            ]
+        )
 
 
 def level_choices(report: ReportData) -> list[str]:
