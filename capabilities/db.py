@@ -19,6 +19,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# Execution option: the transaction will write (see make_session_factory).
+WRITE_INTENT = "formaga_write_intent"
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "formaga.sqlite"
 
@@ -45,15 +48,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # BEGIN, SAVEPOINT and RELEASE mean what they say; _sqlite_begin emits BEGIN itself.
     dbapi_connection.isolation_level = None
     # WAL + busy timeout: concurrent readers and one writer without "database is locked".
+    # The busy timeout goes first so that switching to WAL also waits for a busy database.
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads and then writes cannot wait for the write lock: when
+    # another writer committed since its read, SQLite answers "database is locked" at once,
+    # busy timeout or not. A writer therefore takes the lock at BEGIN (and waits for it there).
+    writing = connection.get_execution_options().get(WRITE_INTENT, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
@@ -65,8 +73,14 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> so.sessionmaker[so.Session]:
-    return so.sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, *, writing: bool = False) -> so.sessionmaker[so.Session]:
+    """Sessions on `engine`; with `writing`, every transaction starts as a writer.
+
+    A writer's transactions take the write lock up front (SQLite: BEGIN IMMEDIATE), so that
+    concurrent writers queue for the lock instead of failing; PostgreSQL ignores the option.
+    """
+    bind = engine.execution_options(**{WRITE_INTENT: True}) if writing else engine
+    return so.sessionmaker(bind=bind, expire_on_commit=False)
 
 
 class UTCDateTime(sa.TypeDecorator[Any]):

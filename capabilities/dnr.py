@@ -29,11 +29,12 @@ _PREFIX_BY_UPPER = {prefix.upper(): prefix for prefix in MINISTRIES}
 DEFAULT_PREFIX = "S"
 MAX_LENGTH = 40
 
+# [0-9], not \d: \d also matches other scripts' digits (٢٠٢٢), which would pass into the number.
 _DNR = re.compile(
     r"""^\s*
     (?P<prefix>[A-Za-zÅÄÖåäö]{1,2})?\s*
-    (?P<year>\d{4})\s*/\s*
-    (?P<serial>\d{3,5})
+    (?P<year>[0-9]{4})\s*/\s*
+    (?P<serial>[0-9]{3,5})
     (?:\s*/\s*(?P<suffix>[A-Za-zÅÄÖåäö]{1,5}))?
     \s*$""",
     re.VERBOSE,

@@ -10,6 +10,7 @@ anywhere leaves the database as it was.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -113,7 +114,8 @@ def open_workbook(data: bytes) -> Any:
                 )
             if "xl/workbook.xml" not in {info.filename for info in infos}:
                 raise _reject("Filen är inte en Excel-arbetsbok (.xlsx).")
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as exc:
+        # a damaged directory, a zip version Python can't read, undecodable file names
         raise _reject("Filen är skadad och kan inte läsas som .xlsx.") from exc
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -162,22 +164,39 @@ def plan_import(
     require_editor(user)
     today = today or date.today()
     data = stream.read(MAX_FILE_BYTES + 1)
-    workbook = open_workbook(data)
+    return _plan(session, read_update_sheet(open_workbook(data)), today)
+
+
+def read_update_sheet(workbook: Any) -> list[tuple[Any, ...]]:
+    """The Uppdatering sheet's rows from the header on, read in full and closed.
+
+    A read-only workbook parses its sheets lazily, so damage inside the file shows only while
+    reading the rows: read them all here, where any such error means a damaged file.
+    """
     try:
-        return _plan(session, workbook, today)
+        if UPDATE_SHEET not in workbook.sheetnames:
+            raise _reject(
+                f"Arbetsboken saknar bladet {UPDATE_SHEET}. Använd en export från Förmågeregistret."
+            )
+        sheet = workbook[UPDATE_SHEET]
+        if (sheet.max_row or 0) > MAX_ROWS + HEADER_ROW:
+            raise _reject(
+                f"Bladet {UPDATE_SHEET} har {sheet.max_row} rader; högst {MAX_ROWS} tillåts."
+            )
+        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
+        return list(itertools.islice(rows, MAX_ROWS + 2))  # header + one row too many
+    except ImportRejected:
+        raise
+    except Exception as exc:  # openpyxl, zipfile, zlib and XML parsers all raise their own
+        raise _reject(
+            f"Filen är skadad och kan inte läsas som .xlsx ({type(exc).__name__})."
+        ) from exc
     finally:
         workbook.close()
 
 
-def _plan(session: so.Session, workbook: Any, today: date) -> ImportPlan:
-    if UPDATE_SHEET not in workbook.sheetnames:
-        raise _reject(
-            f"Arbetsboken saknar bladet {UPDATE_SHEET}. Använd en export från Förmågeregistret."
-        )
-    sheet = workbook[UPDATE_SHEET]
-    if (sheet.max_row or 0) > MAX_ROWS + HEADER_ROW:
-        raise _reject(f"Bladet {UPDATE_SHEET} har {sheet.max_row} rader; högst {MAX_ROWS} tillåts.")
-    rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
+def _plan(session: so.Session, sheet_rows: list[tuple[Any, ...]], today: date) -> ImportPlan:
+    rows = iter(sheet_rows)
     header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
     missing = [name for name in UPDATE_COLUMNS if name not in header]
     if missing:

@@ -19,6 +19,7 @@ from web import filters
 from web.db import db_session, init_db
 from web.extensions import babel, csrf, login_manager
 from web.i18n import COOKIE, LANGUAGES, select_locale
+from web.request_log import init_request_log
 from web.security import init_security
 
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
@@ -42,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     init_db(app)
     init_security(app)
+    init_request_log(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -67,20 +69,26 @@ def _load_user(user_id: str) -> User | None:
 def _register_blueprints(app: Flask) -> None:
     from web.actors.routes import bp as actors_bp
     from web.admin.routes import bp as admin_bp
+    from web.api.routes import bp as api_bp
     from web.assignments.routes import bp as assignments_bp
     from web.auth.routes import bp as auth_bp
+    from web.dashboard.routes import bp as dashboard_bp
     from web.measures.routes import bp as measures_bp
     from web.register.routes import bp as register_bp
     from web.reports.routes import bp as reports_bp
+    from web.tokens.routes import bp as tokens_bp
 
     blueprints = (
         auth_bp,
+        dashboard_bp,
         register_bp,
         assignments_bp,
         actors_bp,
         measures_bp,
         reports_bp,
         admin_bp,
+        tokens_bp,
+        api_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -89,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_guards(app: Flask) -> None:
     @app.before_request
     def require_login() -> ResponseReturnValue | None:
+        if request.blueprint == "api":
+            return None  # the API checks its own bearer token, never the session
         if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
             return None
         if request.endpoint is None:

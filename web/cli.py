@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities import migrate
-from capabilities.db import make_engine, make_session_factory
+from capabilities.backup import BackupError
+from capabilities.backup import backup as backup_database
+from capabilities.backup import restore as restore_database
+from capabilities.db import database_url, make_engine, make_session_factory
 from capabilities.errors import DomainError
 from capabilities.models import User
 from capabilities.passwords import generate_password
@@ -39,10 +43,14 @@ from importers.status_workbook import ImportRejected, apply_import, plan_import
 
 
 @contextmanager
-def session_scope() -> Iterator[so.Session]:
-    """One transaction per command: commit on success, roll back on any error."""
+def session_scope(*, writing: bool = False) -> Iterator[so.Session]:
+    """One transaction per command: commit on success, roll back on any error.
+
+    Commands that write say so: on SQLite they then wait for the write lock up front instead of
+    failing with "database is locked" while the web app is writing too.
+    """
     engine = make_engine()
-    session = make_session_factory(engine)()
+    session = make_session_factory(engine, writing=writing)()
     try:
         yield session
         session.commit()
@@ -89,7 +97,7 @@ def db_current() -> None:
 @main.command(help="Load data/ (Bilaga 1–3) idempotently.")
 def seed() -> None:
     try:
-        with session_scope() as session:
+        with session_scope(writing=True) as session:
             counts = apply_seed(session)
     except SeedDataError as exc:
         _fail(str(exc))
@@ -106,7 +114,7 @@ def _describe(counts: dict[str, int]) -> str:
 def init() -> None:
     migrate.upgrade()
     try:
-        with session_scope() as session:
+        with session_scope(writing=True) as session:
             counts = apply_seed(session)
             click.echo(_describe(counts))
             _ensure_first_admin(session)
@@ -218,7 +226,7 @@ def export(
 @click.option("--user", "username", required=True, help="The member the assessments are by.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def import_(file: str, username: str, dry_run: bool) -> None:
-    with session_scope() as session:
+    with session_scope(writing=not dry_run) as session:
         user = session.scalar(sa.select(User).where(User.username == username.lower()))
         if user is None or not user.is_active:
             _fail(f"Okänd eller inaktiv användare: {username}")
@@ -282,6 +290,26 @@ def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidenti
         )
 
 
+@main.command(help="Back up the whole database to FILE (SQLite backup API or pg_dump).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def backup(output: str) -> None:
+    try:
+        written = backup_database(database_url(), output)
+    except BackupError as exc:
+        _fail(exc.message)
+    click.echo(f"Säkerhetskopia skriven: {output} ({written.stat().st_size // 1024} kB).")
+
+
+@main.command(help="Restore a backup FILE into the empty database at DATABASE_URL.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def restore(file: str) -> None:
+    try:
+        restore_database(file, database_url())
+    except BackupError as exc:
+        _fail(exc.message)
+    click.echo(f"Återställde databasen från {file}.")
+
+
 @main.command(help="Serve the web app with waitress.")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -291,5 +319,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from web.app import create_app
 
+    # One line per request (formaga.request) and per refusal (formaga.refused), on stderr.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     click.echo(f"Förmågeregistret: http://{host}:{port}/")
     waitress_serve(create_app(), host=host, port=port, threads=threads)

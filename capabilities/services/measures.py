@@ -148,8 +148,10 @@ def update_measure(
     for key in EDITABLE_FIELDS:
         setattr(measure, key, clean[key])
     measure.updated_at = utcnow()
-    _sync_links(session, user, measure, clean["capability_ids"], clean["actor_ids"])
+    # Write the row (and check its version) before the link queries: their autoflush would
+    # otherwise meet a concurrent save as a bare StaleDataError instead of a Conflict.
     flush_versioned(session, "Åtgärden")
+    _sync_links(session, user, measure, clean["capability_ids"], clean["actor_ids"])
     session.refresh(measure)
     after = _full_snapshot(session, measure)
     if before != after:

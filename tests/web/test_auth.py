@@ -34,9 +34,9 @@ def _try(
     )
 
 
-def _overview(app: Any) -> str:
+def _landing(app: Any) -> str:
     with app.test_request_context():
-        return str(url_for("register.overview"))
+        return str(url_for("dashboard.index"))
 
 
 # --- login -----------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_successful_login_renews_the_session_and_records_the_time(
     with client.session_transaction() as before:
         before["planted"] = "från före inloggningen"
     response = _try(client, user.username, PASSWORD)
-    assert response.status_code == 302 and response.location == _overview(app)
+    assert response.status_code == 302 and response.location == _landing(app)
     with client.session_transaction() as after:
         assert "planted" not in after and after.get("_user_id") == str(user.id)
     session.refresh(user)
@@ -150,7 +150,7 @@ def test_next_is_followed_only_for_local_paths(
     if followed:
         assert response.location == next_url
     else:
-        assert response.location == _overview(app)
+        assert response.location == _landing(app)
         assert "evil" not in response.location and "javascript" not in response.location
 
 

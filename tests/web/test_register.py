@@ -35,7 +35,7 @@ def _numbers(html: str) -> list[str]:
 
 def test_overview_lists_register_in_order(client: Any, as_role: Callable[..., User]) -> None:
     as_role("läsare")
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/register").get_data(as_text=True)
     numbers = _numbers(html)
     assert len(numbers) == 62 and numbers[0] == "1.1.1" and numbers[-1] == "3.3.9"
     assert numbers.index("3.2.10") == numbers.index("3.2.9") + 1
@@ -59,7 +59,7 @@ def test_overview_filters(
     client: Any, as_role: Callable[..., User], query: str, expected: int
 ) -> None:
     as_role("läsare")
-    response = client.get(f"/?{query}")
+    response = client.get(f"/register?{query}")
     assert response.status_code == 200
     assert len(_numbers(response.get_data(as_text=True))) == expected
 
@@ -75,7 +75,7 @@ def test_free_text_is_case_insensitive_with_swedish_letters(
     )
     assert len(expected) >= 2
     for query in ("SÄKERHETSLAGER", "säkerhetslager", "SäKeRhEtSlAgEr"):
-        html = client.get("/", query_string={"q": query}).get_data(as_text=True)
+        html = client.get("/register", query_string={"q": query}).get_data(as_text=True)
         assert _numbers(html) == [number for _key, number in expected]
 
 
@@ -88,13 +88,15 @@ def test_filter_by_level_actor_and_assignment(
     lv = session.scalars(sa.select(Actor).where(Actor.short_name == "LV")).one()
     services.add_responsibility(session, member, cap, lv, role="ansvarar")
     session.commit()
-    assert _numbers(client.get("/?level=3").get_data(as_text=True)) == ["2.2.2"]
-    assert len(_numbers(client.get("/?level=none").get_data(as_text=True))) == 61
-    assert _numbers(client.get(f"/?actor={lv.id}").get_data(as_text=True)) == ["2.2.2"]
+    assert _numbers(client.get("/register?level=3").get_data(as_text=True)) == ["2.2.2"]
+    assert len(_numbers(client.get("/register?level=none").get_data(as_text=True))) == 61
+    assert _numbers(client.get(f"/register?actor={lv.id}").get_data(as_text=True)) == ["2.2.2"]
     energy = session.scalars(
         sa.select(Assignment).where(Assignment.seed_key == "kn2023-03646")
     ).one()
-    assert _numbers(client.get(f"/?assignment={energy.id}").get_data(as_text=True)) == ["1.2.3"]
+    assert _numbers(client.get(f"/register?assignment={energy.id}").get_data(as_text=True)) == [
+        "1.2.3"
+    ]
 
 
 def test_capability_page_shows_text_assignments_and_404(
@@ -135,7 +137,7 @@ def test_member_records_status_and_sees_it_with_history_and_trend(
     assert "Påvisad i övning" in html and "Begränsat lager" in html
     assert html.index("Påvisad i övning") < html.index("Begränsat lager")
     assert "Förbättrad" in html
-    overview = client.get("/?level=4").get_data(as_text=True)
+    overview = client.get("/register?level=4").get_data(as_text=True)
     assert _numbers(overview) == ["3.2.10"] and "2026-06-01" in overview
 
 
@@ -242,7 +244,7 @@ def test_admin_adds_edits_and_retires_capability(
         {"area": str(area.id), "number": "3.3.10", "title": "Ny förmåga"},
     )
     assert ok.status_code == 302
-    numbers = _numbers(client.get("/").get_data(as_text=True))
+    numbers = _numbers(client.get("/register").get_data(as_text=True))
     assert numbers[-1] == "3.3.10" and len(numbers) == 63
     cap = _cap(session, "3.3.10")
     assert (
@@ -256,7 +258,7 @@ def test_admin_adds_edits_and_retires_capability(
     assert (
         post(client, "/capabilities/3.3.10/retire", {"retired_on": "2026-01-01"}).status_code == 302
     )
-    assert "3.3.10" not in _numbers(client.get("/").get_data(as_text=True))
+    assert "3.3.10" not in _numbers(client.get("/register").get_data(as_text=True))
     assert "Avvecklad 2026-01-01" in client.get("/capabilities/3.3.10").get_data(as_text=True)
 
 
@@ -287,7 +289,7 @@ def test_confidential_status_absent_for_reader_without_clearance(
     )
     session.commit()
     as_role("läsare")
-    for path in ("/", "/capabilities/1.1.1"):
+    for path in ("/register", "/capabilities/1.1.1"):
         html = client.get(path).get_data(as_text=True)
         assert "HEMLIG-MARKÖR-4711" not in html and "MOTIV-4711" not in html
         assert "Sekretessmarkerad uppgift" in html
@@ -314,7 +316,7 @@ def test_confidential_status_visible_with_clearance(
 
 def test_english_is_available(client: Any, as_role: Callable[..., User]) -> None:
     as_role("läsare")
-    html = client.get("/?lang=en").get_data(as_text=True)
+    html = client.get("/register?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in html
     assert '<html lang="en">' in client.get("/capabilities/1.1.1").get_data(as_text=True)
 
@@ -354,7 +356,7 @@ def test_pages_use_a_constant_number_of_queries(
         if extra:
             _grow_register(session, member, extra)
         with count_queries() as overview:
-            assert client.get("/").status_code == 200
+            assert client.get("/register").status_code == 200
         with count_queries() as page:
             assert client.get("/capabilities/3.3.1").status_code == 200
         with count_queries() as busy:

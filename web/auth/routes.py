@@ -22,7 +22,7 @@ bp = Blueprint("auth", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        return redirect(url_for("register.overview"))
+        return redirect(url_for("dashboard.index"))
     form = LoginForm()
     next_url = request.args.get("next")
     if form.validate_on_submit():
@@ -44,7 +44,7 @@ def login() -> ResponseReturnValue:
             ), 401
         session.clear()  # renew the session: nothing from before login survives
         login_user(user)
-        return redirect(next_url if is_safe_next(next_url) else url_for("register.overview"))
+        return redirect(next_url if is_safe_next(next_url) else url_for("dashboard.index"))
     return render_template("auth/login.html", form=form, error=None), (
         422 if form.is_submitted() else 200
     )
@@ -77,5 +77,5 @@ def password() -> ResponseReturnValue:
             return render_template("auth/password.html", form=form), 422
         db.commit()
         flash(_("Ditt lösenord är bytt."), "success")
-        return redirect(url_for("register.overview"))
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form), 422 if form.is_submitted() else 200

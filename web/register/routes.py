@@ -72,14 +72,13 @@ def _filter_args() -> dict[str, str]:
         k: request.args.get(k, "").strip() for k in ("area", "level", "actor", "assignment", "q")
     }
     for key in ("actor", "assignment"):
-        if args[key] and not args[key].isdigit():
+        if args[key] and not (args[key].isascii() and args[key].isdigit()):  # not "²"
             args[key] = ""
     args["q"] = args["q"][:200]
     return args
 
 
 @bp.get("/register")
-@bp.get("/")
 def overview() -> ResponseReturnValue:
     db = db_session()
     args = _filter_args()
@@ -217,7 +216,7 @@ def link_assignment(number: str) -> ResponseReturnValue:
             )
         )
     )
-    query = (request.values.get("q") or "").strip()[:200]
+    query = (request.values.get("q") or "").replace("\x00", "").strip()[:200]  # NUL: PostgreSQL
     candidates = _assignment_candidates(query, linked)
     form = LinkAssignmentForm()
     form.assignment_id.choices = to_choices((a.id, a.title) for a in candidates)

@@ -1,0 +1,327 @@
+"""Read side of the JSON API: pages of plain dicts in a fixed number of queries.
+
+Lists are ordered by id (stable whatever is added later); the register keeps its own order.
+Confidential content is replaced here, on the read side, so that no caller can let it out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.errors import NotFound
+from capabilities.models import (
+    Actor,
+    Assignment,
+    AssignmentRecipient,
+    Capability,
+    CapabilityAssignment,
+    Measure,
+    MeasureActor,
+    MeasureCapability,
+    Responsibility,
+    StatusAssessment,
+)
+from capabilities.queries.assignments import swedish_key
+from capabilities.queries.capability import history_entries
+from capabilities.queries.measures import CONFIDENTIAL_FIELDS
+from capabilities.queries.register import CONFIDENTIAL_LABEL, level_labels, register_rows
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which slice of a list the client asked for (already validated: page ≥ 1)."""
+
+    page: int = 1
+    per_page: int = 100
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "page": self.page,
+            "per_page": self.per_page,
+            "total": self.total,
+            "pages": self.pages,
+        }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _slice(items: Sequence[dict[str, Any]], request: PageRequest) -> Page:
+    chosen = list(items[request.offset : request.offset + request.per_page])
+    return Page(chosen, request.page, request.per_page, len(items))
+
+
+def _page_ids(session: so.Session, model: Any, request: PageRequest) -> tuple[list[int], int]:
+    """One page of ids in id order and the total: two queries."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+    ids = list(
+        session.scalars(
+            sa.select(model.id).order_by(model.id).limit(request.per_page).offset(request.offset)
+        )
+    )
+    return ids, total
+
+
+# --- capabilities ----------------------------------------------------------------------------
+
+
+def capability_page(
+    session: so.Session,
+    request: PageRequest,
+    *,
+    as_of: date | None = None,
+    can_see_confidential: bool,
+) -> Page:
+    """The register (as of a date) in register order, like `formaga register --format json`."""
+    rows = register_rows(session, as_of=as_of, can_see_confidential=can_see_confidential)
+    return _slice([row.as_json() for row in rows], request)
+
+
+def capability_item(
+    session: so.Session, number: str, *, as_of: date | None = None, can_see_confidential: bool
+) -> dict[str, Any]:
+    """One capability in the register's shape; retired ones too unless a date is asked for."""
+    rows = register_rows(
+        session,
+        as_of=as_of,
+        can_see_confidential=can_see_confidential,
+        include_retired=as_of is None,
+    )
+    for row in rows:
+        if row.number == number:
+            return row.as_json()
+    if as_of is not None:
+        raise NotFound(f"Delförmåga {number} fanns inte i registret {as_of.isoformat()}.")
+    raise NotFound(f"Delförmåga {number} finns inte i registret.")
+
+
+def capability_history(
+    session: so.Session, number: str, request: PageRequest, *, can_see_confidential: bool
+) -> tuple[dict[str, Any], Page]:
+    """All assessments of one capability, newest first, each with its trend: three queries."""
+    capability = session.scalar(sa.select(Capability).where(Capability.number == number))
+    if capability is None:
+        raise NotFound(f"Delförmåga {number} finns inte i registret.")
+    assessments = list(
+        session.scalars(
+            sa.select(StatusAssessment)
+            .where(StatusAssessment.capability_id == capability.id)
+            .order_by(StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc())
+            .options(so.joinedload(StatusAssessment.created_by))
+        )
+    )
+    entries = history_entries(assessments, level_labels(session), can_see_confidential)
+    items = [
+        {
+            "level": entry.status.level,
+            "label": entry.status.label,
+            "summary": entry.status.summary,
+            "justification": entry.status.justification,
+            "target_level": entry.status.target_level,
+            "organisations": entry.organisations,
+            "assessed_on": entry.status.assessed_on.isoformat(),
+            "assessed_by": entry.created_by,
+            "trend": entry.trend,
+            "confidential": entry.status.confidential,
+            "secrecy_ref": entry.secrecy_ref,
+        }
+        for entry in entries
+    ]
+    summary = {
+        "number": capability.number,
+        "title": capability.title,
+        "retired_on": _iso(capability.retired_on),
+    }
+    return summary, _slice(items, request)
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+
+def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> dict[str, Any]:
+    recipients = sorted(
+        assignment.recipients, key=lambda r: (not r.is_lead, swedish_key(r.actor.name))
+    )
+    return {
+        "id": assignment.id,
+        "title": assignment.title,
+        "dnrs": assignment.dnrs,
+        "ministry": assignment.ministry,
+        "status": assignment.status,
+        "decided_on": _iso(assignment.decided_on),
+        "url": assignment.url,
+        "description": assignment.description,
+        "recipients": [
+            {
+                "actor_id": r.actor_id,
+                "name": r.actor.name,
+                "short_name": r.actor.short_name,
+                "is_lead": r.is_lead,
+            }
+            for r in recipients
+        ],
+        "milestones": [
+            {
+                "due_on": m.due_on.isoformat(),
+                "kind": m.kind,
+                "is_done": m.is_done,
+                "report_reference": m.report_reference,
+            }
+            for m in assignment.milestones
+        ],
+        "reports": [
+            {"reference": r.reference, "reported_on": _iso(r.reported_on)}
+            for r in assignment.reports
+        ],
+        "capability_numbers": capability_numbers,
+    }
+
+
+def assignment_page(session: so.Session, request: PageRequest) -> Page:
+    """Assignments by id with dnrs, recipients, milestones, reports and capabilities: 7 queries."""
+    ids, total = _page_ids(session, Assignment, request)
+    assignments = session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.id.in_(ids))
+        .order_by(Assignment.id)
+        .options(
+            so.selectinload(Assignment.diary_numbers),
+            so.selectinload(Assignment.recipients).joinedload(AssignmentRecipient.actor),
+            so.selectinload(Assignment.milestones),
+            so.selectinload(Assignment.reports),
+        )
+    ).all()
+    numbers: dict[int, list[str]] = defaultdict(list)
+    for assignment_id, number in session.execute(
+        sa.select(CapabilityAssignment.assignment_id, Capability.number)
+        .join(Capability, Capability.id == CapabilityAssignment.capability_id)
+        .where(
+            CapabilityAssignment.assignment_id.in_(ids),
+            CapabilityAssignment.removed_at.is_(None),
+        )
+        .order_by(Capability.sort_key, CapabilityAssignment.id)
+    ):
+        if number not in numbers[assignment_id]:
+            numbers[assignment_id].append(number)
+    items = [_assignment_json(a, numbers[a.id]) for a in assignments]
+    return Page(items, request.page, request.per_page, total)
+
+
+# --- actors ----------------------------------------------------------------------------------
+
+
+def actor_page(session: so.Session, request: PageRequest) -> Page:
+    """Actors by id, retired ones too, with their current responsibilities: four queries."""
+    ids, total = _page_ids(session, Actor, request)
+    actors = session.scalars(sa.select(Actor).where(Actor.id.in_(ids)).order_by(Actor.id)).all()
+    responsibilities: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for actor_id, number, role, note in session.execute(
+        sa.select(
+            Responsibility.actor_id, Capability.number, Responsibility.role, Responsibility.note
+        )
+        .join(Capability, Capability.id == Responsibility.capability_id)
+        .where(Responsibility.actor_id.in_(ids), Responsibility.removed_at.is_(None))
+        .order_by(Capability.sort_key, Responsibility.role, Responsibility.id)
+    ):
+        responsibilities[actor_id].append({"capability_number": number, "role": role, "note": note})
+    items = [
+        {
+            "id": actor.id,
+            "name": actor.name,
+            "short_name": actor.short_name,
+            "kind": actor.kind,
+            "is_public": actor.is_public,
+            "is_beredskapsmyndighet": actor.is_beredskapsmyndighet,
+            "description": actor.description,
+            "retired_on": _iso(actor.retired_on),
+            "responsibilities": responsibilities[actor.id],
+        }
+        for actor in actors
+    ]
+    return Page(items, request.page, request.per_page, total)
+
+
+# --- measures --------------------------------------------------------------------------------
+
+
+def _measure_json(measure: Measure, can_see_confidential: bool) -> dict[str, Any]:
+    """A measure as the user may see it: without clearance its content is replaced."""
+    redacted = measure.confidential and not can_see_confidential
+    item: dict[str, Any] = {
+        "id": measure.id,
+        "title": measure.title,
+        "description": measure.description,
+        "state": measure.state,
+        "priority": measure.priority,
+        "cost_effectiveness": measure.cost_effectiveness,
+        "legal_assessment": measure.legal_assessment,
+        "due_on": _iso(measure.due_on),
+        "confidential": measure.confidential,
+        "redacted": redacted,
+        "secrecy_ref": measure.secrecy_ref,
+        "created_at": measure.created_at.isoformat(),
+        "updated_at": measure.updated_at.isoformat(),
+    }
+    if redacted:
+        item.update(dict.fromkeys(CONFIDENTIAL_FIELDS))
+        item["title"] = CONFIDENTIAL_LABEL
+    return item
+
+
+def measure_page(session: so.Session, request: PageRequest, *, can_see_confidential: bool) -> Page:
+    """Measures by id with their linked capabilities and actors: five queries."""
+    ids, total = _page_ids(session, Measure, request)
+    measures = session.scalars(
+        sa.select(Measure).where(Measure.id.in_(ids)).order_by(Measure.id)
+    ).all()
+    numbers: dict[int, list[str]] = defaultdict(list)
+    for measure_id, number in session.execute(
+        sa.select(MeasureCapability.measure_id, Capability.number)
+        .join(Capability, Capability.id == MeasureCapability.capability_id)
+        .where(MeasureCapability.measure_id.in_(ids), MeasureCapability.removed_at.is_(None))
+        .order_by(Capability.sort_key, MeasureCapability.id)
+    ):
+        if number not in numbers[measure_id]:
+            numbers[measure_id].append(number)
+    actors: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for measure_id, actor_id, name, short_name in session.execute(
+        sa.select(MeasureActor.measure_id, Actor.id, Actor.name, Actor.short_name)
+        .join(Actor, Actor.id == MeasureActor.actor_id)
+        .where(MeasureActor.measure_id.in_(ids), MeasureActor.removed_at.is_(None))
+        .order_by(Actor.name, MeasureActor.id)
+    ):
+        if all(a["id"] != actor_id for a in actors[measure_id]):
+            actors[measure_id].append({"id": actor_id, "name": name, "short_name": short_name})
+    items = []
+    for measure in measures:
+        item = _measure_json(measure, can_see_confidential)
+        item["capability_numbers"] = numbers[measure.id]
+        item["actors"] = actors[measure.id]
+        items.append(item)
+    return Page(items, request.page, request.per_page, total)

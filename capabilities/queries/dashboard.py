@@ -1,0 +1,315 @@
+"""The dashboard's read side: levels per quarter, milestones due, the latest changes.
+
+Each function runs a fixed number of queries whatever the register size; the per-quarter history
+is computed in Python from one pass over the assessments, with the same "as of a date" rule as
+the register (assessed by then and recorded by then, capabilities active then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.models import (
+    Assignment,
+    AuditEvent,
+    Capability,
+    Milestone,
+    StatusAssessment,
+    User,
+)
+from capabilities.queries.capability import _audit_subjects
+from capabilities.queries.register import end_of_day
+
+NOT_ASSESSED = "none"
+SECRET = "secret"
+MAX_QUARTERS = 40
+DUE_WITHIN_DAYS = 90
+LATEST_CHANGES = 10
+# Account and token events are administration, not register changes; seed rows are the report.
+PRIVATE_ENTITIES = ("users", "api_tokens", "login_attempts")
+SEED_ACTIONS = ("seed",)
+
+
+# --- levels per quarter ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterCounts:
+    """How many active capabilities stood at each level when a quarter ended (or today)."""
+
+    year: int
+    quarter: int
+    as_of: date
+    counts: dict[str, int]  # keys: "none", "1".."5", "secret"
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def bucket_keys(can_see_confidential: bool) -> list[str]:
+    """The chart's stack order, bottom up: unassessed, 1–5, and secrecy for the uncleared."""
+    keys = [NOT_ASSESSED, *(str(level) for level in range(1, 6))]
+    return keys if can_see_confidential else [*keys, SECRET]
+
+
+def quarter_end(day: date) -> date:
+    """The last day of the quarter `day` falls in."""
+    first_of_next = date(day.year + (day.month > 9), (((day.month - 1) // 3 + 1) * 3) % 12 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
+def quarter_points(first: date, today: date, limit: int = MAX_QUARTERS) -> list[date]:
+    """Quarter ends from `first`'s quarter to today's, the running quarter cut at today."""
+    points: list[date] = []
+    end = quarter_end(first)
+    while end < today:
+        points.append(end)
+        end = quarter_end(end + timedelta(days=1))
+    points.append(today)
+    return points[-limit:]
+
+
+@dataclass
+class _Assessment:
+    capability_id: int
+    level: int
+    assessed_on: date
+    created_at: datetime
+    confidential: bool
+    id: int
+
+
+def level_distribution(
+    session: so.Session,
+    *,
+    today: date | None = None,
+    can_see_confidential: bool = False,
+    limit: int = MAX_QUARTERS,
+) -> list[QuarterCounts]:
+    """One entry per quarter from the first assessment to today; empty without assessments."""
+    today = today or date.today()
+    assessments = [
+        _Assessment(*row)
+        for row in session.execute(
+            sa.select(
+                StatusAssessment.capability_id,
+                StatusAssessment.level,
+                StatusAssessment.assessed_on,
+                StatusAssessment.created_at,
+                StatusAssessment.confidential,
+                StatusAssessment.id,
+            ).where(StatusAssessment.assessed_on <= today)
+        )
+    ]
+    if not assessments:
+        return []
+    capabilities = session.execute(
+        sa.select(Capability.id, Capability.added_on, Capability.retired_on)
+    ).all()
+    by_capability: dict[int, list[_Assessment]] = {}
+    for assessment in sorted(assessments, key=lambda a: (a.assessed_on, a.id)):
+        by_capability.setdefault(assessment.capability_id, []).append(assessment)
+    first = min(a.assessed_on for a in assessments)
+    keys = bucket_keys(can_see_confidential)
+    result = []
+    for point in quarter_points(first, today, limit):
+        moment = end_of_day(point)
+        counts = dict.fromkeys(keys, 0)
+        for capability_id, added_on, retired_on in capabilities:
+            if (added_on is not None and added_on > point) or (
+                retired_on is not None and retired_on <= point
+            ):
+                continue
+            current = _current(by_capability.get(capability_id, ()), point, moment)
+            counts[_bucket(current, can_see_confidential)] += 1
+        result.append(QuarterCounts(point.year, (point.month - 1) // 3 + 1, point, counts))
+    return result
+
+
+def _current(history: Iterable[_Assessment], day: date, moment: datetime) -> _Assessment | None:
+    """The newest assessment (assessed_on, then id) assessed and recorded by then."""
+    current = None
+    for assessment in history:  # sorted oldest first
+        if assessment.assessed_on > day:
+            break
+        if assessment.created_at < moment:
+            current = assessment
+    return current
+
+
+def _bucket(assessment: _Assessment | None, can_see_confidential: bool) -> str:
+    if assessment is None:
+        return NOT_ASSESSED
+    if assessment.confidential and not can_see_confidential:
+        return SECRET
+    return str(assessment.level)
+
+
+# --- milestones ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueMilestone:
+    assignment_id: int
+    title: str
+    dnrs: list[str]
+    due_on: date
+    kind: str
+    is_overdue: bool
+
+
+def milestones_due(
+    session: so.Session, *, today: date | None = None, within_days: int = DUE_WITHIN_DAYS
+) -> list[DueMilestone]:
+    """Open milestones overdue or due within the coming days, the earliest first: two queries."""
+    today = today or date.today()
+    milestones = session.scalars(
+        sa.select(Milestone)
+        .where(Milestone.is_done.is_(False), Milestone.due_on <= today + timedelta(within_days))
+        .order_by(Milestone.due_on, Milestone.id)
+        .options(so.joinedload(Milestone.assignment).selectinload(Assignment.diary_numbers))
+    )
+    return [
+        DueMilestone(
+            assignment_id=m.assignment_id,
+            title=m.assignment.title,
+            dnrs=m.assignment.dnrs,
+            due_on=m.due_on,
+            kind=m.kind,
+            is_overdue=m.is_overdue(today),
+        )
+        for m in milestones
+    ]
+
+
+# --- latest changes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audit event as the dashboard lists it; `redacted` hides everything but the fact."""
+
+    at: datetime
+    who: str | None
+    entity_type: str
+    action: str
+    capability_number: str | None
+    redacted: bool
+    subject: str | None = None
+    level: int | None = None
+
+
+def latest_changes(
+    session: so.Session, *, can_see_confidential: bool, limit: int = LATEST_CHANGES
+) -> list[Change]:
+    """The newest register changes (not the seed, not accounts): three queries."""
+    rows = session.execute(
+        sa.select(AuditEvent, Capability.number, User.display_name)
+        .outerjoin(Capability, Capability.id == AuditEvent.capability_id)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(
+            AuditEvent.action.not_in(SEED_ACTIONS),
+            AuditEvent.entity_type.not_in(PRIVATE_ENTITIES),
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    events = [event for event, _number, _who in rows]
+    subjects = _audit_subjects(session, events)
+    changes = []
+    for event, number, who in rows:
+        redacted = event.confidential and not can_see_confidential
+        state = event.after or event.before or {}
+        subject = None
+        if not redacted:
+            subject = subjects.get((event.entity_type, event.entity_id or 0)) or _subject(state)
+        changes.append(
+            Change(
+                at=event.at,
+                who=who,
+                entity_type=event.entity_type,
+                action=event.action,
+                capability_number=number,
+                redacted=redacted,
+                subject=subject,
+                level=None
+                if redacted or event.entity_type != "status_assessments"
+                else state.get("level"),
+            )
+        )
+    return changes
+
+
+def _subject(state: dict[str, Any]) -> str | None:
+    """What a change was about, from its snapshot: a title, a name or a label."""
+    for key in ("title", "name", "label"):
+        value = state.get(key)
+        if isinstance(value, str) and value:
+            return value.splitlines()[0]
+    return None
+
+
+# --- heat map --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    number: str
+    title: str
+    level: int | None
+    redacted: bool  # confidential and the viewer lacks clearance: level unknown to them
+
+    @property
+    def bucket(self) -> str:
+        if self.redacted:
+            return SECRET
+        return NOT_ASSESSED if self.level is None else str(self.level)
+
+
+@dataclass
+class HeatArea:
+    number: str
+    title: str
+    cells: list[HeatCell]
+
+
+@dataclass
+class HeatGroup:
+    number: str
+    title: str
+    areas: list[HeatArea]
+
+
+def heat_map(frame: pd.DataFrame) -> list[HeatGroup]:
+    """The gap frame's rows grouped by main group and area, in register order."""
+    groups: dict[str, HeatGroup] = {}
+    areas: dict[str, HeatArea] = {}
+    for row in frame.itertuples(index=False):
+        group = groups.get(row.main_group)
+        if group is None:
+            group = groups[row.main_group] = HeatGroup(row.main_group, row.main_group_title, [])
+        area = areas.get(row.area)
+        if area is None:
+            area = areas[row.area] = HeatArea(row.area, row.area_title, [])
+            group.areas.append(area)
+        level = None if pd.isna(row.level) else int(row.level)
+        area.cells.append(HeatCell(row.number, row.title, level, bool(row.confidential)))
+    return list(groups.values())
+
+
+def level_counts(groups: list[HeatGroup], can_see_confidential: bool) -> dict[str, int]:
+    """Capabilities per bucket (as in `bucket_keys`), for the counts beside the heat map."""
+    counts = dict.fromkeys(bucket_keys(can_see_confidential), 0)
+    for group in groups:
+        for area in group.areas:
+            for cell in area.cells:
+                counts[cell.bucket] = counts.get(cell.bucket, 0) + 1
+    return counts

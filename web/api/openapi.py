@@ -1,0 +1,388 @@
+"""The OpenAPI 3.0 document for /api/v1, written by hand and checked against the URL map.
+
+tests/web/test_api.py fails when a route is added without a path here (or the reverse).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+JSON = "application/json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.0 cannot mark a $ref nullable directly; wrap it."""
+    if "$ref" in schema:
+        return {"allOf": [schema], "nullable": True}
+    return {**schema, "nullable": True}
+
+
+def _string(**extra: Any) -> dict[str, Any]:
+    return {"type": "string", **extra}
+
+
+def _date(description: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "format": "date"}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _object(properties: dict[str, Any], description: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def _page_of(name: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return _object(
+        {
+            **(extra or {}),
+            "items": _array(_ref(name)),
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": 500},
+            "total": {"type": "integer", "minimum": 0},
+            "pages": {"type": "integer", "minimum": 1},
+        },
+        "En sida av listan. Ordningen är stabil: registerordning för delförmågor, annars id.",
+    )
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object(
+        {
+            "error": _string(
+                enum=[
+                    "bad_request",
+                    "unauthorized",
+                    "forbidden",
+                    "not_found",
+                    "method_not_allowed",
+                    "internal_error",
+                ]
+            ),
+            "message": _string(description="Förklaring på svenska."),
+        }
+    ),
+    "CurrentStatus": _object(
+        {
+            "level": _nullable({"type": "integer", "minimum": 1, "maximum": 5}),
+            "label": _string(
+                description="Nivåns benämning, eller 'Sekretessmarkerad uppgift' när den är dold."
+            ),
+            "summary": _nullable(_string()),
+            "assessed_on": _date(),
+            "confidential": {"type": "boolean"},
+        },
+        "Aktuell statusbedömning. Sekretessmarkerat innehåll är null utan behörighet.",
+    ),
+    "Capability": _object(
+        {
+            "number": _string(example="3.2.10"),
+            "title": _string(),
+            "area": _object({"number": _string(), "title": _string()}),
+            "main_group": _object({"number": _string(), "title": _string()}),
+            "retired_on": _nullable(_date()),
+            "assignments_note": _nullable(_string()),
+            "assignments": _array(
+                _object(
+                    {"title": _string(), "dnrs": _array(_string()), "partial": {"type": "boolean"}}
+                )
+            ),
+            "responsibilities": _array(
+                _object({"actor": _string(), "role": _string(enum=["ansvarar", "kan_ansvara"])})
+            ),
+            "current_status": _nullable(_ref("CurrentStatus")),
+        },
+        "Delförmåga, i samma form som `formaga register --format json`.",
+    ),
+    "HistoryEntry": _object(
+        {
+            "level": _nullable({"type": "integer", "minimum": 1, "maximum": 5}),
+            "label": _string(),
+            "summary": _nullable(_string()),
+            "justification": _nullable(_string()),
+            "target_level": _nullable({"type": "integer", "minimum": 1, "maximum": 5}),
+            "organisations": _nullable(_string()),
+            "assessed_on": _date(),
+            "assessed_by": _string(description="Namnet på den som registrerade bedömningen."),
+            "trend": _nullable(
+                _string(
+                    enum=["better", "same", "worse"],
+                    description="Jämfört med föregående bedömning; null för den första "
+                    "eller när någon av nivåerna är sekretessmarkerad.",
+                )
+            ),
+            "confidential": {"type": "boolean"},
+            "secrecy_ref": _nullable(_string(example="OSL 18:13")),
+        },
+        "En statusbedömning. Sekretessmarkerat innehåll är null utan behörighet.",
+    ),
+    "CapabilitySummary": _object(
+        {"number": _string(), "title": _string(), "retired_on": _nullable(_date())}
+    ),
+    "Assignment": _object(
+        {
+            "id": {"type": "integer"},
+            "title": _string(),
+            "dnrs": _array(_string(example="S2022/04550")),
+            "ministry": _nullable(_string(example="Socialdepartementet")),
+            "status": _string(enum=["pågående", "redovisat", "avslutat"]),
+            "decided_on": _nullable(_date()),
+            "url": _nullable(_string()),
+            "description": _nullable(_string()),
+            "recipients": _array(
+                _object(
+                    {
+                        "actor_id": {"type": "integer"},
+                        "name": _string(),
+                        "short_name": _nullable(_string()),
+                        "is_lead": {"type": "boolean"},
+                    }
+                )
+            ),
+            "milestones": _array(
+                _object(
+                    {
+                        "due_on": _date(),
+                        "kind": _string(enum=["delredovisning", "slutredovisning"]),
+                        "is_done": {"type": "boolean"},
+                        "report_reference": _nullable(_string()),
+                    }
+                )
+            ),
+            "reports": _array(_object({"reference": _string(), "reported_on": _nullable(_date())})),
+            "capability_numbers": _array(_string()),
+        },
+        "Regeringsuppdrag med diarienummer, mottagare, redovisningar och kopplade delförmågor.",
+    ),
+    "Actor": _object(
+        {
+            "id": {"type": "integer"},
+            "name": _string(),
+            "short_name": _nullable(_string()),
+            "kind": _string(),
+            "is_public": {"type": "boolean"},
+            "is_beredskapsmyndighet": _nullable({"type": "boolean"}),
+            "description": _nullable(_string()),
+            "retired_on": _nullable(_date()),
+            "responsibilities": _array(
+                _object(
+                    {
+                        "capability_number": _string(),
+                        "role": _string(enum=["ansvarar", "kan_ansvara"]),
+                        "note": _nullable(_string()),
+                    }
+                )
+            ),
+        },
+        "Aktör med nuvarande ansvar för delförmågor.",
+    ),
+    "Measure": _object(
+        {
+            "id": {"type": "integer"},
+            "title": _string(
+                description="'Sekretessmarkerad uppgift' när åtgärden är dold för nyckeln."
+            ),
+            "description": _nullable(_string()),
+            "state": _string(
+                enum=["förslag", "prioriterad", "beslutad", "pågående", "genomförd", "avförd"]
+            ),
+            "priority": _nullable(_string(enum=["hög", "medel", "låg"])),
+            "cost_effectiveness": _nullable(_string()),
+            "legal_assessment": _nullable(_string()),
+            "due_on": _nullable(_date()),
+            "confidential": {"type": "boolean"},
+            "redacted": {
+                "type": "boolean",
+                "description": "Sant när innehållet är dolt (sekretess utan behörighet).",
+            },
+            "secrecy_ref": _nullable(_string()),
+            "created_at": _string(format="date-time"),
+            "updated_at": _string(format="date-time"),
+            "capability_numbers": _array(_string()),
+            "actors": _array(
+                _object(
+                    {
+                        "id": {"type": "integer"},
+                        "name": _string(),
+                        "short_name": _nullable(_string()),
+                    }
+                )
+            ),
+        },
+        "Förmågehöjande åtgärd. Sekretessmarkerat innehåll är null utan behörighet.",
+    ),
+    "CapabilityPage": _page_of("Capability"),
+    "HistoryPage": _page_of("HistoryEntry", {"capability": _ref("CapabilitySummary")}),
+    "AssignmentPage": _page_of("Assignment"),
+    "ActorPage": _page_of("Actor"),
+    "MeasurePage": _page_of("Measure"),
+    # "GapPage": reserved for /api/v1/gaps (see web/api/routes.py).
+}
+
+PARAMETERS: dict[str, Any] = {
+    "page": {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "description": "Sidnummer, från 1.",
+        "schema": {"type": "integer", "minimum": 1, "default": 1},
+    },
+    "per_page": {
+        "name": "per_page",
+        "in": "query",
+        "required": False,
+        "description": "Poster per sida, 1–500.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100},
+    },
+    "as_of": {
+        "name": "as_of",
+        "in": "query",
+        "required": False,
+        "description": "Registret som det såg ut vid slutet av denna dag (ÅÅÅÅ-MM-DD).",
+        "schema": {"type": "string", "format": "date"},
+    },
+    "number": {
+        "name": "number",
+        "in": "path",
+        "required": True,
+        "description": "Delförmågans nummer, t.ex. 1.1.1 eller 3.2.10.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": _ref("Error")}}}
+
+
+RESPONSES: dict[str, Any] = {
+    "BadRequest": _error("Felaktig parameter; meddelandet namnger den."),
+    "Unauthorized": _error(
+        "API-nyckel saknas, är ogiltig eller återkallad, eller användaren är inaktiv."
+    ),
+    "NotFound": _error("Finns inte."),
+}
+
+
+def _param(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def _response(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+def _get(
+    summary: str,
+    operation_id: str,
+    schema: str,
+    parameters: list[str],
+    *,
+    not_found: bool = False,
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        "200": {"description": "OK", "content": {JSON: {"schema": _ref(schema)}}},
+        "400": _response("BadRequest"),
+        "401": _response("Unauthorized"),
+    }
+    if not_found:
+        responses["404"] = _response("NotFound")
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "parameters": [_param(p) for p in parameters],
+            "responses": responses,
+        }
+    }
+
+
+def openapi_document(prefix: str) -> dict[str, Any]:
+    """The whole document; paths are absolute (they include the /api/v1 prefix)."""
+    paths: dict[str, Any] = {
+        f"{prefix}/capabilities": _get(
+            "Delförmågorna i registerordning med aktuell status",
+            "listCapabilities",
+            "CapabilityPage",
+            ["as_of", "page", "per_page"],
+        ),
+        f"{prefix}/capabilities/{{number}}": _get(
+            "En delförmåga med aktuell status",
+            "getCapability",
+            "Capability",
+            ["number", "as_of"],
+            not_found=True,
+        ),
+        f"{prefix}/capabilities/{{number}}/history": _get(
+            "En delförmågas alla statusbedömningar, nyaste först, med trend",
+            "getCapabilityHistory",
+            "HistoryPage",
+            ["number", "page", "per_page"],
+            not_found=True,
+        ),
+        f"{prefix}/assignments": _get(
+            "Regeringsuppdragen", "listAssignments", "AssignmentPage", ["page", "per_page"]
+        ),
+        f"{prefix}/actors": _get("Aktörerna", "listActors", "ActorPage", ["page", "per_page"]),
+        f"{prefix}/measures": _get(
+            "Förmågehöjande åtgärder", "listMeasures", "MeasurePage", ["page", "per_page"]
+        ),
+        # f"{prefix}/gaps": reserved, added together with the route (see web/api/routes.py).
+        f"{prefix}/openapi.json": {
+            "get": {
+                "summary": "Det här dokumentet",
+                "operationId": "getOpenApi",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.0",
+                        "content": {JSON: {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Förmågeregistret API",
+            "version": "1",
+            "description": (
+                "Skrivskyddat JSON-API för förmågestrukturen för försörjningsberedskap. "
+                "Skapa en personlig API-nyckel under API-nycklar och skicka den i huvudet "
+                "Authorization: Bearer <nyckel>. Nyckeln har användarens roll och behörighet "
+                "till sekretessmarkerade uppgifter; utan behörighet ersätts innehållet med "
+                "'Sekretessmarkerad uppgift'. Datum anges enligt ISO 8601."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Personlig API-nyckel (börjar med fr_).",
+                }
+            },
+            "schemas": SCHEMAS,
+            "parameters": PARAMETERS,
+            "responses": RESPONSES,
+        },
+    }

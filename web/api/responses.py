@@ -1,0 +1,50 @@
+"""JSON responses and errors of the API: always `{"error": ..., "message": ...}` on failure."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response
+from flask_babel import gettext as _
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    500: "internal_error",
+}
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """UTF-8 JSON in the order the keys were built (Swedish text stays readable)."""
+    response = Response(
+        json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json"
+    )
+    # Answers may hold confidential content for a cleared token: never cache them.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Authorization"
+    return response
+
+
+def api_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    response = json_response(
+        {"error": ERROR_CODES.get(status, "error"), "message": message}, status
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+def default_message(status: int) -> str:
+    """The Swedish message for an HTTP error that carries none of its own."""
+    messages: dict[int, str] = {
+        400: _("Begäran kunde inte tolkas."),
+        401: _("Ange en giltig API-nyckel i huvudet Authorization: Bearer <nyckel>."),
+        403: _("Du saknar behörighet för den här uppgiften."),
+        404: _("Adressen finns inte i API:t."),
+        405: _("API:t är skrivskyddat och stöder bara GET på den här adressen."),
+        500: _("Något gick fel hos oss. Försök igen om en stund."),
+    }
+    return str(messages.get(status) or _("Begäran kunde inte utföras."))

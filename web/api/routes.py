@@ -1,0 +1,85 @@
+"""The read-only JSON API, /api/v1: the register, history, assignments, actors, measures."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask.typing import ResponseReturnValue
+
+from capabilities.queries import api as queries
+from web.api import params
+from web.api.guard import api_user, authenticate, register_error_handlers, unmatched_api_path
+from web.api.openapi import openapi_document
+from web.api.responses import json_response
+from web.db import db_session
+from web.extensions import csrf
+
+PREFIX = "/api/v1"
+
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
+csrf.exempt(bp)  # GET only, and the token is not sent automatically by browsers
+bp.before_request(authenticate)
+register_error_handlers(bp)
+
+
+@bp.before_app_request
+def _json_routing_errors() -> ResponseReturnValue | None:
+    return unmatched_api_path(PREFIX)
+
+
+def _cleared() -> bool:
+    return api_user().can_see_confidential
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3.0 description of every route; public, it holds no data."""
+    return json_response(openapi_document(PREFIX))
+
+
+@bp.get("/capabilities")
+def capabilities() -> ResponseReturnValue:
+    page = queries.capability_page(
+        db_session(), params.page_request(), as_of=params.as_of(), can_see_confidential=_cleared()
+    )
+    return json_response(page.as_json())
+
+
+@bp.get("/capabilities/<number>")
+def capability(number: str) -> ResponseReturnValue:
+    item = queries.capability_item(
+        db_session(), number, as_of=params.as_of(), can_see_confidential=_cleared()
+    )
+    return json_response(item)
+
+
+@bp.get("/capabilities/<number>/history")
+def capability_history(number: str) -> ResponseReturnValue:
+    summary, page = queries.capability_history(
+        db_session(), number, params.page_request(), can_see_confidential=_cleared()
+    )
+    return json_response({"capability": summary, **page.as_json()})
+
+
+@bp.get("/assignments")
+def assignments() -> ResponseReturnValue:
+    return json_response(queries.assignment_page(db_session(), params.page_request()).as_json())
+
+
+@bp.get("/actors")
+def actors() -> ResponseReturnValue:
+    return json_response(queries.actor_page(db_session(), params.page_request()).as_json())
+
+
+@bp.get("/measures")
+def measures() -> ResponseReturnValue:
+    page = queries.measure_page(
+        db_session(), params.page_request(), can_see_confidential=_cleared()
+    )
+    return json_response(page.as_json())
+
+
+# --- /api/v1/gaps: RESERVED ------------------------------------------------------------------
+# Coverage gaps will be served here, built on capabilities/queries/gaps.py by a later change:
+#   @bp.get("/gaps") -> paginated like the other lists, redacted by _cleared().
+# Add its path and schema to web/api/openapi.py in the same change: tests/web/test_api.py
+# checks that every /api/v1 rule is documented and every documented path exists.

@@ -1,0 +1,1 @@
+"""The dashboard (landing page) and the coverage-gap page."""

@@ -1,0 +1,54 @@
+"""Translatable labels for the dashboard and the gaps page.
+
+The flag texts repeat capabilities.queries.gaps.FLAGS (plain Swedish in the domain) so that
+Babel can extract them; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from web.filters import AUDIT_ACTIONS, AUDIT_ENTITIES
+
+FLAG_LABELS = {
+    "not_assessed": _l("Ej bedömd"),
+    "stale": _l("Gammal bedömning"),
+    "below_target": _l("Under målnivå"),
+    "no_responsible_actor": _l("Ingen ansvarig aktör"),
+    "no_linked_assignment": _l("Inget kopplat uppdrag"),
+    "no_active_measure": _l("Ingen aktiv åtgärd"),
+    "low_level_without_measure": _l("Låg nivå utan åtgärd"),
+    "milestone_overdue": _l("Försenad redovisning"),
+}
+FLAG_EXPLANATIONS = {
+    "not_assessed": _l("Delförmågan har ingen statusbedömning."),
+    "stale": _l("Senaste bedömningen är äldre än det valda antalet månader."),
+    "below_target": _l("Aktuell nivå är lägre än målnivån."),
+    "no_responsible_actor": _l("Ingen aktör har rollen ”ansvarar” för delförmågan."),
+    "no_linked_assignment": _l(
+        "Inget regeringsuppdrag är kopplat och registret anger inte att uppdrag finns."
+    ),
+    "no_active_measure": _l("Ingen åtgärd är prioriterad, beslutad eller pågående."),
+    "low_level_without_measure": _l("Nivå 2 eller lägre och ingen aktiv åtgärd."),
+    "milestone_overdue": _l(
+        "Ett kopplat uppdrag har en redovisning som passerat utan att vara klar."
+    ),
+}
+ENTITY_LABELS = {
+    **AUDIT_ENTITIES,
+    "assignments": _l("Regeringsuppdrag"),
+    "milestones": _l("Redovisningstillfälle"),
+    "actors": _l("Aktör"),
+    "status_levels": _l("Nivå i statusskalan"),
+    "main_groups": _l("Huvudgrupp"),
+    "areas": _l("Område"),
+    "measure_capabilities": _l("Åtgärdens koppling till delförmåga"),
+    "measure_actors": _l("Åtgärdens aktör"),
+}
+ACTION_LABELS = {
+    **AUDIT_ACTIONS,
+    "complete": _l("klarmarkerad"),
+    "revoke": _l("återkallad"),
+}
+SECRET_LABEL = _l("Sekretess")
+NOT_ASSESSED_LABEL = _l("Ej bedömd")

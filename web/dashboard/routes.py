@@ -1,0 +1,140 @@
+"""The landing page (heat map, counts, milestones, changes, levels over time) and /gaps."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from capabilities.queries.dashboard import (
+    bucket_keys,
+    heat_map,
+    latest_changes,
+    level_counts,
+    level_distribution,
+    milestones_due,
+)
+from capabilities.queries.gaps import FLAG_NAMES, aggregate, flag_counts, gap_frame, records
+from capabilities.queries.register import level_labels
+from web.assignments.forms import KIND_LABELS
+from web.dashboard.chart import layout
+from web.dashboard.labels import (
+    ACTION_LABELS,
+    ENTITY_LABELS,
+    FLAG_EXPLANATIONS,
+    FLAG_LABELS,
+    NOT_ASSESSED_LABEL,
+    SECRET_LABEL,
+)
+from web.dashboard.params import parse_gap_filters
+from web.db import db_session
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "FLAG_NAMES": FLAG_NAMES,
+        "FLAG_LABELS": FLAG_LABELS,
+        "FLAG_EXPLANATIONS": FLAG_EXPLANATIONS,
+    }
+
+
+def _bucket_labels(labels: dict[int, str]) -> dict[str, str]:
+    """Display name of each chart/count bucket: the level labels plus the two special ones."""
+    return {
+        "none": str(NOT_ASSESSED_LABEL),
+        **{str(level): f"{level} {label}" for level, label in labels.items()},
+        "secret": str(SECRET_LABEL),
+    }
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    db = db_session()
+    can_see = bool(current_user.can_see_confidential)
+    today = date.today()
+    frame = gap_frame(db, as_of=today, can_see_confidential=can_see)
+    labels = level_labels(db)
+    groups = heat_map(frame)
+    keys = bucket_keys(can_see)
+    quarters = level_distribution(db, today=today, can_see_confidential=can_see)
+    bucket_labels = _bucket_labels(labels)
+    return render_template(
+        "dashboard/index.html",
+        groups=groups,
+        labels=labels,
+        keys=keys,
+        bucket_labels=bucket_labels,
+        bucket_order=", ".join(bucket_labels[key] for key in keys),
+        counts=level_counts(groups, can_see),
+        total=len(frame),
+        flags=flag_counts(frame),
+        quarters=quarters,
+        chart=layout(quarters, keys),
+        milestones=milestones_due(db, today=today),
+        changes=latest_changes(db, can_see_confidential=can_see),
+        today=today,
+        KIND_LABELS=KIND_LABELS,
+        ENTITY_LABELS=ENTITY_LABELS,
+        ACTION_LABELS=ACTION_LABELS,
+    )
+
+
+def _filtered(frame: pd.DataFrame, flags: list[str], area: str) -> pd.DataFrame:
+    """Rows having every chosen flag (unknown counts as not set), in the chosen area."""
+    mask = pd.Series(True, index=frame.index)
+    for name in flags:
+        mask &= frame[name].fillna(False).astype(bool)
+    if area:
+        mask &= frame["area"] == area
+    return frame[mask]
+
+
+def _aggregate_rows(frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = aggregate(frame, by=by).to_dict(orient="records")
+    for row in rows:
+        mean = row["mean_level"]
+        row["mean_level"] = (
+            None if mean is None or math.isnan(mean) else format_decimal(round(mean, 1), "0.0")
+        )
+    return rows
+
+
+@bp.get("/gaps")
+def gaps() -> ResponseReturnValue:
+    db = db_session()
+    filters = parse_gap_filters(request.args, date.today())
+    frame = gap_frame(
+        db,
+        as_of=filters.as_of,
+        stale_months=filters.stale_months,
+        can_see_confidential=bool(current_user.can_see_confidential),
+    )
+    areas = list(dict.fromkeys(zip(frame["area"], frame["area_title"], strict=True)))
+    if filters.area and filters.area not in {number for number, _title in areas}:
+        filters.errors["area"] = _(
+            "Okänt område: ”%(area)s”. Alla områden visas.", area=filters.area
+        )
+        filters.area = ""
+    shown = _filtered(frame, filters.flags, filters.area)
+    return render_template(
+        "dashboard/gaps.html",
+        filters=filters,
+        today=date.today(),
+        areas=areas,
+        rows=records(shown),
+        total=len(frame),
+        labels=level_labels(db),
+        flags=flag_counts(frame),
+        by_group=_aggregate_rows(frame, "main_group"),
+        by_area=_aggregate_rows(frame, "area"),
+    )

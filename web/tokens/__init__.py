@@ -1,0 +1,1 @@
+"""Pages where users create and revoke their personal API tokens."""

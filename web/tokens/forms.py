@@ -1,0 +1,18 @@
+"""Forms for personal API tokens; the service validates the name."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Namn på nyckeln"),
+        render_kw={"maxlength": 120, "autocomplete": "off"},
+    )
+
+
+class RevokeForm(FlaskForm):
+    """Only the CSRF token: revoking is a POST."""

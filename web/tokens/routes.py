@@ -1,0 +1,68 @@
+"""A user's own API tokens: list, create (the plain token is shown once), revoke."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from capabilities import services
+from capabilities.errors import NotFound, ValidationFailed
+from capabilities.models import ApiToken
+from web.access import acting_user
+from web.db import db_session
+from web.forms import apply_errors
+from web.tokens.forms import RevokeForm, TokenForm
+
+bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
+
+
+def _render(form: TokenForm, plain: str | None = None, created: ApiToken | None = None) -> str:
+    tokens = db_session().scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == acting_user().id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return render_template(
+        "tokens/index.html",
+        form=form,
+        tokens=list(tokens),
+        plain=plain,
+        created=created,
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index() -> ResponseReturnValue:
+    """The list and the create form; a created token is shown on this response only."""
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _render(form), 422 if form.is_submitted() else 200
+    db = db_session()
+    try:
+        token, plain = services.create_token(db, acting_user(), name=form.name.data or "")
+    except ValidationFailed as exc:
+        db.rollback()
+        apply_errors(form, exc)
+        return _render(form), 422
+    db.commit()
+    # Not a redirect: the plain token exists only in this response, never in the session.
+    return _render(TokenForm(formdata=None), plain=plain, created=token)
+
+
+@bp.post("/<int:token_id>/revoke")
+def revoke(token_id: int) -> ResponseReturnValue:
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    db = db_session()
+    token = db.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(_("API-nyckeln finns inte."))
+    services.revoke_token(db, acting_user(), token)
+    db.commit()
+    flash(
+        _("API-nyckeln ”%(name)s” är återkallad och fungerar inte längre.", name=token.name),
+        "success",
+    )
+    return redirect(url_for(".index"))
