@@ -58,7 +58,8 @@ def main() -> None:
     engine = make_engine(args.url)
     with so.Session(engine) as session:
         data_time, data_mem, report = measure(
-            lambda: build_report(session, include_confidential=True), args.repeat)
+            lambda: build_report(session, include_confidential=True), args.repeat
+        )
 
         def export() -> bytes:
             buffer = io.BytesIO()
@@ -75,13 +76,17 @@ def main() -> None:
     floor_time, floor_mem, _ = measure(lambda: bare_dump(sheets), args.repeat)
     # The floor's input rows are built before measuring, so add the data load to compare like
     # with like: the report must load its data, the floor is handed it.
-    print(f"capabilities: {len(report.capabilities)}, history rows: {len(report.history)}, "
-          f"cells: {cells}, workbook: {len(workbook) / 2**20:.1f} MiB")
+    print(
+        f"capabilities: {len(report.capabilities)}, history rows: {len(report.history)}, "
+        f"cells: {cells}, workbook: {len(workbook) / 2**20:.1f} MiB"
+    )
     print(f"report data load : {data_time:7.2f} s  peak {data_mem:7.1f} MiB")
-    print(f"Excel export     : {export_time:7.2f} s  peak {export_mem:7.1f} MiB (data load included)")
+    print(f"Excel export     : {export_time:7.2f} s  peak {export_mem:7.1f} MiB (incl. data load)")
     print(f"bare floor       : {floor_time:7.2f} s  peak {floor_mem:7.1f} MiB (same cells)")
-    print(f"export/floor     : {export_time / floor_time:7.2f}×   "
-          f"(export − data load)/floor: {(export_time - data_time) / floor_time:.2f}×")
+    print(
+        f"export/floor     : {export_time / floor_time:7.2f}×   "
+        f"(export − data load)/floor: {(export_time - data_time) / floor_time:.2f}×"
+    )
     print(f"gap analysis     : {gap_time:7.3f} s  peak {gap_mem:7.1f} MiB  ({len(frame)} rows)")
 
 

@@ -24,3 +24,8 @@ def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
 def to_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in 3.3)."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def is_id(text: str | None) -> bool:
+    """A plain ASCII number such as "42" (str.isdigit also accepts "²", which int() refuses)."""
+    return bool(text) and text.isascii() and text.isdigit()  # type: ignore[union-attr]

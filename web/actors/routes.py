@@ -28,7 +28,7 @@ from web.actors.forms import (
 )
 from web.assignments.forms import STATUS_LABELS
 from web.db import db_session
-from web.forms import apply_errors
+from web.forms import apply_errors, is_id
 from web.measures.forms import STATE_LABELS as MEASURE_STATE_LABELS
 
 bp = Blueprint("actors", __name__, url_prefix="/actors")
@@ -146,7 +146,7 @@ def _actor(actor_id: int) -> Actor:
 
 def _version(raw: str | None) -> int:
     """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
-    return int(raw) if raw and raw.isdigit() else -1
+    return int(raw) if is_id(raw) else -1
 
 
 def _stored_data(actor: Actor) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def authenticate() -> ResponseReturnValue | None:
     if request.endpoint in PUBLIC_API_ENDPOINTS:
         return None
     token = _bearer_token()
-    db = db_session()
+    db = db_session(writing=True)  # records last use: take the write lock up front
     user = authenticate_token(db, token) if token else None
     if user is None:
         db.rollback()

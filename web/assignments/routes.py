@@ -33,7 +33,7 @@ from web.assignments.forms import (
     MilestoneForm,
 )
 from web.db import db_session
-from web.forms import apply_errors
+from web.forms import apply_errors, is_id
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -218,7 +218,7 @@ def _render_detail(
 
 def _version(raw: str | None) -> int:
     """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
-    return int(raw) if raw and raw.isdigit() else -1
+    return int(raw) if is_id(raw) else -1
 
 
 def _set_choices(form: AssignmentForm, keep: list[int] | None = None) -> None:
@@ -246,7 +246,7 @@ def _stored_data(found: AssignmentDetail) -> dict[str, Any]:
 
 def _ids(values: list[str] | None) -> list[int]:
     """Actor ids from the form; anything else is refused like an unknown actor."""
-    if any(not v.isdigit() for v in values or []):
+    if any(not is_id(v) for v in values or []):
         raise ValidationFailed({"recipient_ids": [_("Välj mottagare i listan.")]})
     return [int(v) for v in values or []]
 
@@ -254,7 +254,7 @@ def _ids(values: list[str] | None) -> list[int]:
 def _form_data(form: AssignmentForm) -> dict[str, Any]:
     """What the service takes; it strips, parses the dnrs and validates in Swedish."""
     lead = form.lead_actor_id.data or ""
-    if lead and not lead.isdigit():
+    if lead and not is_id(lead):
         raise ValidationFailed({"lead_actor_id": [_("Välj huvudansvarig i listan.")]})
     return {
         "title": form.title.data,

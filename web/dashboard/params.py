@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS, FLAG_NAMES
+from web.forms import is_id
 
 MIN_STALE_MONTHS = 1
 MAX_STALE_MONTHS = 240
@@ -42,7 +43,7 @@ def parse_gap_filters(args: MultiDict[str, str], today: date) -> GapFilters:
     raw_months = (args.get("stale_months") or "").strip()[:20]
     stale_months = DEFAULT_STALE_MONTHS
     if raw_months:
-        if raw_months.isdigit() and MIN_STALE_MONTHS <= int(raw_months) <= MAX_STALE_MONTHS:
+        if is_id(raw_months) and MIN_STALE_MONTHS <= int(raw_months) <= MAX_STALE_MONTHS:
             stale_months = int(raw_months)
         else:
             errors["stale_months"] = _(

@@ -28,7 +28,7 @@ from capabilities.queries.capability import capability_detail, changed_fields
 from capabilities.queries.register import RegisterRow, register_rows
 from web.access import acting_user, admin_required, editor_required
 from web.db import db_session
-from web.forms import apply_errors, to_choices
+from web.forms import apply_errors, is_id, to_choices
 from web.register.forms import (
     AssessmentForm,
     CapabilityForm,
@@ -223,7 +223,7 @@ def link_assignment(number: str) -> ResponseReturnValue:
     if form.is_submitted():
         chosen = (
             db.get(Assignment, int(form.assignment_id.data))
-            if (form.assignment_id.data or "").isdigit()
+            if is_id(form.assignment_id.data)
             else None
         )
         if not form.validate() or chosen is None:
@@ -272,9 +272,7 @@ def new_responsibility(number: str) -> ResponseReturnValue:
     ).all()
     form.actor_id.choices = to_choices([("", _("Välj aktör")), *actors])
     if form.is_submitted():
-        actor = (
-            db.get(Actor, int(form.actor_id.data)) if (form.actor_id.data or "").isdigit() else None
-        )
+        actor = db.get(Actor, int(form.actor_id.data)) if is_id(form.actor_id.data) else None
         if not form.validate() or actor is None:
             if actor is None:
                 form.actor_id.errors = [_("Välj en aktör.")]
@@ -321,7 +319,7 @@ def new_capability() -> ResponseReturnValue:
     form.area.choices = to_choices(_area_choices())
     if form.is_submitted():
         db = db_session()
-        area = db.get(Area, int(form.area.data)) if (form.area.data or "").isdigit() else None
+        area = db.get(Area, int(form.area.data)) if is_id(form.area.data) else None
         if area is None or not form.validate():
             form.area.errors = [_("Välj ett område.")] if area is None else form.area.errors
             return render_template("register/capability_form.html", form=form, cap=None), 422
