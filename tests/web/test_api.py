@@ -652,3 +652,23 @@ def test_query_counts_do_not_grow(
         assert counter.count == before[path], (path, before[path], counter.count)
         if "items" in body and path != "/api/v1/capabilities?as_of=2024-01-01":
             assert body["total"] >= 30, path
+
+
+def test_gaps_endpoint_matches_the_cli_analysis(client: Any, session: Any, make_user: Any) -> None:
+    import yaml
+
+    from capabilities.services import create_token
+
+    user = make_user("läsare")
+    _token, plain = create_token(session, user, name="gaps")
+    session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    body = client.get("/api/v1/gaps?per_page=500", headers=headers).get_json()
+    assert body["total"] == 62 and len(body["items"]) == 62
+    assert all(item["not_assessed"] for item in body["items"])
+    with open("data/capabilities.yaml", encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    expected = {c["number"] for c in data if not c["assignments"] and not c.get("assignments_note")}
+    assert {i["number"] for i in body["items"] if i["no_linked_assignment"]} == expected
+    assert client.get("/api/v1/gaps?stale_months=0", headers=headers).status_code == 400
+    assert client.get("/api/v1/gaps").status_code == 401

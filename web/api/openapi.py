@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from capabilities.queries.gaps import FLAG_NAMES
+
 JSON = "application/json"
 
 
@@ -231,7 +233,26 @@ SCHEMAS: dict[str, Any] = {
     "AssignmentPage": _page_of("Assignment"),
     "ActorPage": _page_of("Actor"),
     "MeasurePage": _page_of("Measure"),
-    # "GapPage": reserved for /api/v1/gaps (see web/api/routes.py).
+    "Gap": _object(
+        {
+            "number": _string(),
+            "title": _string(),
+            "area": _string(),
+            "main_group": _string(),
+            "level": _nullable({"type": "integer"}),
+            "target_level": _nullable({"type": "integer"}),
+            "gap": _nullable({"type": "integer"}),
+            "assessed_on": _nullable(_date()),
+            "days_since_assessment": _nullable({"type": "integer"}),
+            "trend": _nullable(_string(enum=["better", "same", "worse"])),
+            "assignments": {"type": "integer"},
+            "actors_ansvarar": {"type": "integer"},
+            "actors_kan_ansvara": {"type": "integer"},
+            **{name: _nullable({"type": "boolean"}) for name in FLAG_NAMES},
+        },
+        "En delförmåga med flaggor; null när flaggan beror på en sekretessmarkerad nivå.",
+    ),
+    "GapPage": _page_of("Gap"),
 }
 
 PARAMETERS: dict[str, Any] = {
@@ -255,6 +276,13 @@ PARAMETERS: dict[str, Any] = {
         "required": False,
         "description": "Registret som det såg ut vid slutet av denna dag (ÅÅÅÅ-MM-DD).",
         "schema": {"type": "string", "format": "date"},
+    },
+    "stale_months": {
+        "name": "stale_months",
+        "in": "query",
+        "required": False,
+        "description": "En bedömning äldre än så många månader räknas som gammal (1–240).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 240, "default": 12},
     },
     "number": {
         "name": "number",
@@ -342,7 +370,12 @@ def openapi_document(prefix: str) -> dict[str, Any]:
         f"{prefix}/measures": _get(
             "Förmågehöjande åtgärder", "listMeasures", "MeasurePage", ["page", "per_page"]
         ),
-        # f"{prefix}/gaps": reserved, added together with the route (see web/api/routes.py).
+        f"{prefix}/gaps": _get(
+            "Täckningsluckor per delförmåga (flaggor), som i formaga gaps",
+            "listGaps",
+            "GapPage",
+            ["as_of", "stale_months", "page", "per_page"],
+        ),
         f"{prefix}/openapi.json": {
             "get": {
                 "summary": "Det här dokumentet",

@@ -9,6 +9,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from capabilities.queries.api import PageRequest
+from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
@@ -75,3 +76,8 @@ def as_of() -> date | None:
             "as_of",
             _("Parametern as_of måste vara ett datum i formen ÅÅÅÅ-MM-DD, t.ex. 2025-01-31."),
         ) from None
+
+
+def stale_months() -> int:
+    """`stale_months` (1–240, default 12): an older assessment counts as stale."""
+    return _integer("stale_months", DEFAULT_STALE_MONTHS, 1, 240)

@@ -6,6 +6,8 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from capabilities.queries import api as queries
+from capabilities.queries.gaps import gap_frame
+from capabilities.queries.gaps import records as gap_records
 from web.api import params
 from web.api.guard import api_user, authenticate, register_error_handlers, unmatched_api_path
 from web.api.openapi import openapi_document
@@ -78,8 +80,21 @@ def measures() -> ResponseReturnValue:
     return json_response(page.as_json())
 
 
-# --- /api/v1/gaps: RESERVED ------------------------------------------------------------------
-# Coverage gaps will be served here, built on capabilities/queries/gaps.py by a later change:
-#   @bp.get("/gaps") -> paginated like the other lists, redacted by _cleared().
-# Add its path and schema to web/api/openapi.py in the same change: tests/web/test_api.py
-# checks that every /api/v1 rule is documented and every documented path exists.
+@bp.get("/gaps")
+def gaps() -> ResponseReturnValue:
+    """Coverage gaps with the same parameters as `formaga gaps` (as_of, stale_months)."""
+    request = params.page_request()
+    frame = gap_frame(
+        db_session(),
+        as_of=params.as_of(),
+        stale_months=params.stale_months(),
+        can_see_confidential=_cleared(),
+    )
+    items = gap_records(frame)
+    page = queries.Page(
+        items[request.offset : request.offset + request.per_page],
+        request.page,
+        request.per_page,
+        len(items),
+    )
+    return json_response(page.as_json())
