@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from capabilities.db import make_engine
 from capabilities.services import create_user
 from importers.seed import seed
 from tests.conftest import PASSWORD
+from tests.live import waitress_thread
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,8 +61,6 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A seeded SQLite database served by waitress on a free loopback port."""
-    from waitress.server import create_server
-
     from web.app import create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite'}"
@@ -84,14 +81,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         session.commit()
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "e2e"})
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield {"base": f"http://127.0.0.1:{port}", "app": app, "url": url}
-    server.close()
+    with waitress_thread(app, threads=4) as port:
+        yield {"base": f"http://127.0.0.1:{port}", "app": app, "url": url}
 
 
 @pytest.fixture

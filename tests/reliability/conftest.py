@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from capabilities import migrate
 from capabilities.db import make_engine
 from importers.seed import seed
 from tests.conftest import PASSWORD
+from tests.live import waitress_thread
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -56,19 +56,13 @@ def seeded_database(
 @contextmanager
 def served(url: str, threads: int = 8) -> Iterator[tuple[str, int]]:
     """The real app under waitress on a free loopback port; yields (host, port)."""
-    from waitress.server import create_server
-
     from web.app import create_app
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "reliability"})
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        yield "127.0.0.1", int(server.effective_port)  # type: ignore[union-attr]
+        with waitress_thread(app, threads) as port:
+            yield "127.0.0.1", port
     finally:
-        server.close()
-        thread.join(timeout=10)
         app.extensions["formaga_engine"].dispose()
 
 
