@@ -22,15 +22,29 @@ from capabilities.models.measure import (
     MeasureCapability,
 )
 from capabilities.models.register import Area, Capability, MainGroup, capability_sort_key
+from capabilities.models.rounds import (
+    ALL_ENTRY_STATES,
+    ENTRY_STATES,
+    NOT_STARTED,
+    ReportingRound,
+    RoundApproval,
+    RoundAreaOrganisation,
+    RoundEntry,
+    RoundReviewer,
+    RoundSnapshot,
+)
 from capabilities.models.status import StatusAssessment, StatusLevel
 from capabilities.models.user import ROLES, SYSTEM_USERNAME, ApiToken, LoginAttempt, User
 
 __all__ = [
     "ACTIVE_MEASURE_STATES",
     "ACTOR_KINDS",
+    "ALL_ENTRY_STATES",
     "ASSIGNMENT_STATUSES",
+    "ENTRY_STATES",
     "MEASURE_STATES",
     "MILESTONE_KINDS",
+    "NOT_STARTED",
     "PRIORITIES",
     "RESPONSIBILITY_ROLES",
     "ROLES",
@@ -52,7 +66,13 @@ __all__ = [
     "MeasureActor",
     "MeasureCapability",
     "Milestone",
+    "ReportingRound",
     "Responsibility",
+    "RoundApproval",
+    "RoundAreaOrganisation",
+    "RoundEntry",
+    "RoundReviewer",
+    "RoundSnapshot",
     "StatusAssessment",
     "StatusLevel",
     "User",
