@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from capabilities.models import Capability, StatusAssessment, StatusLevel, User
 from capabilities.queries.register import current_assessments
+from capabilities.redaction import ASSESSMENT, is_hidden, redact
 from capabilities.reports.xlsx import HEADER_ROW, UPDATE_COLUMNS, UPDATE_SHEET
 from capabilities.services import record_assessment
 from capabilities.services.base import MAX_TEXT, require_editor
@@ -67,11 +68,15 @@ class ImportRejected(Exception):
 
 @dataclass
 class Change:
+    """One row to record. old_level/old_summary are as the importing user may see them:
+    None with `old_redacted` set when the current assessment is confidential to them."""
+
     row: int
     number: str
     capability_id: int
     old_level: int | None
     old_summary: str | None
+    old_redacted: bool
     level: int
     summary: str
     justification: str | None
@@ -164,7 +169,12 @@ def plan_import(
     require_editor(user)
     today = today or date.today()
     data = stream.read(MAX_FILE_BYTES + 1)
-    return _plan(session, read_update_sheet(open_workbook(data)), today)
+    return _plan(
+        session,
+        read_update_sheet(open_workbook(data)),
+        today,
+        can_see_confidential=user.can_see_confidential,
+    )
 
 
 def read_update_sheet(workbook: Any) -> list[tuple[Any, ...]]:
@@ -195,7 +205,13 @@ def read_update_sheet(workbook: Any) -> list[tuple[Any, ...]]:
         workbook.close()
 
 
-def _plan(session: so.Session, sheet_rows: list[tuple[Any, ...]], today: date) -> ImportPlan:
+def _plan(
+    session: so.Session,
+    sheet_rows: list[tuple[Any, ...]],
+    today: date,
+    *,
+    can_see_confidential: bool,
+) -> ImportPlan:
     rows = iter(sheet_rows)
     header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
     missing = [name for name in UPDATE_COLUMNS if name not in header]
@@ -270,10 +286,12 @@ def _plan(session: so.Session, sheet_rows: list[tuple[Any, ...]], today: date) -
         if level is None or not new_summary or assessed_on is None:
             continue
         now = currents.get(capability.id)
-        if now is not None and (now.level, now.summary, now.assessed_on) == (
-            level,
-            new_summary,
-            assessed_on,
+        hidden = now is not None and is_hidden(now.confidential, can_see_confidential)
+        # Comparing with content the user may not see would tell them whether a guess matched.
+        if (
+            now is not None
+            and not hidden
+            and (now.level, now.summary, now.assessed_on) == (level, new_summary, assessed_on)
         ):
             plan.already_applied.append(number or "")
             continue
@@ -288,13 +306,20 @@ def _plan(session: so.Session, sheet_rows: list[tuple[Any, ...]], today: date) -
                 )
             )
             continue
+        old = redact(
+            ASSESSMENT,
+            {"level": now.level if now else None, "summary": now.summary if now else None},
+            confidential=now.confidential if now else False,
+            can_see_confidential=can_see_confidential,
+        )
         plan.changes.append(
             Change(
                 row=offset,
                 number=number or "",
                 capability_id=capability.id,
-                old_level=now.level if now else None,
-                old_summary=now.summary if now else None,
+                old_level=old["level"],
+                old_summary=old["summary"],
+                old_redacted=hidden,
                 level=level,
                 summary=new_summary,
                 justification=justification,

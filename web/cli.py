@@ -33,6 +33,7 @@ from capabilities.queries.gaps import (
 )
 from capabilities.queries.gaps import records as gap_records
 from capabilities.queries.register import register_rows
+from capabilities.redaction import CONFIDENTIAL_LABEL
 from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
@@ -239,7 +240,13 @@ def import_(file: str, username: str, dry_run: bool) -> None:
         except DomainError as exc:
             _fail(exc.message)
         for change in plan.changes:
-            old = change.old_level if change.old_level is not None else "Ej bedömd"
+            old = (
+                CONFIDENTIAL_LABEL
+                if change.old_redacted
+                else change.old_level
+                if change.old_level is not None
+                else "Ej bedömd"
+            )
             click.echo(f"{change.number}: {old} → {change.level}  {change.summary[:60]}")
         for conflict in plan.conflicts:
             click.echo(f"Konflikt: {conflict}")

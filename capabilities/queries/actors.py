@@ -24,6 +24,7 @@ from capabilities.models import (
     Responsibility,
 )
 from capabilities.queries.assignments import swedish_key
+from capabilities.redaction import MEASURE, redact
 
 
 @dataclass(frozen=True)
@@ -185,11 +186,16 @@ def actor_detail(session: so.Session, actor_id: int, *, can_see_confidential: bo
     ):
         if detail.measures and detail.measures[-1].id == measure.id:
             continue  # the same measure linked twice
-        redacted = measure.confidential and not can_see_confidential
+        shown = redact(
+            MEASURE,
+            {"title": measure.title},
+            confidential=measure.confidential,
+            can_see_confidential=can_see_confidential,
+        )
         detail.measures.append(
             LinkedMeasure(
                 id=measure.id,
-                title=None if redacted else measure.title,
+                title=shown["title"],
                 state=measure.state,
                 due_on=measure.due_on,
                 confidential=measure.confidential,

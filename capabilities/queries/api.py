@@ -31,8 +31,8 @@ from capabilities.models import (
 )
 from capabilities.queries.assignments import swedish_key
 from capabilities.queries.capability import history_entries
-from capabilities.queries.measures import CONFIDENTIAL_FIELDS
-from capabilities.queries.register import CONFIDENTIAL_LABEL, level_labels, register_rows
+from capabilities.queries.register import level_labels, register_rows
+from capabilities.redaction import CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,7 @@ def actor_page(session: so.Session, request: PageRequest) -> Page:
 
 def _measure_json(measure: Measure, can_see_confidential: bool) -> dict[str, Any]:
     """A measure as the user may see it: without clearance its content is replaced."""
-    redacted = measure.confidential and not can_see_confidential
+    redacted = is_hidden(measure.confidential, can_see_confidential)
     item: dict[str, Any] = {
         "id": measure.id,
         "title": measure.title,
@@ -288,8 +288,10 @@ def _measure_json(measure: Measure, can_see_confidential: bool) -> dict[str, Any
         "created_at": measure.created_at.isoformat(),
         "updated_at": measure.updated_at.isoformat(),
     }
+    item = redact(
+        MEASURE, item, confidential=measure.confidential, can_see_confidential=can_see_confidential
+    )
     if redacted:
-        item.update(dict.fromkeys(CONFIDENTIAL_FIELDS))
         item["title"] = CONFIDENTIAL_LABEL
     return item
 

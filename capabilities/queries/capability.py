@@ -23,6 +23,7 @@ from capabilities.models import (
     StatusAssessment,
 )
 from capabilities.queries.register import StatusView, level_labels, status_view
+from capabilities.redaction import ASSESSMENT, redact
 
 AUDIT_LIMIT = 100
 
@@ -66,16 +67,24 @@ def history_entries(
 ) -> list[HistoryEntry]:
     """Newest first, each with its trend against the one before it."""
     views = [status_view(a, labels, can_see_confidential) for a in assessments]
-    return [
-        HistoryEntry(
-            status=view,
-            trend=trend(view, views[i + 1] if i + 1 < len(views) else None),
-            created_by=assessment.created_by.display_name,
-            organisations=None if view.redacted else assessment.organisations,
-            secrecy_ref=assessment.secrecy_ref,
+    entries = []
+    for i, (view, assessment) in enumerate(zip(views, assessments, strict=True)):
+        shown = redact(
+            ASSESSMENT,
+            {"organisations": assessment.organisations, "secrecy_ref": assessment.secrecy_ref},
+            confidential=assessment.confidential,
+            can_see_confidential=can_see_confidential,
         )
-        for i, (view, assessment) in enumerate(zip(views, assessments, strict=True))
-    ]
+        entries.append(
+            HistoryEntry(
+                status=view,
+                trend=trend(view, views[i + 1] if i + 1 < len(views) else None),
+                created_by=assessment.created_by.display_name,
+                organisations=shown["organisations"],
+                secrecy_ref=shown["secrecy_ref"],
+            )
+        )
+    return entries
 
 
 def capability_detail(

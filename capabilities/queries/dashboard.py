@@ -20,12 +20,14 @@ from capabilities.models import (
     Assignment,
     AuditEvent,
     Capability,
+    Measure,
     Milestone,
     StatusAssessment,
     User,
 )
 from capabilities.queries.capability import _audit_subjects
 from capabilities.queries.register import end_of_day
+from capabilities.redaction import ASSESSMENT, MEASURE, is_hidden, redact
 
 NOT_ASSESSED = "none"
 SECRET = "secret"
@@ -211,10 +213,29 @@ def latest_changes(
     session: so.Session, *, can_see_confidential: bool, limit: int = LATEST_CHANGES
 ) -> list[Change]:
     """The newest register changes (not the seed, not accounts): three queries."""
+    # The record's confidentiality NOW decides, not the flag the event got when it was
+    # written: a measure made confidential later hides its earlier, public events too.
+    measure_now = so.aliased(Measure)
+    assessment_now = so.aliased(StatusAssessment)
     rows = session.execute(
-        sa.select(AuditEvent, Capability.number, User.display_name)
+        sa.select(
+            AuditEvent,
+            Capability.number,
+            User.display_name,
+            sa.func.coalesce(measure_now.confidential, assessment_now.confidential, False),
+        )
         .outerjoin(Capability, Capability.id == AuditEvent.capability_id)
         .outerjoin(User, User.id == AuditEvent.user_id)
+        .outerjoin(
+            measure_now,
+            sa.and_(AuditEvent.entity_type == MEASURE, measure_now.id == AuditEvent.entity_id),
+        )
+        .outerjoin(
+            assessment_now,
+            sa.and_(
+                AuditEvent.entity_type == ASSESSMENT, assessment_now.id == AuditEvent.entity_id
+            ),
+        )
         .where(
             AuditEvent.action.not_in(SEED_ACTIONS),
             AuditEvent.entity_type.not_in(PRIVATE_ENTITIES),
@@ -222,12 +243,18 @@ def latest_changes(
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     ).all()
-    events = [event for event, _number, _who in rows]
+    events = [event for event, _number, _who, _now in rows]
     subjects = _audit_subjects(session, events)
     changes = []
-    for event, number, who in rows:
-        redacted = event.confidential and not can_see_confidential
-        state = event.after or event.before or {}
+    for event, number, who, confidential_now in rows:
+        confidential = bool(event.confidential or confidential_now)
+        redacted = is_hidden(confidential, can_see_confidential)
+        state = redact(
+            event.entity_type,
+            event.after or event.before or {},
+            confidential=confidential,
+            can_see_confidential=can_see_confidential,
+        )
         subject = None
         if not redacted:
             subject = subjects.get((event.entity_type, event.entity_id or 0)) or _subject(state)

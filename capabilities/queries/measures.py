@@ -25,15 +25,8 @@ from capabilities.models import (
     MeasureCapability,
     User,
 )
+from capabilities.redaction import MEASURE, is_hidden, redact
 
-# Content that only users with can_see_confidential may read on a confidential measure.
-CONFIDENTIAL_FIELDS = (
-    "title",
-    "description",
-    "cost_effectiveness",
-    "legal_assessment",
-    "secrecy_ref",
-)
 CLOSED_STATES = ("genomförd", "avförd")
 NO_PRIORITY = "ingen"
 # The order in which the history shows a change's fields (bookkeeping columns left out).
@@ -220,7 +213,19 @@ def _views(
         .outerjoin(User, User.id == Measure.created_by_id)
         .where(Measure.id.in_(ids))
     ):
-        redacted = measure.confidential and not can_see_confidential
+        redacted = is_hidden(measure.confidential, can_see_confidential)
+        shown = redact(
+            MEASURE,
+            {
+                "title": measure.title,
+                "description": measure.description,
+                "cost_effectiveness": measure.cost_effectiveness,
+                "legal_assessment": measure.legal_assessment,
+                "secrecy_ref": measure.secrecy_ref,
+            },
+            confidential=measure.confidential,
+            can_see_confidential=can_see_confidential,
+        )
         found[measure.id] = MeasureView(
             id=measure.id,
             state=measure.state,
@@ -230,11 +235,11 @@ def _views(
             confidential=measure.confidential,
             redacted=redacted,
             version=measure.version,
-            title=None if redacted else measure.title,
-            description=None if redacted else measure.description,
-            cost_effectiveness=None if redacted else measure.cost_effectiveness,
-            legal_assessment=None if redacted else measure.legal_assessment,
-            secrecy_ref=None if redacted else measure.secrecy_ref,
+            title=shown["title"],
+            description=shown["description"],
+            cost_effectiveness=shown["cost_effectiveness"],
+            legal_assessment=shown["legal_assessment"],
+            secrecy_ref=shown["secrecy_ref"],
             created_by=creator,
             created_at=measure.created_at,
             updated_at=measure.updated_at,
@@ -312,7 +317,6 @@ def measure_detail(
     names = _actor_names(session, actor_ids)
     # A measure that is confidential now may have been public once, with the same title:
     # hide the content of all its events then, not only of those flagged confidential.
-    hide = not can_see_confidential and view.confidential
     history = [
         HistoryEntry(
             at=event.at,
@@ -321,7 +325,8 @@ def measure_detail(
             confidential=event.confidential,
             changes=_changes(
                 event,
-                redact=(hide or event.confidential) and not can_see_confidential,
+                confidential=view.confidential or event.confidential,
+                can_see_confidential=can_see_confidential,
                 numbers=numbers,
                 names=names,
             ),
@@ -351,16 +356,24 @@ def _actor_names(session: so.Session, ids: Iterable[int]) -> dict[int, str]:
 
 
 def _changes(
-    event: AuditEvent, *, redact: bool, numbers: dict[int, str], names: dict[int, str]
+    event: AuditEvent,
+    *,
+    confidential: bool,
+    can_see_confidential: bool,
+    numbers: dict[int, str],
+    names: dict[int, str],
 ) -> list[FieldChange]:
     """The fields an event changed, ids shown as numbers and names, hidden content left out."""
     before, after = event.before or {}, event.after or {}
+    keyed = dict(confidential=confidential, can_see_confidential=can_see_confidential)
+    shown_before = redact(MEASURE, before, **keyed)
+    shown_after = redact(MEASURE, after, **keyed)
     changes = []
     for name in HISTORY_FIELDS:
         old, new = before.get(name), after.get(name)
         if old == new or (not before and new in (None, "", [], False)):
             continue
-        if redact and name in CONFIDENTIAL_FIELDS:
+        if (old, new) != (shown_before.get(name), shown_after.get(name)):
             changes.append(FieldChange(name, None, None, redacted=True))
             continue
         if name == "capability_ids":

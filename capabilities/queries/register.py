@@ -25,8 +25,9 @@ from capabilities.models import (
     StatusAssessment,
     StatusLevel,
 )
+from capabilities.redaction import ASSESSMENT, CONFIDENTIAL_LABEL, is_hidden, redact
 
-CONFIDENTIAL_LABEL = "Sekretessmarkerad uppgift"
+__all__ = ["CONFIDENTIAL_LABEL"]  # re-exported: callers print it in place of hidden content
 
 
 @dataclass
@@ -130,14 +131,25 @@ def current_assessments(as_of: date | None = None) -> sa.Subquery:
 def status_view(
     assessment: StatusAssessment, labels: dict[int, str], can_see_confidential: bool
 ) -> StatusView:
-    redacted = assessment.confidential and not can_see_confidential
+    redacted = is_hidden(assessment.confidential, can_see_confidential)
+    shown = redact(
+        ASSESSMENT,
+        {
+            "level": assessment.level,
+            "summary": assessment.summary,
+            "target_level": assessment.target_level,
+            "justification": assessment.justification,
+        },
+        confidential=assessment.confidential,
+        can_see_confidential=can_see_confidential,
+    )
     return StatusView(
-        level=None if redacted else assessment.level,
+        level=shown["level"],
         label=CONFIDENTIAL_LABEL if redacted else labels[assessment.level],
-        summary=None if redacted else assessment.summary,
+        summary=shown["summary"],
         assessed_on=assessment.assessed_on,
-        target_level=None if redacted else assessment.target_level,
-        justification=None if redacted else assessment.justification,
+        target_level=shown["target_level"],
+        justification=shown["justification"],
         confidential=assessment.confidential,
         redacted=redacted,
         assessment_id=assessment.id,

@@ -33,7 +33,6 @@ from capabilities.models import (
 from capabilities.queries.capability import trend
 from capabilities.queries.gaps import gap_frame
 from capabilities.queries.register import (
-    CONFIDENTIAL_LABEL,
     RegisterRow,
     StatusView,
     end_of_day,
@@ -41,6 +40,7 @@ from capabilities.queries.register import (
     register_rows,
     status_view,
 )
+from capabilities.redaction import CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
 
 NOT_ASSESSED = "Ej bedömd"
 TREND_TEXT = {"better": "Förbättrad", "same": "Oförändrad", "worse": "Försämrad", None: ""}
@@ -212,15 +212,26 @@ def _measures(
     for m in session.scalars(
         sa.select(Measure).where(Measure.created_at < moment).order_by(Measure.id)
     ):
-        hidden = m.confidential and not include_confidential
+        shown = redact(
+            MEASURE,
+            {
+                "title": m.title,
+                "cost_effectiveness": m.cost_effectiveness,
+                "legal_assessment": m.legal_assessment,
+            },
+            confidential=m.confidential,
+            can_see_confidential=include_confidential,
+        )
         rows.append(
             MeasureRow(
                 id=m.id,
-                title=CONFIDENTIAL_LABEL if hidden else m.title,
+                title=CONFIDENTIAL_LABEL
+                if is_hidden(m.confidential, include_confidential)
+                else shown["title"],
                 state=m.state,
                 priority=m.priority,
-                cost_effectiveness=None if hidden else m.cost_effectiveness,
-                legal_assessment=None if hidden else m.legal_assessment,
+                cost_effectiveness=shown["cost_effectiveness"],
+                legal_assessment=shown["legal_assessment"],
                 due_on=m.due_on,
                 capabilities=capability_numbers.get(m.id, []),
                 actors=actor_names.get(m.id, []),
