@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import UTC, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,20 +21,18 @@ from capabilities.models import (
     Actor,
     Area,
     Assignment,
-    AssignmentRecipient,
-    AssignmentReport,
     Capability,
     CapabilityAssignment,
-    DiaryNumber,
     MainGroup,
-    Milestone,
     StatusLevel,
     User,
     capability_sort_key,
 )
 from capabilities.services.base import audit, snapshot
 from capabilities.services.users import system_user
+from importers.seed_corrections import correct_actors, correct_assignments, correct_links
 from importers.seed_data import DATA_DIR, SeedData, load_seed_data
+from importers.seed_rows import diary_numbers, milestone, recipients, report
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +82,9 @@ def seed(session: so.Session, data: SeedData | None = None) -> Counter[str]:
             "sort_key": capability_sort_key(row["number"]),
         },
     )
-    actors = _seed_actors(session, system, data, counts)
+    actors = {a.name: a for a in session.scalars(sa.select(Actor))}
+    correct_actors(session, system, actors, counts)
+    actors = _seed_actors(session, system, data, actors, counts)
     assignments = _seed_assignments(session, system, data, actors, counts)
     _seed_links(session, system, data, capabilities, assignments, counts)
     session.flush()
@@ -147,9 +148,12 @@ def _upsert(
 
 
 def _seed_actors(
-    session: so.Session, system: User, data: SeedData, counts: Counter[str]
+    session: so.Session,
+    system: User,
+    data: SeedData,
+    actors: dict[str, Actor],
+    counts: Counter[str],
 ) -> dict[str, Actor]:
-    actors = {a.name: a for a in session.scalars(sa.select(Actor))}
     for row in data.actors:
         if row["name"] in actors:
             continue
@@ -179,31 +183,22 @@ def _seed_assignments(
         str(a.seed_key): a
         for a in session.scalars(sa.select(Assignment).where(Assignment.seed_key.is_not(None)))
     }
+    existing = [row for row in data.assignments if row["key"] in assignments]
+    correct_assignments(session, system, existing, assignments, actors, counts)
     for row in data.assignments:
         if row["key"] in assignments:
             continue
-        partial = bool(row.get("dnr_partial"))
-        recipients = row.get("recipients") or []
         assignment = Assignment(
             seed_key=row["key"],
             title=row["title"],
             description=row.get("description"),
-            status=row.get("status", "pågående"),
-            diary_numbers=[
-                DiaryNumber(number=n, is_partial=partial, position=i)
-                for i, n in enumerate(row.get("dnrs") or [])
-            ],
-            reports=[
-                AssignmentReport(reference=text, position=i)
-                for i, text in enumerate(row.get("reports") or [])
-            ],
-            milestones=[
-                Milestone(due_on=m["due_on"], kind=m["kind"]) for m in row.get("milestones") or []
-            ],
-            recipients=[
-                AssignmentRecipient(actor_id=actors[name].id, is_lead=i == 0)
-                for i, name in enumerate(recipients)
-            ],
+            decided_on=row.get("decided_on"),
+            status=row["status"],
+            status_source=row.get("status_source"),
+            diary_numbers=diary_numbers(row),
+            reports=[report(r, i) for i, r in enumerate(row["reports"])],
+            milestones=[milestone(m) for m in row["milestones"]],
+            recipients=recipients(row, actors),
         )
         session.add(assignment)
         session.flush()
@@ -214,6 +209,13 @@ def _seed_assignments(
     return assignments
 
 
+def report_moment(data: SeedData) -> datetime | None:
+    """The moment Bilaga 3's links count from: the start of the report's date (UTC)."""
+    if data.report_dated is None:
+        return None
+    return datetime.combine(data.report_dated, time.min, tzinfo=UTC)
+
+
 def _seed_links(
     session: so.Session,
     system: User,
@@ -222,6 +224,13 @@ def _seed_links(
     assignments: dict[str, Assignment],
     counts: Counter[str],
 ) -> None:
+    dated = report_moment(data)
+    cited = {
+        (capabilities[row["number"]].id, assignments[link["key"]].id): link.get("cited_as")
+        for row in data.capabilities
+        for link in row.get("assignments") or []
+    }
+    correct_links(session, system, cited, dated, counts)
     # Any link row, active or ended: a link a user ended must stay ended.
     existing: set[tuple[int, int]] = {
         (row.capability_id, row.assignment_id)
@@ -239,9 +248,12 @@ def _seed_links(
                 capability_id=capability.id,
                 assignment_id=assignment.id,
                 partial=bool(link_row.get("partial")),
+                cited_as=link_row.get("cited_as"),
                 position=position,
                 added_by_id=system.id,
             )
+            if dated is not None:
+                link.added_at = dated
             session.add(link)
             session.flush()
             audit(session, system, link, "seed", after=snapshot(link), capability_id=capability.id)

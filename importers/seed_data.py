@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from capabilities.dnr import DnrError, normalise_dnr
-from capabilities.models import ACTOR_KINDS, MILESTONE_KINDS
+from capabilities.dnr import DnrError, normalise_dnr, parse_dnr_list
+from capabilities.models import ACTOR_KINDS, ASSIGNMENT_STATUSES, MILESTONE_KINDS, RECIPIENT_ROLES
 
 DATA_DIR = Path(os.environ.get("FORMAGA_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 
@@ -28,6 +28,8 @@ class SeedData:
     capabilities: list[dict[str, Any]]
     actors: list[dict[str, Any]]
     assignments: list[dict[str, Any]]
+    # The date the register report (seed 002) is taken to carry; Bilaga 3's links count from it.
+    report_dated: date | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -56,12 +58,36 @@ def load_seed_data(directory: Path = DATA_DIR) -> SeedData:
         areas=areas,
         capabilities=_load(directory, "capabilities.yaml"),
         actors=_load(directory, "actors.yaml"),
-        assignments=_load(directory, "assignments.yaml"),
+        assignments=[_assignment(row) for row in _load(directory, "assignments.yaml")],
     )
+    sources = _load(directory, "sources.yaml") if (directory / "sources.yaml").exists() else {}
+    data.report_dated = (sources or {}).get("register_report", {}).get("dated")
     _check(data)
     if data.problems:
         raise SeedDataError("Fel i data/:\n" + "\n".join(f"- {p}" for p in data.problems))
     return data
+
+
+def _assignment(row: dict[str, Any]) -> dict[str, Any]:
+    """An assignment with dnrs, recipients, reports and milestones as dicts (short forms too)."""
+    partial = bool(row.get("dnr_partial"))
+    recipients = row.get("recipients") or []
+    return {
+        **row,
+        "status": row.get("status", "pågående"),
+        "dnrs": [
+            d if isinstance(d, dict) else {"number": d, "printed": None, "partial": partial}
+            for d in row.get("dnrs") or []
+        ],
+        "recipients": [
+            r if isinstance(r, dict) else {"name": r, "lead": i == 0, "role": "mottagare"}
+            for i, r in enumerate(recipients)
+        ],
+        "reports": [
+            r if isinstance(r, dict) else {"reference": r} for r in row.get("reports") or []
+        ],
+        "milestones": list(row.get("milestones") or []),
+    }
 
 
 def _check(data: SeedData) -> None:
@@ -97,18 +123,44 @@ def _check(data: SeedData) -> None:
     if len(keys) != len(data.assignments):
         problems.append("assignments.yaml: samma nyckel förekommer flera gånger")
     for assignment in data.assignments:
-        key = assignment["key"]
-        for dnr in assignment.get("dnrs") or []:
-            try:
-                if normalise_dnr(dnr) != dnr:
-                    problems.append(f"assignments.yaml: {key}: {dnr} är inte normaliserat")
-            except DnrError as exc:
-                problems.append(f"assignments.yaml: {key}: {exc.message}")
-        for name in assignment.get("recipients") or []:
-            if name not in actor_names:
-                problems.append(f"assignments.yaml: {key}: okänd mottagare {name}")
-        for milestone in assignment.get("milestones") or []:
-            if milestone.get("kind") not in MILESTONE_KINDS or not isinstance(
-                milestone.get("due_on"), date
-            ):
-                problems.append(f"assignments.yaml: {key}: ogiltig milstolpe {milestone}")
+        _check_assignment(assignment, actor_names, problems)
+    if data.report_dated is not None and not isinstance(data.report_dated, date):
+        problems.append("sources.yaml: register_report.dated ska vara ett datum (ÅÅÅÅ-MM-DD)")
+
+
+def _check_assignment(
+    assignment: dict[str, Any], actor_names: set[str], problems: list[str]
+) -> None:
+    key = assignment["key"]
+    where = f"assignments.yaml: {key}"
+    if assignment["status"] not in ASSIGNMENT_STATUSES:
+        problems.append(f"{where}: okänd status {assignment['status']}")
+    for dnr in assignment["dnrs"]:
+        number = dnr.get("number")
+        try:
+            if normalise_dnr(number) != number:
+                problems.append(f"{where}: {number} är inte normaliserat")
+            if dnr.get("printed"):
+                (parsed,) = parse_dnr_list(dnr["printed"])
+                if (parsed.number, parsed.is_partial) != (number, bool(dnr.get("partial"))):
+                    problems.append(f"{where}: {dnr['printed']} stämmer inte med {number}")
+        except (DnrError, ValueError) as exc:
+            problems.append(f"{where}: {getattr(exc, 'message', exc)}")
+    for recipient in assignment["recipients"]:
+        if recipient.get("name") not in actor_names:
+            problems.append(f"{where}: okänd mottagare {recipient.get('name')}")
+        if recipient.get("role", "mottagare") not in RECIPIENT_ROLES:
+            problems.append(f"{where}: okänd roll {recipient.get('role')}")
+    if sum(1 for r in assignment["recipients"] if r.get("lead")) > 1:
+        problems.append(f"{where}: fler än en huvudansvarig mottagare")
+    for milestone in assignment["milestones"]:
+        done_on = milestone.get("done_on")
+        if (
+            milestone.get("kind") not in MILESTONE_KINDS
+            or not isinstance(milestone.get("due_on"), date)
+            or (done_on is not None and not isinstance(done_on, date))
+        ):
+            problems.append(f"{where}: ogiltig milstolpe {milestone}")
+    for report in assignment["reports"]:
+        if not str(report.get("reference") or "").strip():
+            problems.append(f"{where}: redovisning utan referens")

@@ -103,7 +103,12 @@ def test_bilaga_1_and_2_and_seed_003(session: so.Session) -> None:
         ("2026-12-15", "delredovisning"),
         ("2027-10-31", "slutredovisning"),
     ]
-    assert [r.actor.name for r in national.recipients] == ["Läkemedelsverket"]
+    assert [(r.actor.name, r.is_lead, r.role) for r in national.recipients] == [
+        ("Läkemedelsverket", True, "mottagare"),
+        ("E-hälsomyndigheten", False, "mottagare"),
+        ("Socialstyrelsen", False, "samarbetspart"),
+        ("Inspektionen för vård och omsorg", False, "samarbetspart"),
+    ]
     parent = session.scalars(
         sa.select(Assignment).where(Assignment.seed_key == "s2021-08235")
     ).one()

@@ -32,6 +32,8 @@ class Assignment(Base):
     decided_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
     url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="pågående")
+    # Where the status is stated, e.g. "seed 002:1894" (seeded) or a user's note.
+    status_source: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     version: so.Mapped[int] = so.mapped_column(default=1)
 
@@ -39,7 +41,11 @@ class Assignment(Base):
         back_populates="assignment", order_by="DiaryNumber.position", cascade="all, delete-orphan"
     )
     recipients: so.Mapped[list[AssignmentRecipient]] = so.relationship(
-        back_populates="assignment", cascade="all, delete-orphan"
+        back_populates="assignment",
+        # lead first, then recipients before partners
+        order_by="(AssignmentRecipient.is_lead.desc(), AssignmentRecipient.role, "
+        "AssignmentRecipient.actor_id)",
+        cascade="all, delete-orphan",
     )
     reports: so.Mapped[list[AssignmentReport]] = so.relationship(
         back_populates="assignment",
@@ -70,6 +76,10 @@ class Assignment(Base):
         return ministry_for(self.diary_numbers[0].number) if self.diary_numbers else None
 
     @property
+    def lead(self) -> Actor | None:
+        return next((r.actor for r in self.recipients if r.is_lead), None)
+
+    @property
     def next_milestone(self) -> Milestone | None:
         """The earliest milestone not yet done (overdue ones included)."""
         pending = [m for m in self.milestones if not m.is_done]
@@ -93,8 +103,15 @@ class DiaryNumber(Base):
     assignment: so.Mapped[Assignment] = so.relationship(back_populates="diary_numbers")
 
 
+RECIPIENT_ROLES = ("mottagare", "samarbetspart")
+
+
 class AssignmentRecipient(Base):
-    """An actor the assignment was given to; one is the lead."""
+    """An actor the assignment was given to (one may be the lead), or a named partner.
+
+    `mottagare`: the assignment is given to the actor; `samarbetspart`: the text names the actor
+    as one to work with ("i samarbete med"), not as a recipient.
+    """
 
     __tablename__ = "assignment_recipients"
 
@@ -103,9 +120,12 @@ class AssignmentRecipient(Base):
     )
     actor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("actors.id"), primary_key=True)
     is_lead: so.Mapped[bool] = so.mapped_column(default=False)
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default="mottagare")
 
     assignment: so.Mapped[Assignment] = so.relationship(back_populates="recipients")
     actor: so.Mapped[Actor] = so.relationship()
+
+    __table_args__ = (sa.CheckConstraint("role IN ('mottagare', 'samarbetspart')", name="role"),)
 
 
 class AssignmentReport(Base):
@@ -119,6 +139,10 @@ class AssignmentReport(Base):
     )
     reference: so.Mapped[str] = so.mapped_column(sa.Text)
     reported_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    # The date as printed when the source gives less than a day, e.g. "februari 2023".
+    reported_printed: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    is_final: so.Mapped[bool] = so.mapped_column(default=False)
+    source: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     position: so.Mapped[int] = so.mapped_column(default=0)
 
     assignment: so.Mapped[Assignment] = so.relationship(back_populates="reports")
@@ -136,7 +160,9 @@ class Milestone(Base):
     due_on: so.Mapped[date] = so.mapped_column(sa.Date, index=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
     is_done: so.Mapped[bool] = so.mapped_column(default=False)
+    done_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
     report_reference: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    source: so.Mapped[str | None] = so.mapped_column(sa.String(200))
 
     assignment: so.Mapped[Assignment] = so.relationship(back_populates="milestones")
 
@@ -145,6 +171,7 @@ class Milestone(Base):
     )
 
     def is_overdue(self, today: date) -> bool:
+        """Past due with no delivery recorded ("Redovisning ej registrerad")."""
         return not self.is_done and self.due_on < today
 
 
@@ -158,6 +185,8 @@ class CapabilityAssignment(LinkLifecycle, Base):
     assignment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assignments.id"), index=True)
     partial: so.Mapped[bool] = so.mapped_column(default=False)
     note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # The row's citation exactly as Bilaga 3 prints it; the assignment keeps one canonical title.
+    cited_as: so.Mapped[str | None] = so.mapped_column(sa.Text)
     position: so.Mapped[int] = so.mapped_column(default=0)
 
     capability: so.Mapped[Capability] = so.relationship(back_populates="assignment_links")

@@ -48,10 +48,29 @@ class StatusAssessment(Base):
     secrecy_ref: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    withdrawn_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    withdrawn_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     capability: so.Mapped[Capability] = so.relationship(back_populates="assessments")
-    created_by: so.Mapped[User] = so.relationship()
+    created_by: so.Mapped[User] = so.relationship(foreign_keys=[created_by_id])
+    withdrawn_by: so.Mapped[User | None] = so.relationship(foreign_keys=[withdrawn_by_id])
 
     __table_args__ = (
         sa.Index("ix_status_assessments_current", "capability_id", "assessed_on", "id"),
     )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def in_force_at(self, moment: datetime | None) -> bool:
+        """False once withdrawn: from the withdrawal on it no longer counts (None = now)."""
+        return self.withdrawn_at is None or (moment is not None and self.withdrawn_at >= moment)
+
+    @classmethod
+    def in_force(cls, moment: datetime | None = None) -> sa.ColumnElement[bool]:
+        """SQL condition: not withdrawn at `moment` (now when None)."""
+        if moment is None:
+            return cls.withdrawn_at.is_(None)
+        return sa.or_(cls.withdrawn_at.is_(None), cls.withdrawn_at >= moment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -73,11 +74,14 @@ def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
 def _full_snapshot(assignment: Assignment) -> dict[str, Any]:
     data = snapshot(assignment)
     data["dnrs"] = [dn.printed or dn.number for dn in assignment.diary_numbers]
-    data["recipients"] = sorted((r.actor_id, r.is_lead) for r in assignment.recipients)
+    data["recipients"] = sorted((r.actor_id, r.is_lead, r.role) for r in assignment.recipients)
     return data
 
 
 def _apply(assignment: Assignment, clean: dict[str, Any]) -> None:
+    if clean["status"] != assignment.status:
+        # the stated source backed the old status, not the one a user now records
+        assignment.status_source = None
     for key in FIELDS:
         setattr(assignment, key, clean[key])
     wanted = [(p.number, p.printed, p.is_partial) for p in clean["dnrs"]]
@@ -87,10 +91,15 @@ def _apply(assignment: Assignment, clean: dict[str, Any]) -> None:
             DiaryNumber(number=n, printed=pr, is_partial=part, position=i)
             for i, (n, pr, part) in enumerate(wanted)
         ]
-    wanted_recipients = [(a, a == clean["lead_actor_id"]) for a in clean["recipient_ids"]]
-    if sorted(wanted_recipients) != sorted((r.actor_id, r.is_lead) for r in assignment.recipients):
+    roles = {r.actor_id: r.role for r in assignment.recipients}
+    wanted_recipients = [
+        (a, a == clean["lead_actor_id"], roles.get(a, "mottagare")) for a in clean["recipient_ids"]
+    ]
+    current_recipients = [(r.actor_id, r.is_lead, r.role) for r in assignment.recipients]
+    if sorted(wanted_recipients) != sorted(current_recipients):
         assignment.recipients = [
-            AssignmentRecipient(actor_id=a, is_lead=lead) for a, lead in wanted_recipients
+            AssignmentRecipient(actor_id=a, is_lead=lead, role=role)
+            for a, lead, role in wanted_recipients
         ]
 
 
@@ -165,15 +174,26 @@ def add_milestone(
 
 
 def complete_milestone(
-    session: so.Session, user: User, milestone: Milestone, *, report_reference: str | None = None
+    session: so.Session,
+    user: User,
+    milestone: Milestone,
+    *,
+    done_on: Any = None,
+    report_reference: str | None = None,
+    today: date | None = None,
 ) -> Milestone:
-    """Mark a delredovisning/slutredovisning as delivered."""
+    """Mark a delredovisning/slutredovisning as delivered on `done_on` (default today)."""
     require_editor(user)
     errors = Errors()
+    today = today or date.today()
+    done = errors.date_value("done_on", done_on or today, label="Redovisad datum")
+    if done is not None and done > today:
+        errors.add("done_on", "Redovisningsdatum kan inte ligga i framtiden.")
     ref = errors.text("report_reference", report_reference, label="Rapportreferens")
     errors.raise_if_any()
     before = snapshot(milestone)
     milestone.is_done = True
+    milestone.done_on = done
     milestone.report_reference = ref or milestone.report_reference
     session.flush()
     audit(session, user, milestone, "complete", before=before, after=snapshot(milestone))
