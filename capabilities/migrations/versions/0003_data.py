@@ -4,8 +4,8 @@ Issue 10: assignment status source, recipient role (mottagare / samarbetspart), 
 printed and final-report flag with their seed source, milestone done date and source, each
 Bilaga 3 link's citation as printed, and withdrawal of a status assessment (who, when, why).
 
-Revision ID: 0002_data
-Revises: 0001
+Revision ID: 0003_data
+Revises: 0002_rounds
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_data"
-down_revision = "0001"
+revision = "0003_data"
+down_revision = "0002_rounds"
 branch_labels = None
 depends_on = None
 
