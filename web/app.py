@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from typing import Any
 
@@ -23,6 +24,7 @@ from web.request_log import init_request_log
 from web.security import init_security
 
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
+_SESSION_ID = re.compile(r"[0-9]{1,18}\.[0-9]{1,18}")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -33,6 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("FORMAGA_HTTPS", "") == "1",
+        PREFERRED_URL_SCHEME="https" if os.environ.get("FORMAGA_HTTPS", "") == "1" else "http",
+        TRUSTED_PROXIES=os.environ.get("FORMAGA_TRUSTED_PROXIES", ""),
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="sv",
         BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
@@ -58,12 +62,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """Reload every request: a deactivated user is out at once."""
-    try:
-        user = db_session().get(User, int(user_id))
-    except ValueError:
+    """Reload every request: a deactivated user, or a session from an ended generation, is out.
+
+    The session stores "id.generation" (User.get_id); logout, a password change or reset and a
+    change of role, clearance or active state bump the generation in the database, which ends
+    every session of that user in every process at once.
+    """
+    if not _SESSION_ID.fullmatch(user_id):
         return None
-    return user if user is not None and user.is_active and not user.is_system else None
+    ident, _dot, generation = user_id.partition(".")
+    user = db_session().get(User, int(ident))
+    if user is None or not user.is_active or user.is_system:
+        return None
+    return user if user.session_generation == int(generation) else None
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -32,5 +36,43 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_proxies(setting: str | Iterable[str] | None) -> list[Network]:
+    """FORMAGA_TRUSTED_PROXIES: comma-separated addresses or networks (10.0.0.5, 10.1.0.0/16)."""
+    items = setting.split(",") if isinstance(setting, str) else list(setting or ())
+    return [ipaddress.ip_network(item.strip(), strict=False) for item in items if item.strip()]
+
+
+class TrustedProxyFix:
+    """Werkzeug's ProxyFix (one proxy hop: X-Forwarded-For and -Proto), applied only when the
+    request comes straight from one of the configured reverse proxies.
+
+    Anyone else's X-Forwarded-For is ignored, so a client cannot choose the address the login
+    throttle counts against, and nobody behind the proxy shares one address in the throttle.
+    """
+
+    def __init__(self, wsgi_app: Any, proxies: list[Network]) -> None:
+        self.plain = wsgi_app
+        self.fixed = ProxyFix(wsgi_app, x_for=1, x_proto=1)
+        self.proxies = proxies
+
+    def _trusted(self, address: str | None) -> bool:
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        return any(ip in network for network in self.proxies)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if self._trusted(environ.get("REMOTE_ADDR")):
+            return self.fixed(environ, start_response)
+        return self.plain(environ, start_response)
+
+
 def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
+    proxies = parse_proxies(app.config.get("TRUSTED_PROXIES"))
+    if proxies:
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, proxies)  # type: ignore[method-assign]

@@ -33,6 +33,9 @@ class User(Base):
     is_system: so.Mapped[bool] = so.mapped_column(default=False)
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Bumped to end every web session of the user at once (logout, password, role, clearance,
+    # deactivation); a session cookie carries the generation it was made in.
+    session_generation: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     version: so.Mapped[int] = so.mapped_column(default=1)
 
@@ -46,7 +49,8 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session cookie stores: the id and the session generation, "12.3"."""
+        return f"{self.id}.{self.session_generation}"
 
     @property
     def can_edit(self) -> bool:

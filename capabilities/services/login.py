@@ -13,8 +13,13 @@ from capabilities.errors import DomainError
 from capabilities.models import LoginAttempt, User
 from capabilities.passwords import hash_password, needs_rehash, verify_password
 
-MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
+# Failures within WINDOW before a lock: one username from one address is locked soon; one
+# username from anywhere a little later (a spread guessing attack); one address only at a
+# much higher count, because behind a proxy or NAT a whole organisation shares it.
+MAX_FAILURES = 5  # per username + address
+MAX_FAILURES_PER_USERNAME = 20
+MAX_FAILURES_PER_ADDRESS = 100
 
 
 class Throttled(DomainError):
@@ -29,21 +34,25 @@ class Throttled(DomainError):
 
 
 def _retry_at(
-    session: so.Session, column: so.InstrumentedAttribute[str], value: str, now: datetime
+    session: so.Session, condition: sa.ColumnElement[bool], limit: int, now: datetime
 ) -> datetime | None:
+    """When the `limit`-th newest failure matching `condition` leaves the window, or None.
+
+    The attempts live in the database, so every app process sees the same count.
+    """
     failures = list(
         session.scalars(
             sa.select(LoginAttempt.attempted_at)
             .where(
-                column == value,
+                condition,
                 LoginAttempt.succeeded.is_(False),
                 LoginAttempt.attempted_at > now - WINDOW,
             )
             .order_by(LoginAttempt.attempted_at.desc())
-            .limit(MAX_FAILURES)
+            .limit(limit)
         )
     )
-    if len(failures) < MAX_FAILURES:
+    if len(failures) < limit:
         return None
     return failures[-1] + WINDOW
 
@@ -62,8 +71,12 @@ def authenticate(
     now = now or utcnow()
     name = (username or "").strip().lower()[:120]
     address = (address or "unknown")[:64]
-    for column, value in ((LoginAttempt.username, name), (LoginAttempt.address, address)):
-        retry_at = _retry_at(session, column, value, now)
+    for condition, limit in (
+        (sa.and_(LoginAttempt.username == name, LoginAttempt.address == address), MAX_FAILURES),
+        (LoginAttempt.username == name, MAX_FAILURES_PER_USERNAME),
+        (LoginAttempt.address == address, MAX_FAILURES_PER_ADDRESS),
+    ):
+        retry_at = _retry_at(session, condition, limit, now)
         if retry_at is not None:
             raise Throttled(retry_at)
     user = session.scalar(sa.select(User).where(User.username == name))

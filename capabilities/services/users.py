@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.errors import PermissionDenied
 from capabilities.models import ROLES, SYSTEM_USERNAME, Actor, User
-from capabilities.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from capabilities.passwords import hash_password, password_problem, verify_password
 from capabilities.services.base import (
     MAX_SHORT,
     Errors,
@@ -41,11 +41,44 @@ def system_user(session: so.Session) -> User:
     return user
 
 
-def _password_errors(errors: Errors, password: str | None, field: str = "password") -> None:
-    if not password or len(password) < MIN_PASSWORD_LENGTH:
-        errors.add(field, f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
-    elif len(password) > 1024:
-        errors.add(field, "Lösenordet är för långt.")
+# Fields whose change ends every session of the user (what they may see or do has changed).
+SESSION_FIELDS = ("role", "can_see_confidential", "is_active")
+
+
+def _password_errors(
+    errors: Errors,
+    password: str | None,
+    field: str = "password",
+    *,
+    username: str | None = None,
+    display_name: str | None = None,
+) -> None:
+    problem = password_problem(password, (username, display_name))
+    if problem:
+        errors.add(field, problem)
+
+
+def end_sessions(session: so.Session, user: User) -> None:
+    """End every web session of `user` at once: each request compares this generation.
+
+    A Core UPDATE (like the login time) so that it neither bumps the version an admin's open
+    edit form relies on nor races with another process doing the same.
+    """
+    table = cast(sa.Table, User.__table__)
+    session.execute(
+        sa.update(table)
+        .where(table.c.id == user.id)
+        .values(session_generation=table.c.session_generation + 1)
+    )
+    generation = session.scalar(sa.select(table.c.session_generation).where(table.c.id == user.id))
+    so.attributes.set_committed_value(user, "session_generation", generation)
+
+
+def log_out_everywhere(session: so.Session, user: User) -> None:
+    """Logging out ends every session of the user, on every device; the caller commits."""
+    end_sessions(session, user)
+    audit(session, user, user, "logout")
+    session.flush()
 
 
 def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) -> dict[str, Any]:
@@ -81,7 +114,12 @@ def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) ->
         ):
             errors.add("username", f"Användarnamnet ”{username}” är upptaget.")
         clean["username"] = username
-        _password_errors(errors, data.get("password"))
+        _password_errors(
+            errors,
+            data.get("password"),
+            username=username,
+            display_name=clean["display_name"],
+        )
     errors.raise_if_any()
     return clean
 
@@ -121,6 +159,14 @@ def update_user(
         raise PermissionDenied(
             "Du kan inte ta bort din egen administratörsroll eller inaktivera dig själv."
         )
+    clearance_changed = clean["can_see_confidential"] != user.can_see_confidential
+    if user.id == actor.id and clearance_changed:
+        # separation of duties: an admin cannot grant (or drop) their own clearance
+        raise PermissionDenied(
+            "Du kan inte ändra din egen behörighet till sekretessmarkerade uppgifter. "
+            "Be en annan administratör."
+        )
+    ends_sessions = any(clean[k] != getattr(user, k) for k in SESSION_FIELDS)
     before = snapshot(user)
     for key, value in clean.items():
         setattr(user, key, value)
@@ -128,7 +174,18 @@ def update_user(
     after = snapshot(user)
     if after != before:
         audit(session, actor, user, "update", before=before, after=after)
-        session.flush()
+    if clearance_changed:
+        audit(
+            session,
+            actor,
+            user,
+            "change_clearance",
+            before={"can_see_confidential": before["can_see_confidential"]},
+            after={"can_see_confidential": after["can_see_confidential"]},
+        )
+    if ends_sessions:
+        end_sessions(session, user)
+    session.flush()
     return user
 
 
@@ -142,23 +199,39 @@ def change_own_password(
     errors = Errors()
     if not verify_password(user.password_hash, current_password or ""):
         errors.add("current_password", "Nuvarande lösenord stämmer inte.")
-    _password_errors(errors, new_password, "new_password")
+    _password_errors(
+        errors,
+        new_password,
+        "new_password",
+        username=user.username,
+        display_name=user.display_name,
+    )
     if new_password and new_password == current_password:
         errors.add("new_password", "Det nya lösenordet måste skilja sig från det nuvarande.")
     errors.raise_if_any()
     user.password_hash = hash_password(new_password)
     flush_versioned(session, "Användaren")
     audit(session, user, user, "change_password")
+    end_sessions(session, user)  # the view logs the current session in again
     session.flush()
 
 
 def set_password(session: so.Session, actor: User, user: User, *, new_password: str) -> None:
     """An admin resets someone's password."""
     require_admin(actor)
+    if user.is_system:
+        raise PermissionDenied("Systemanvändaren kan inte ändras.")
     errors = Errors()
-    _password_errors(errors, new_password, "new_password")
+    _password_errors(
+        errors,
+        new_password,
+        "new_password",
+        username=user.username,
+        display_name=user.display_name,
+    )
     errors.raise_if_any()
     user.password_hash = hash_password(new_password)
     flush_versioned(session, "Användaren")
     audit(session, actor, user, "reset_password")
+    end_sessions(session, user)
     session.flush()

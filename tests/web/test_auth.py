@@ -12,6 +12,11 @@ import sqlalchemy.orm as so
 from flask import url_for
 
 from capabilities.models import LoginAttempt, User
+from capabilities.services.login import (
+    MAX_FAILURES,
+    MAX_FAILURES_PER_ADDRESS,
+    MAX_FAILURES_PER_USERNAME,
+)
 from tests.conftest import PASSWORD, csrf_token, login, post
 
 NEW_PASSWORD = "nytt-och-tillräckligt-långt"
@@ -81,29 +86,56 @@ def test_login_without_csrf_token_is_a_bad_request(
     assert client.get("/").status_code == 302  # still not logged in
 
 
-def test_five_failures_lock_the_username_even_for_the_right_password(
-    client: Any, make_user: Callable[..., User]
+def test_five_failures_from_one_address_lock_that_username_there(
+    client: Any, app: Any, make_user: Callable[..., User]
 ) -> None:
     user = make_user("medlem")
-    for n in range(5):  # from five addresses, so only the username counts
-        assert _try(client, user.username, "fel-lösenord-igen", f"10.0.1.{n}").status_code == 401
-    locked = _try(client, user.username.upper(), PASSWORD, "10.0.1.99")
+    for _n in range(MAX_FAILURES):
+        assert _try(client, user.username, "fel-lösenord-igen", "10.0.1.1").status_code == 401
+    locked = _try(client, user.username.upper(), PASSWORD, "10.0.1.1")
     assert locked.status_code == 429
     html = locked.get_data(as_text=True)
     assert RETRY.search(html) and "För många misslyckade inloggningsförsök" in html
     assert client.get("/").status_code == 302
+    # the same user from another address is not locked out by someone else's guesses
+    elsewhere = app.test_client()
+    assert _try(elsewhere, user.username, PASSWORD, "10.0.1.2").status_code == 302
 
 
-def test_five_failures_from_one_address_lock_that_address(
-    client: Any, app: Any, make_user: Callable[..., User]
+def test_failures_spread_over_addresses_lock_the_username_at_a_higher_count(
+    client: Any, make_user: Callable[..., User]
 ) -> None:
     user = make_user("medlem")
-    for n in range(5):
-        assert _try(client, f"gissning{n}", "fel-lösenord-igen", "10.0.2.1").status_code == 401
-    locked = _try(client, user.username, PASSWORD, "10.0.2.1")
+    for n in range(MAX_FAILURES_PER_USERNAME):  # one guess from each address
+        assert _try(client, user.username, "fel-lösenord-igen", f"10.0.3.{n}").status_code == 401
+    locked = _try(client, user.username, PASSWORD, "10.0.3.250")
     assert locked.status_code == 429 and RETRY.search(locked.get_data(as_text=True))
-    elsewhere = app.test_client()
-    assert _try(elsewhere, user.username, PASSWORD, "10.0.2.2").status_code == 302
+
+
+def test_five_failures_from_one_address_do_not_lock_everyone_behind_it(
+    client: Any, app: Any, make_user: Callable[..., User]
+) -> None:
+    """M4: behind a proxy or NAT one address is a whole organisation."""
+    user = make_user("medlem")
+    for n in range(MAX_FAILURES):
+        assert _try(client, f"gissning{n}", "fel-lösenord-igen", "10.0.2.1").status_code == 401
+    colleague = app.test_client()
+    assert _try(colleague, user.username, PASSWORD, "10.0.2.1").status_code == 302
+
+
+def test_many_failures_from_one_address_lock_that_address(
+    client: Any, app: Any, session: so.Session, make_user: Callable[..., User]
+) -> None:
+    user = make_user("medlem")
+    # recorded directly: a hundred form posts would only slow the suite down
+    session.add_all(
+        LoginAttempt(username=f"gissning{n}", address="10.0.4.1", succeeded=False)
+        for n in range(MAX_FAILURES_PER_ADDRESS)
+    )
+    session.commit()
+    locked = _try(app.test_client(), user.username, PASSWORD, "10.0.4.1")
+    assert locked.status_code == 429
+    assert _try(app.test_client(), user.username, PASSWORD, "10.0.4.2").status_code == 302
 
 
 def test_successful_login_renews_the_session_and_records_the_time(
@@ -117,7 +149,7 @@ def test_successful_login_renews_the_session_and_records_the_time(
     response = _try(client, user.username, PASSWORD)
     assert response.status_code == 302 and response.location == _landing(app)
     with client.session_transaction() as after:
-        assert "planted" not in after and after.get("_user_id") == str(user.id)
+        assert "planted" not in after and after.get("_user_id") == user.get_id()
     session.refresh(user)
     assert user.last_login_at is not None
     assert user.version == version  # a login is not an edit: no conflict for an admin editing
@@ -262,3 +294,64 @@ def test_deactivated_users_session_stops_at_once(
     session.flush()
     response = client.get("/")
     assert response.status_code == 302 and response.location.startswith("/login")
+
+
+# --- reverse proxy ---------------------------------------------------------------------------
+
+
+def _proxied_app(connection: Any) -> Any:
+    from web.app import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "TRUSTED_PROXIES": "10.9.9.9, 192.168.50.0/24",
+            "SESSION_FACTORY": lambda: so.Session(
+                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            ),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "counted"),
+    [
+        ("10.9.9.9", "10.0.5.1", "10.0.5.1"),  # the configured proxy: its header is believed
+        ("192.168.50.7", "10.0.5.2", "10.0.5.2"),  # a proxy inside a configured network
+        ("10.0.6.6", "10.0.5.3", "10.0.6.6"),  # anyone else: the header is ignored
+        ("10.9.9.9", "", "10.9.9.9"),  # the proxy without a header
+    ],
+)
+def test_forwarded_for_is_honoured_only_from_trusted_proxies(
+    connection: Any,
+    session: so.Session,
+    make_user: Callable[..., User],
+    remote: str,
+    forwarded: str,
+    counted: str,
+) -> None:
+    user = make_user("medlem")
+    session.commit()
+    client = _proxied_app(connection).test_client()
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    token = csrf_token(client)
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "username": user.username, "password": "fel-lösenord-igen"},
+        environ_base={"REMOTE_ADDR": remote},
+        headers=headers,
+    )
+    assert response.status_code == 401
+    address = session.scalars(
+        sa.select(LoginAttempt.address).where(LoginAttempt.username == user.username)
+    ).one()
+    assert address == counted
+
+
+def test_readme_documents_the_https_and_proxy_settings() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for setting in ("FORMAGA_HTTPS", "FORMAGA_TRUSTED_PROXIES", "X-Forwarded-For", "Secure"):
+        assert setting in readme

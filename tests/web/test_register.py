@@ -20,7 +20,7 @@ from capabilities.models import (
     StatusAssessment,
     User,
 )
-from tests.conftest import post
+from tests.conftest import PASSWORD, post
 
 
 def _cap(session: so.Session, number: str) -> Capability:
@@ -325,7 +325,7 @@ def _grow_register(session: so.Session, member: User, extra: int) -> None:
     """Add capabilities, assessments, links and responsibilities to make N+1 visible."""
     area = session.scalars(sa.select(Area).where(Area.number == "3.3")).one()
     admin = services.create_user(
-        session, None, username="grow-admin", display_name="A", role="admin", password="x" * 12
+        session, None, username="grow-admin", display_name="A", role="admin", password=PASSWORD
     )
     assignment = session.scalars(sa.select(Assignment)).first()
     lv = session.scalars(sa.select(Actor).where(Actor.short_name == "LV")).one()

@@ -97,9 +97,15 @@ def edit_user(user_id: int) -> ResponseReturnValue:
             db.rollback()
             apply_errors(form, exc)
             return _render_edit(user, form), 422
-        except PermissionDenied as exc:  # an admin demoting or deactivating themselves
+        except PermissionDenied as exc:  # an admin demoting, deactivating or clearing themselves
             db.rollback()
-            culprit = form.role if form.role.data != "admin" else form.is_active
+            culprit = (
+                form.role
+                if form.role.data != "admin"
+                else form.is_active
+                if not form.is_active.data
+                else form.can_see_confidential
+            )
             culprit.errors = [*culprit.errors, exc.message]
             return _render_edit(user, form), 403
         except Conflict as exc:

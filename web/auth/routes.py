@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from capabilities.errors import ValidationFailed
 from capabilities.services import change_own_password
 from capabilities.services.login import Throttled, authenticate
+from capabilities.services.users import log_out_everywhere
 from web.access import acting_user
 from web.auth.forms import LoginForm, PasswordForm
 from web.db import db_session
@@ -52,6 +53,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        db = db_session()
+        log_out_everywhere(db, acting_user())
+        db.commit()
     logout_user()
     session.clear()
     flash(_("Du är utloggad."), "info")
@@ -76,6 +81,8 @@ def password() -> ResponseReturnValue:
             apply_errors(form, exc)
             return render_template("auth/password.html", form=form), 422
         db.commit()
+        # every other session of this user has ended; this one continues in the new generation
+        login_user(acting_user())
         flash(_("Ditt lösenord är bytt."), "success")
         return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form), 422 if form.is_submitted() else 200
