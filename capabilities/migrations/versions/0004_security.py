@@ -1,7 +1,7 @@
 """security: per-user session generation for server-side session revocation
 
-Revision ID: 0003_security
-Revises: 0002_rounds
+Revision ID: 0004_security
+Revises: 0003_data
 Create Date: 2026-11-30 00:30:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_security"
-down_revision = "0002_rounds"
+revision = "0004_security"
+down_revision = "0003_data"
 branch_labels = None
 depends_on = None
 
