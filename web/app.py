@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.measures.routes import bp as measures_bp
     from web.register.routes import bp as register_bp
     from web.reports.routes import bp as reports_bp
+    from web.rounds.routes import bp as rounds_bp
     from web.tokens.routes import bp as tokens_bp
 
     blueprints = (
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         actors_bp,
         measures_bp,
         reports_bp,
+        rounds_bp,
         admin_bp,
         tokens_bp,
         api_bp,

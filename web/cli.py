@@ -41,6 +41,7 @@ from capabilities.services import create_user
 from importers.seed import seed as apply_seed
 from importers.seed_data import SeedDataError
 from importers.status_workbook import ImportRejected, apply_import, plan_import
+from web.cli_rounds import rounds
 
 
 @contextmanager
@@ -330,3 +331,6 @@ def serve(host: str, port: int, threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     click.echo(f"Förmågeregistret: http://{host}:{port}/")
     waitress_serve(create_app(), host=host, port=port, threads=threads)
+
+
+main.add_command(rounds)

@@ -25,6 +25,8 @@ AUDIT_ENTITIES = {
     "capability_assignments": _l("Koppling till regeringsuppdrag"),
     "responsibilities": _l("Ansvarig aktör"),
     "measures": _l("Åtgärd"),
+    "round_entries": _l("Bedömning i uppföljningsomgång"),
+    "reporting_rounds": _l("Uppföljningsomgång"),
 }
 AUDIT_ACTIONS = {
     "create": _l("skapad"),
@@ -34,6 +36,14 @@ AUDIT_ACTIONS = {
     "retire": _l("avvecklad"),
     "seed": _l("inläst från rapporten"),
     "seed_update": _l("ändrad i registerdata"),
+    "draft": _l("sparad som utkast"),
+    "submit": _l("inskickad"),
+    "return": _l("återremitterad"),
+    "approve": _l("fastställd"),
+    "reopen": _l("ändrad efter fastställande (utkast)"),
+    "resubmit": _l("ändrad efter fastställande och inskickad"),
+    "open": _l("öppnad"),
+    "close": _l("stängd"),
 }
 FIELD_LABELS = {
     "number": _l("Nummer"),
@@ -53,6 +63,9 @@ FIELD_LABELS = {
     "note": _l("Anteckning"),
     "role": _l("Roll"),
     "removed_at": _l("Avslutad"),
+    "state": _l("Läge"),
+    "content_version": _l("Version"),
+    "return_comment": _l("Granskarens kommentar"),
 }
 TREND_SYMBOLS = {"better": "↑", "same": "→", "worse": "↓", None: "–"}
 

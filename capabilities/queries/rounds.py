@@ -688,3 +688,32 @@ def compare_rounds(
             data_scores(after, can_see_confidential=can_see),
         ),
     )
+
+
+def round_summary(session: so.Session, round_id: int) -> dict[str, Any]:
+    """A round's facts, state counts and snapshot hash as JSON-ready data (CLI show, API)."""
+    round_ = get_round(session, round_id)
+    rows = _round_rows(session, round_)
+    counts = dict.fromkeys(ALL_ENTRY_STATES, 0)
+    for row in rows:
+        counts[row.state] += 1
+    snap = session.scalar(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_.id))
+    total = len(rows)
+    return {
+        "id": round_.id,
+        "name": round_.name,
+        "status": round_.status,
+        "reference_date": round_.reference_date.isoformat(),
+        "deadline": round_.deadline.isoformat(),
+        "opened_at": _iso(round_.opened_at),
+        "closed_at": _iso(round_.closed_at),
+        "reviewers": [r.user.display_name for r in round_.reviewers],
+        "area_organisations": [
+            {"area": link.area.number, "organisation": link.actor.name}
+            for link in round_.area_organisations
+        ],
+        "capabilities": total,
+        "counts": counts,
+        "completion_percent": round(100 * counts["fastställd"] / total, 1) if total else 0.0,
+        "sha256": snap.sha256 if snap else None,
+    }

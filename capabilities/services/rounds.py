@@ -66,6 +66,15 @@ def _require_open(round_: ReportingRound) -> None:
         )
 
 
+def require_clearance(user: User, entry: RoundEntry) -> None:
+    """A confidential entry is edited and reviewed only by users who may read it."""
+    if entry.confidential and not user.can_see_confidential:
+        raise PermissionDenied(
+            "Bedömningen är sekretessmarkerad. Bara användare med behörighet till "
+            "sekretessmarkerade uppgifter kan ändra eller granska den."
+        )
+
+
 def is_reviewer(round_: ReportingRound, user: User) -> bool:
     return any(r.user_id == user.id for r in round_.reviewers)
 
@@ -268,6 +277,8 @@ def save_entry(
         )
     content = _validated_content(session, data)
     entry = entry_for(session, round_, capability)
+    if entry is not None:
+        require_clearance(user, entry)
     now = utcnow()
     if entry is None:
         entry = RoundEntry(
@@ -335,6 +346,7 @@ def submit_entry(
     """Submit a draft (or a returned entry) as it stands."""
     require_editor(user)
     _require_open(entry.round)
+    require_clearance(user, entry)
     if expected_version is not None and entry.version != expected_version:
         raise Conflict(
             "Bedömningen har ändrats av någon annan sedan du öppnade den. Ladda om sidan.",
@@ -381,6 +393,7 @@ def _require_reviewable(
             f"Bara granskare i uppföljningsomgången ”{round_.name}” kan fastställa eller "
             "återremittera bedömningar."
         )
+    require_clearance(user, entry)
     if entry.state != "inskickad":
         raise ValidationFailed(
             {"decision": [f"Bara inskickade bedömningar kan granskas (nu {entry.state})."]}

@@ -253,6 +253,104 @@ SCHEMAS: dict[str, Any] = {
         "En delförmåga med flaggor; null när flaggan beror på en sekretessmarkerad nivå.",
     ),
     "GapPage": _page_of("Gap"),
+    "RoundListItem": _object(
+        {
+            "id": {"type": "integer"},
+            "name": _string(),
+            "status": _string(enum=["öppen", "stängd"]),
+            "reference_date": _date("Lägesdatum."),
+            "deadline": _date("Sista dag för inskick."),
+            "closed_at": _nullable(_string(format="date-time")),
+            "sha256": _nullable(_string(description="Ögonblicksbildens SHA-256 när stängd.")),
+        },
+        "En uppföljningsomgång.",
+    ),
+    "RoundPage": _page_of("RoundListItem"),
+    "Round": _object(
+        {
+            "id": {"type": "integer"},
+            "name": _string(),
+            "status": _string(enum=["öppen", "stängd"]),
+            "reference_date": _date("Lägesdatum."),
+            "deadline": _date("Sista dag för inskick."),
+            "opened_at": _string(format="date-time"),
+            "closed_at": _nullable(_string(format="date-time")),
+            "reviewers": _array(_string()),
+            "area_organisations": _array(_object({"area": _string(), "organisation": _string()})),
+            "capabilities": {"type": "integer"},
+            "counts": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "Antal delförmågor per läge (ej påbörjad, utkast, inskickad, "
+                "återremitterad, fastställd).",
+            },
+            "completion_percent": {"type": "number"},
+            "sha256": _nullable(_string()),
+        },
+        "En uppföljningsomgång med framsteg och kontrollsumma.",
+    ),
+    "RoundScore": _object(
+        {
+            "kind": _string(enum=["main_group", "area"]),
+            "number": _string(),
+            "title": _string(),
+            "assessed": {"type": "integer"},
+            "total": {"type": "integer"},
+            "mean_level": _nullable({"type": "number"}),
+            "score_percent": _nullable({"type": "number"}),
+        },
+        "Poäng enligt e-SPAR: medelnivå / 5 × 100 %, med antal bedömda.",
+    ),
+    "RoundComparison": _object(
+        {
+            "before": _object(
+                {"label": _string(), "round_id": {"type": "integer"}, "sha256": _string()}
+            ),
+            "after": _object(
+                {
+                    "label": _string(),
+                    "round_id": _nullable({"type": "integer"}),
+                    "sha256": _nullable(_string()),
+                }
+            ),
+            "capabilities": _array(
+                _object(
+                    {
+                        "number": _string(),
+                        "title": _string(),
+                        "area": _string(),
+                        "state_before": _nullable(_string()),
+                        "state_after": _nullable(_string()),
+                        "level_before": _nullable({"type": "integer"}),
+                        "level_after": _nullable({"type": "integer"}),
+                        "direction": _nullable(_string(enum=["↑", "↓", "="])),
+                        "target_before": _nullable({"type": "integer"}),
+                        "target_after": _nullable({"type": "integer"}),
+                        "target_changed": {"type": "boolean"},
+                        "confidential_hidden": {"type": "boolean"},
+                        "assignments_added": _array(_string()),
+                        "assignments_ended": _array(_string()),
+                        "measures_added": _array(_string()),
+                        "measures_ended": _array(_string()),
+                    }
+                )
+            ),
+            "scores": _array(
+                _object(
+                    {
+                        "kind": _string(enum=["main_group", "area"]),
+                        "number": _string(),
+                        "title": _string(),
+                        "before": _nullable(_ref("RoundScore")),
+                        "after": _nullable(_ref("RoundScore")),
+                        "change_percent_points": _nullable({"type": "number"}),
+                    }
+                )
+            ),
+        },
+        "Jämförelse av två stängda omgångar, eller en stängd omgång och registret i dag. "
+        "Sekretessmarkerade nivåer är null utan behörighet (confidential_hidden).",
+    ),
 }
 
 PARAMETERS: dict[str, Any] = {
@@ -283,6 +381,20 @@ PARAMETERS: dict[str, Any] = {
         "required": False,
         "description": "En bedömning äldre än så många månader räknas som gammal (1–240).",
         "schema": {"type": "integer", "minimum": 1, "maximum": 240, "default": 12},
+    },
+    "round_id": {
+        "name": "round_id",
+        "in": "path",
+        "required": True,
+        "description": "Uppföljningsomgångens id.",
+        "schema": {"type": "integer"},
+    },
+    "other": {
+        "name": "other",
+        "in": "path",
+        "required": True,
+        "description": "Id för en stängd omgång att jämföra med, eller today (registret nu).",
+        "schema": {"type": "string", "pattern": "^([0-9]+|today)$"},
     },
     "number": {
         "name": "number",
@@ -375,6 +487,23 @@ def openapi_document(prefix: str) -> dict[str, Any]:
             "listGaps",
             "GapPage",
             ["as_of", "stale_months", "page", "per_page"],
+        ),
+        f"{prefix}/rounds": _get(
+            "Uppföljningsomgångarna, nyaste först", "listRounds", "RoundPage", ["page", "per_page"]
+        ),
+        f"{prefix}/rounds/{{round_id}}": _get(
+            "En uppföljningsomgång med framsteg och kontrollsumma",
+            "getRound",
+            "Round",
+            ["round_id"],
+            not_found=True,
+        ),
+        f"{prefix}/rounds/{{round_id}}/compare/{{other}}": _get(
+            "Jämför en stängd omgång med en annan stängd omgång eller med registret i dag",
+            "compareRounds",
+            "RoundComparison",
+            ["round_id", "other"],
+            not_found=True,
         ),
         f"{prefix}/openapi.json": {
             "get": {

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
+from capabilities.errors import NotFound
 from capabilities.queries import api as queries
 from capabilities.queries.gaps import gap_frame
 from capabilities.queries.gaps import records as gap_records
+from capabilities.queries.rounds import compare_rounds, list_rounds, round_summary
 from web.api import params
 from web.api.guard import api_user, authenticate, register_error_handlers, unmatched_api_path
 from web.api.openapi import openapi_document
@@ -98,3 +100,46 @@ def gaps() -> ResponseReturnValue:
         len(items),
     )
     return json_response(page.as_json())
+
+
+@bp.get("/rounds")
+def rounds() -> ResponseReturnValue:
+    request = params.page_request()
+    items = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "status": r.status,
+            "reference_date": r.reference_date.isoformat(),
+            "deadline": r.deadline.isoformat(),
+            "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+            "sha256": s.sha256 if s else None,
+        }
+        for r, s in list_rounds(db_session())
+    ]
+    page = queries.Page(
+        items[request.offset : request.offset + request.per_page],
+        request.page,
+        request.per_page,
+        len(items),
+    )
+    return json_response(page.as_json())
+
+
+@bp.get("/rounds/<int:round_id>")
+def round_(round_id: int) -> ResponseReturnValue:
+    return json_response(round_summary(db_session(), round_id))
+
+
+@bp.get("/rounds/<int:round_id>/compare/<other>")
+def round_comparison(round_id: int, other: str) -> ResponseReturnValue:
+    """A closed round against another closed round, or against the register today."""
+    if other != "today" and not (other.isascii() and other.isdigit()):
+        raise NotFound(f"Ange ett omgångs-id eller today, inte ”{other}”.")
+    comparison = compare_rounds(
+        db_session(),
+        round_id,
+        None if other == "today" else int(other),
+        can_see_confidential=_cleared(),
+    )
+    return json_response(comparison.as_json())

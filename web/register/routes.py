@@ -26,6 +26,7 @@ from capabilities.models import (
 )
 from capabilities.queries.capability import capability_detail, changed_fields
 from capabilities.queries.register import RegisterRow, register_rows
+from capabilities.queries.rounds import capability_round_history
 from web.access import acting_user, admin_required, editor_required
 from web.db import db_session
 from web.forms import apply_errors, is_id, to_choices
@@ -135,6 +136,7 @@ def capability(number: str) -> ResponseReturnValue:
         cap=detail.capability,
         changed_fields=changed_fields,
         confirm=ConfirmForm(),
+        round_history=capability_round_history(db_session(), detail.capability.id),
     )
 
 

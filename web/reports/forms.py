@@ -30,7 +30,17 @@ class UploadForm(FlaskForm):
     file = FileField(
         _l("Arbetsbok (.xlsx) exporterad från Förmågeregistret"), validators=[FileRequired()]
     )
+    # Only shown (and used) while a reporting round is open.
+    round_mode = RadioField(
+        _l("Läs in i den öppna uppföljningsomgången som"),
+        choices=[
+            SelectChoice("draft", _l("Utkast (skickas in senare)")),
+            SelectChoice("submit", _l("Inskickade för granskning")),
+        ],
+        default="draft",
+    )
 
 
 class ConfirmImportForm(FlaskForm):
     token = HiddenField()
+    round_mode = HiddenField()

@@ -22,9 +22,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from capabilities.queries.rounds import open_round
 from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
+from importers.round_import import ROUND_MODES, apply_import_to_round
 from importers.status_workbook import ImportPlan, ImportRejected, apply_import, plan_import
 from web.access import acting_user, editor_required
 from web.db import db_session
@@ -105,9 +107,12 @@ def _render_rejected(form: UploadForm, exc: ImportRejected) -> ResponseReturnVal
 @editor_required
 def upload() -> ResponseReturnValue:
     form = UploadForm()
+    current_round = open_round(db_session())
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
-        return render_template("reports/import.html", form=form, problems=[]), status
+        return render_template(
+            "reports/import.html", form=form, problems=[], current_round=current_round
+        ), status
     data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
     try:
         plan = plan_import(db_session(), acting_user(), io.BytesIO(data))
@@ -117,8 +122,13 @@ def upload() -> ResponseReturnValue:
     token = secrets.token_hex(16)
     (_upload_dir() / f"{token}.xlsx").write_bytes(data)
     session["import_token"] = token
+    mode = form.round_mode.data if current_round is not None else None
     return render_template(
-        "reports/preview.html", plan=plan, confirm=ConfirmImportForm(token=token)
+        "reports/preview.html",
+        plan=plan,
+        confirm=ConfirmImportForm(token=token, round_mode=mode or ""),
+        current_round=current_round,
+        round_mode=mode,
     )
 
 
@@ -134,13 +144,36 @@ def confirm() -> ResponseReturnValue:
     try:
         with path.open("rb") as handle:
             plan: ImportPlan = plan_import(db, acting_user(), handle)
-        created = apply_import(db, acting_user(), plan)
+        current_round = open_round(db)
+        mode = form.round_mode.data
+        if (current_round is not None) != (mode in ROUND_MODES):
+            # A round was opened or closed between preview and confirmation: the preview
+            # promised something else, so nothing is written.
+            db.rollback()
+            flash(_("Förhandsgranskningen har gått ut. Ladda upp filen igen."), "error")
+            return redirect(url_for("reports.upload"))
+        if current_round is not None:
+            saved = apply_import_to_round(db, acting_user(), plan, current_round, mode=mode)
+        else:
+            created = apply_import(db, acting_user(), plan)
         db.commit()
     except ImportRejected as exc:
         return _render_rejected(UploadForm(), exc)
     finally:
         path.unlink(missing_ok=True)
         session.pop("import_token", None)
+    if current_round is not None:
+        message = (
+            _(
+                "%(n)s bedömningar är inskickade i %(round)s.",
+                n=len(saved),
+                round=current_round.name,
+            )
+            if mode == "submit"
+            else _("%(n)s utkast är sparade i %(round)s.", n=len(saved), round=current_round.name)
+        )
+        flash(message, "success")
+        return redirect(url_for("rounds.show", round_id=current_round.id))
     flash(_("%(n)s nya statusbedömningar är inlästa.", n=len(created)), "success")
     if plan.conflicts:
         flash(_("%(n)s rader lästes inte in på grund av konflikt.", n=len(plan.conflicts)), "error")

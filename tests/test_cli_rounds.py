@@ -1,0 +1,102 @@
+"""`formaga rounds …` on a fresh database: open, show, close, compare, list."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from click.testing import CliRunner
+
+from capabilities.db import make_engine
+from capabilities.models import Capability, User
+from capabilities.services import create_user
+from capabilities.services import rounds as r
+from capabilities.services.rounds import EntryInput
+from web.cli import main
+
+
+@pytest.fixture
+def runner(
+    db_kind: str, fresh_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[CliRunner, str]:
+    url = fresh_database_url(db_kind)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FORMAGA_ADMIN_PASSWORD", "ett-langt-losenord-for-admin")
+    cli = CliRunner()
+    assert cli.invoke(main, ["init"]).exit_code == 0
+    return cli, url
+
+
+def _approve_in_round(url: str, level: int) -> None:
+    """A member submits 1.1.1 at `level` and a reviewer approves it, through the services."""
+    engine = make_engine(url)
+    with so.Session(engine) as session:
+        member = session.scalar(sa.select(User).where(User.username == "anna"))
+        reviewer = session.scalar(sa.select(User).where(User.username == "greta"))
+        assert member is not None and reviewer is not None
+        round_ = r.open_round_of(session)
+        assert round_ is not None
+        cap = session.scalars(sa.select(Capability).where(Capability.number == "1.1.1")).one()
+        entry = r.save_entry(session, member, round_, cap, EntryInput(level, "S"), submit=True)
+        r.approve_entry(session, reviewer, entry)
+        session.commit()
+    engine.dispose()
+
+
+def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
+    cli, url = runner
+    engine = make_engine(url)
+    with so.Session(engine) as session:
+        for name in ("anna", "greta"):
+            create_user(
+                session,
+                None,
+                username=name,
+                display_name=name.title(),
+                role="medlem",
+                password="ett-langt-losenord",
+            )
+        session.commit()
+    engine.dispose()
+
+    args = ["--reference-date", "2026-06-30", "--deadline", "2026-09-30", "--reviewer", "greta"]
+    opened = cli.invoke(main, ["rounds", "open", "Lägesbild 2026", *args])
+    assert opened.exit_code == 0, opened.output
+    again = cli.invoke(main, ["rounds", "open", "Lägesbild 2027", *args])
+    assert again.exit_code == 1 and "”Lägesbild 2026” är redan öppen" in again.output
+    _approve_in_round(url, 2)
+    shown = json.loads(cli.invoke(main, ["rounds", "show", "1", "--format", "json"]).output)
+    assert shown["counts"]["fastställd"] == 1 and shown["sha256"] is None
+    closed = cli.invoke(main, ["rounds", "close", "1"])
+    assert closed.exit_code == 0 and "SHA-256:" in closed.output
+    sha = closed.output.split("SHA-256: ")[1].strip()
+
+    assert cli.invoke(main, ["rounds", "open", "Lägesbild 2027", *args]).exit_code == 0
+    _approve_in_round(url, 4)
+    assert cli.invoke(main, ["rounds", "close", "2"]).exit_code == 0
+
+    listed = json.loads(cli.invoke(main, ["rounds", "list", "--format", "json"]).output)
+    assert [(x["id"], x["status"]) for x in listed] == [(2, "stängd"), (1, "stängd")]
+    assert listed[1]["sha256"] == sha
+    compared = json.loads(
+        cli.invoke(main, ["rounds", "compare", "1", "2", "--format", "json"]).output
+    )
+    changed = [c for c in compared["capabilities"] if c["level_before"] != c["level_after"]]
+    assert [
+        (c["number"], c["level_before"], c["level_after"], c["direction"]) for c in changed
+    ] == [("1.1.1", 2, 4, "↑")]
+    table = cli.invoke(main, ["rounds", "compare", "1", "2"]).output
+    assert "1.1.1" in table and "↑" in table
+    rows = list(
+        csv.reader(
+            io.StringIO(cli.invoke(main, ["rounds", "compare", "1", "2", "--format", "csv"]).output)
+        )
+    )
+    assert rows[0][0] == "Delförmåga" and len(rows) == 63
+    bad = cli.invoke(main, ["rounds", "compare", "1", "x"])
+    assert bad.exit_code == 1 and "today" in bad.output

@@ -1,0 +1,212 @@
+"""`formaga rounds …`: open, list, show, close and compare reporting rounds."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+import click
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Fel: {message}", err=True)
+    sys.exit(1)
+
+
+def _user(session: Any, username: str) -> Any:
+    import sqlalchemy as sa
+
+    from capabilities.models import User
+
+    user = session.scalar(sa.select(User).where(User.username == username.lower()))
+    if user is None or not user.is_active:
+        _fail(f"Okänd eller inaktiv användare: {username}")
+    return user
+
+
+@click.group("rounds", help="Reporting rounds (uppföljningsomgångar).")
+def rounds() -> None:
+    pass
+
+
+@rounds.command("open", help="Open a reporting round NAME (one may be open at a time).")
+@click.argument("name")
+@click.option(
+    "--reference-date", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Lägesdatum."
+)
+@click.option(
+    "--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Sista dag."
+)
+@click.option(
+    "--reviewer", "reviewers", multiple=True, required=True, help="Username of a reviewer."
+)
+@click.option("--user", "username", default="admin", show_default=True, help="The admin acting.")
+def open_(
+    name: str,
+    reference_date: datetime,
+    deadline: datetime,
+    reviewers: tuple[str, ...],
+    username: str,
+) -> None:
+    from capabilities.errors import DomainError, ValidationFailed
+    from capabilities.services.rounds import open_round
+    from web.cli import session_scope
+
+    with session_scope(writing=True) as session:
+        user = _user(session, username)
+        ids = [_user(session, r).id for r in reviewers]
+        try:
+            round_ = open_round(
+                session,
+                user,
+                name=name,
+                reference_date=reference_date.date(),
+                deadline=deadline.date(),
+                reviewer_ids=ids,
+            )
+        except ValidationFailed as exc:
+            _fail(" ".join(m for msgs in exc.errors.values() for m in msgs))
+        except DomainError as exc:
+            _fail(exc.message)
+        click.echo(f"Öppnade uppföljningsomgång {round_.id}: {round_.name}")
+
+
+@rounds.command("list", help="All rounds, newest first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+def list_(fmt: str) -> None:
+    from capabilities.queries.rounds import list_rounds
+    from web.cli import session_scope
+
+    with session_scope() as session:
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "status": r.status,
+                "reference_date": r.reference_date.isoformat(),
+                "deadline": r.deadline.isoformat(),
+                "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+                "sha256": s.sha256 if s else None,
+            }
+            for r, s in list_rounds(session)
+        ]
+    _emit(rows, fmt)
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(list(rows[0]))
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row.values()])
+        return
+    for row in rows:
+        click.echo("  ".join("–" if v is None else str(v) for v in row.values()))
+
+
+@rounds.command("show", help="A round's facts, progress and snapshot hash.")
+@click.argument("round_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def show(round_id: int, fmt: str) -> None:
+    from capabilities.errors import DomainError
+    from capabilities.queries.rounds import round_summary
+    from web.cli import session_scope
+
+    with session_scope() as session:
+        try:
+            data = round_summary(session, round_id)
+        except DomainError as exc:
+            _fail(exc.message)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['id']}  {data['name']}  ({data['status']})")
+    click.echo(f"Lägesdatum {data['reference_date']}, sista dag {data['deadline']}")
+    click.echo("Granskare: " + ", ".join(data["reviewers"]))
+    click.echo(
+        "Läge: "
+        + ", ".join(f"{state} {n}" for state, n in data["counts"].items())
+        + f"  (fastställt {data['completion_percent']} %)"
+    )
+    if data["sha256"]:
+        click.echo(f"SHA-256: {data['sha256']}")
+
+
+@rounds.command("close", help="Close (freeze) a round and print its snapshot hash.")
+@click.argument("round_id", type=int)
+@click.option("--user", "username", default="admin", show_default=True, help="The admin acting.")
+def close(round_id: int, username: str) -> None:
+    from capabilities.errors import DomainError
+    from capabilities.queries.rounds import get_round
+    from capabilities.services.rounds import close_round
+    from web.cli import session_scope
+
+    with session_scope(writing=True) as session:
+        user = _user(session, username)
+        try:
+            frozen = close_round(session, user, get_round(session, round_id))
+        except DomainError as exc:
+            _fail(exc.message)
+        click.echo(f"Stängde omgång {round_id}. SHA-256: {frozen.sha256}")
+
+
+@rounds.command("compare", help="Compare closed round ID1 with closed round ID2 or 'today'.")
+@click.argument("first", type=int)
+@click.argument("second")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--all", "show_all", is_flag=True, help="Every capability, not only the changes.")
+@click.option(
+    "--include-confidential", is_flag=True, help="Include content marked confidential (sekretess)."
+)
+def compare(first: int, second: str, fmt: str, show_all: bool, include_confidential: bool) -> None:
+    from capabilities.errors import DomainError
+    from capabilities.queries.rounds import compare_rounds
+    from capabilities.reports.round_comparison import capability_rows, write_comparison_csv
+    from web.cli import session_scope
+
+    if second != "today" and not (second.isascii() and second.isdigit()):
+        _fail(f"Ange ett omgångs-id eller today, inte ”{second}”.")
+    with session_scope() as session:
+        try:
+            comparison = compare_rounds(
+                session,
+                first,
+                None if second == "today" else int(second),
+                can_see_confidential=include_confidential,
+            )
+        except DomainError as exc:
+            _fail(exc.message)
+    if fmt == "json":
+        click.echo(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        write_comparison_csv(comparison, sys.stdout)
+    else:
+        click.echo(f"{comparison.before_label} → {comparison.after_label}")
+        for row in capability_rows(comparison, changed_only=not show_all):
+            number, _area, _sb, _sa, before, after, arrow = row[:7]
+            extra = "; ".join(
+                f"{label} {value}"
+                for label, value in zip(
+                    ("+uppdrag", "−uppdrag", "+åtgärd", "−åtgärd"), row[9:], strict=True
+                )
+                if value
+            )
+            click.echo(
+                f"{number:<8} {before or '–'!s:>2} → {after or '–'!s:<2} {arrow or ' '}  {extra}"
+            )
+        for score in comparison.scores:
+            b = score.before.percent if score.before else None
+            a = score.after.percent if score.after else None
+            change = "" if score.change is None else f" ({score.change:+.1f})"
+            click.echo(
+                f"Poäng {score.number:<5} {b if b is not None else '–'} → "
+                f"{a if a is not None else '–'}{change}"
+            )

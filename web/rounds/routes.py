@@ -1,0 +1,329 @@
+"""Reporting rounds: list, open, progress, one capability's entry and review, close, compare."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from capabilities.errors import ValidationFailed
+from capabilities.models import Actor, Area, Capability, RoundEntry, StatusLevel, User
+from capabilities.queries import rounds as queries
+from capabilities.reports.round_comparison import write_comparison_workbook
+from capabilities.services import rounds as services
+from web.access import acting_user, admin_required, editor_required
+from web.db import db_session
+from web.forms import apply_errors, is_id, to_choices
+from web.rounds.forms import ConfirmForm, EntryForm, OpenRoundForm, ReviewForm
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+bp = Blueprint("rounds", __name__, url_prefix="/rounds")
+
+STATE_LABELS = {
+    "ej påbörjad": _l("Ej påbörjad"),
+    "utkast": _l("Utkast"),
+    "inskickad": _l("Inskickad"),
+    "återremitterad": _l("Återremitterad"),
+    "fastställd": _l("Fastställd"),
+    "aktuell": _l("Aktuell i registret"),
+}
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    rounds = queries.list_rounds(db_session())
+    return render_template("rounds/index.html", rounds=rounds)
+
+
+def _reviewer_candidates() -> list[User]:
+    return list(
+        db_session().scalars(
+            sa.select(User)
+            .where(
+                User.is_active.is_(True),
+                User.is_system.is_(False),
+                User.role.in_(("medlem", "admin")),
+            )
+            .order_by(User.display_name)
+        )
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new() -> ResponseReturnValue:
+    db = db_session()
+    form = OpenRoundForm()
+    form.reviewers.choices = to_choices((u.id, u.display_name) for u in _reviewer_candidates())
+    areas = list(db.scalars(sa.select(Area).order_by(Area.sort_key)))
+    actors = db.execute(
+        sa.select(Actor.id, Actor.name).where(Actor.retired_on.is_(None)).order_by(Actor.name)
+    ).all()
+    chosen = {
+        area.id: request.form.get(f"area_{area.id}", "") for area in areas
+    }  # area id → actor id text
+
+    def page(status: int = 200) -> ResponseReturnValue:
+        return render_template(
+            "rounds/new.html", form=form, areas=areas, actors=actors, chosen=chosen
+        ), status
+
+    if not form.is_submitted():
+        return page()
+    if not form.validate():
+        return page(422)
+    pairs = [(area_id, int(value)) for area_id, value in chosen.items() if is_id(value)]
+    try:
+        round_ = services.open_round(
+            db,
+            acting_user(),
+            name=form.name.data,
+            reference_date=form.reference_date.data,
+            deadline=form.deadline.data,
+            reviewer_ids=form.reviewers.data or [],
+            area_organisations=pairs,
+        )
+    except ValidationFailed as exc:
+        db.rollback()
+        apply_errors(form, exc)
+        return page(422)
+    db.commit()
+    flash(_("Uppföljningsomgången ”%(name)s” är öppnad.", name=round_.name), "success")
+    return redirect(url_for("rounds.show", round_id=round_.id))
+
+
+@bp.get("/<int:round_id>")
+def show(round_id: int) -> ResponseReturnValue:
+    db = db_session()
+    progress = queries.round_progress(db, round_id, acting_user())
+    closed = queries.list_rounds(db)
+    return render_template(
+        "rounds/show.html",
+        p=progress,
+        r=progress.round,
+        closed_rounds=[r for r, s in closed if s is not None and r.id != round_id],
+        labels=STATE_LABELS,
+        confirm=ConfirmForm(),
+    )
+
+
+def _capability(number: str) -> Capability:
+    capability = db_session().scalar(sa.select(Capability).where(Capability.number == number))
+    if capability is None:
+        abort(404)
+    return capability
+
+
+def _level_choices() -> list[tuple[str, str]]:
+    levels = (
+        db_session()
+        .execute(sa.select(StatusLevel.level, StatusLevel.label).order_by(StatusLevel.level))
+        .all()
+    )
+    return [(str(level), f"{level} – {label}") for level, label in levels]
+
+
+@bp.route("/<int:round_id>/capabilities/<number>", methods=["GET", "POST"])
+def entry(round_id: int, number: str) -> ResponseReturnValue:
+    """One capability in the round: the member's form, the reviewer's decision, the history."""
+    db = db_session()
+    round_ = queries.get_round(db, round_id)
+    cap = _capability(number)
+    current = services.entry_for(db, round_, cap)
+    hidden = bool(current and current.confidential and not current_user.can_see_confidential)
+    prefill = current is not None and not hidden and request.method == "GET"
+    form = EntryForm(obj=current if prefill else None)
+    choices = _level_choices()
+    form.level.choices = to_choices([("", _("Välj nivå")), *choices])
+    form.target_level.choices = to_choices([("", _("Ingen målnivå")), *choices])
+    review = ReviewForm()
+    history = next(
+        (h for h in queries.capability_round_history(db, cap.id) if h.round.id == round_.id),
+        None,
+    )
+
+    def page(status: int = 200) -> ResponseReturnValue:
+        return render_template(
+            "rounds/entry.html",
+            r=round_,
+            cap=cap,
+            current=current,
+            hidden=hidden,
+            form=form,
+            review=review,
+            history=history,
+            labels=STATE_LABELS,
+            level_labels=dict(choices),
+            is_reviewer=services.is_reviewer(round_, acting_user()),
+        ), status
+
+    if not form.is_submitted():
+        if current is not None and not hidden:
+            form.level.data = str(current.level or "")
+            form.target_level.data = str(current.target_level or "")
+            form.version.data = str(current.version)
+        return page()
+    if not current_user.can_edit:
+        abort(403)
+    if not form.validate():
+        return page(422)
+    submit = request.form.get("action") == "submit"
+    try:
+        saved = services.save_entry(
+            db,
+            acting_user(),
+            round_,
+            cap,
+            services.EntryInput(
+                level=form.level.data,
+                target_level=form.target_level.data,
+                summary=form.summary.data,
+                justification=form.justification.data,
+                confidential=form.confidential.data,
+                secrecy_ref=form.secrecy_ref.data,
+            ),
+            submit=submit,
+            expected_version=int(form.version.data) if is_id(str(form.version.data)) else None,
+        )
+    except ValidationFailed as exc:
+        db.rollback()
+        apply_errors(form, exc)
+        return page(422)
+    db.commit()
+    if saved.state == "inskickad":
+        flash(
+            _("Bedömningen av %(number)s är inskickad för granskning.", number=cap.number),
+            "success",
+        )
+    else:
+        flash(_("Utkastet för %(number)s är sparat.", number=cap.number), "success")
+    return redirect(url_for("rounds.entry", round_id=round_.id, number=cap.number))
+
+
+@bp.post("/<int:round_id>/capabilities/<number>/review")
+@editor_required
+def decide(round_id: int, number: str) -> ResponseReturnValue:
+    db = db_session()
+    round_ = queries.get_round(db, round_id)
+    cap = _capability(number)
+    current: RoundEntry | None = services.entry_for(db, round_, cap)
+    if current is None:
+        abort(404)
+    review = ReviewForm()
+    if not review.validate_on_submit():
+        abort(400)
+    version = int(review.content_version.data) if is_id(review.content_version.data) else None
+    decision = request.form.get("decision")
+    try:
+        if decision == "approve":
+            services.approve_entry(
+                db,
+                acting_user(),
+                current,
+                comment=review.comment.data,
+                expected_content_version=version,
+            )
+            message = _("Bedömningen av %(number)s är fastställd.", number=cap.number)
+        elif decision == "return":
+            services.return_entry(
+                db,
+                acting_user(),
+                current,
+                comment=review.comment.data,
+                expected_content_version=version,
+            )
+            message = _("Bedömningen av %(number)s är återremitterad.", number=cap.number)
+        else:
+            abort(400)
+    except ValidationFailed as exc:
+        db.rollback()
+        flash(" ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        return redirect(url_for("rounds.entry", round_id=round_.id, number=cap.number))
+    db.commit()
+    flash(message, "success")
+    return redirect(url_for("rounds.show", round_id=round_.id))
+
+
+@bp.post("/<int:round_id>/close")
+@admin_required
+def close(round_id: int) -> ResponseReturnValue:
+    db = db_session()
+    round_ = queries.get_round(db, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    frozen = services.close_round(db, acting_user(), round_)
+    db.commit()
+    flash(
+        _(
+            "Uppföljningsomgången ”%(name)s” är stängd. Ögonblicksbildens kontrollsumma: %(sha)s",
+            name=round_.name,
+            sha=frozen.sha256,
+        ),
+        "success",
+    )
+    return redirect(url_for("rounds.show", round_id=round_.id))
+
+
+def _compare_target() -> int | None:
+    other = request.args.get("with", "today")
+    if other == "today":
+        return None
+    if not is_id(other):
+        abort(404)
+    return int(other)
+
+
+@bp.get("/<int:round_id>/compare")
+def compare(round_id: int) -> ResponseReturnValue:
+    db = db_session()
+    comparison = queries.compare_rounds(
+        db,
+        round_id,
+        _compare_target(),
+        can_see_confidential=current_user.can_see_confidential,
+    )
+    show_all = request.args.get("all") == "1"
+    level_labels = dict(db.execute(sa.select(StatusLevel.level, StatusLevel.label)).all())
+    return render_template(
+        "rounds/compare.html",
+        c=comparison,
+        rows=comparison.capabilities if show_all else comparison.changes,
+        show_all=show_all,
+        labels=STATE_LABELS,
+        level_labels=level_labels,
+    )
+
+
+@bp.get("/<int:round_id>/compare.xlsx")
+def compare_xlsx(round_id: int) -> ResponseReturnValue:
+    comparison = queries.compare_rounds(
+        db_session(),
+        round_id,
+        _compare_target(),
+        can_see_confidential=current_user.can_see_confidential,
+    )
+    binary = io.BytesIO()
+    write_comparison_workbook(comparison, binary)
+    return Response(
+        binary.getvalue(),
+        mimetype=XLSX_MIME,
+        headers={
+            "Content-Disposition": f'attachment; filename="jamforelse-{round_id}.xlsx"',
+            "Cache-Control": "no-store",
+        },
+    )
