@@ -66,6 +66,11 @@ FIELD_LABELS = {
     "state": _l("Läge"),
     "content_version": _l("Version"),
     "return_comment": _l("Granskarens kommentar"),
+    "submitted_at": _l("Inskickad"),
+    "decision": _l("Beslut"),
+    "comment": _l("Kommentar"),
+    "approved_version": _l("Beslutad version"),
+    "content_sha256": _l("Kontrollsumma (SHA-256)"),
 }
 TREND_SYMBOLS = {"better": "↑", "same": "→", "worse": "↓", None: "–"}
 

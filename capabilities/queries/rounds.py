@@ -38,8 +38,9 @@ from capabilities.models import (
     StatusAssessment,
     User,
 )
-from capabilities.queries.register import CONFIDENTIAL_LABEL, current_assessments
+from capabilities.queries.register import current_assessments
 from capabilities.queries.scores import LevelInput, Score, ScoreChange, compare_scores, scores
+from capabilities.redaction import ASSESSMENT, CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
 
 SNAPSHOT_FORMAT = 1
 MEMBER_OPEN_STATES = (NOT_STARTED, "utkast", "återremitterad")
@@ -564,27 +565,43 @@ class Comparison:
         }
 
 
-def _visible_level(assessment: dict[str, Any] | None, can_see: bool) -> tuple[int | None, bool]:
+def _visible(assessment: dict[str, Any] | None, can_see: bool) -> dict[str, Any]:
+    """A snapshot's assessment as the viewer may see it (the one redaction rule)."""
     if assessment is None:
-        return None, False
-    if assessment.get("confidential") and not can_see:
-        return None, True
-    return assessment.get("level"), False
+        return {}
+    return redact(
+        ASSESSMENT,
+        assessment,
+        confidential=assessment.get("confidential"),
+        can_see_confidential=can_see,
+    )
+
+
+def _visible_level(assessment: dict[str, Any] | None, can_see: bool) -> tuple[int | None, bool]:
+    hidden = assessment is not None and is_hidden(assessment.get("confidential"), can_see)
+    return _visible(assessment, can_see).get("level"), hidden
 
 
 def _visible_target(assessment: dict[str, Any] | None, can_see: bool) -> int | None:
-    if assessment is None or (assessment.get("confidential") and not can_see):
-        return None
-    value = assessment.get("target_level")
+    value = _visible(assessment, can_see).get("target_level")
     return int(value) if value is not None else None
 
 
 def _titles(items: list[dict[str, Any]], ids: set[int], can_see: bool) -> list[str]:
-    return [
-        CONFIDENTIAL_LABEL if item.get("confidential") and not can_see else str(item["title"])
-        for item in items
-        if item["id"] in ids
-    ]
+    titles = []
+    for item in items:
+        if item["id"] in ids:
+            shown = redact(
+                MEASURE, item, confidential=item.get("confidential"), can_see_confidential=can_see
+            )
+            titles.append(CONFIDENTIAL_LABEL if shown["title"] is None else str(shown["title"]))
+    return titles
+
+
+def _assignment_titles(capability: dict[str, Any] | None, ids: set[int]) -> list[str]:
+    if capability is None:
+        return []
+    return [str(x["title"]) for x in capability["assignments"] if x["id"] in ids]
 
 
 def _level_inputs(data: dict[str, Any], can_see: bool) -> list[LevelInput]:
@@ -669,8 +686,8 @@ def compare_rounds(
                 target_before=_visible_target(a_assessment, can_see),
                 target_after=_visible_target(b_assessment, can_see),
                 hidden=hidden_a or hidden_b,
-                assignments_added=_titles(b["assignments"], b_assign - a_assign, True) if b else [],
-                assignments_ended=_titles(a["assignments"], a_assign - b_assign, True) if a else [],
+                assignments_added=_assignment_titles(b, b_assign - a_assign),
+                assignments_ended=_assignment_titles(a, a_assign - b_assign),
                 measures_added=_titles(b["measures"], b_measure - a_measure, can_see) if b else [],
                 measures_ended=_titles(a["measures"], a_measure - b_measure, can_see) if a else [],
             )

@@ -8,8 +8,8 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from capabilities.queries.register import CONFIDENTIAL_LABEL
 from capabilities.queries.rounds import CapabilityChange, Comparison
+from capabilities.redaction import CONFIDENTIAL_LABEL
 from capabilities.reports.cells import clean_text, csv_safe, looks_like_formula
 
 CAPABILITY_HEADERS = (

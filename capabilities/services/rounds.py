@@ -482,7 +482,13 @@ def _decide(
         entry,
         "approve" if decision == "fastställd" else "return",
         before=before,
-        after=snapshot(entry) | {"approval": snapshot(approval)},
+        after=snapshot(entry)
+        | {
+            "decision": decision,
+            "comment": comment,
+            "approved_version": approval.content_version,
+            "content_sha256": approval.content_sha256,
+        },
         capability_id=entry.capability_id,
         confidential=entry.confidential,
     )

@@ -23,6 +23,7 @@ from flask_login import current_user
 from capabilities.errors import ValidationFailed
 from capabilities.models import Actor, Area, Capability, RoundEntry, StatusLevel, User
 from capabilities.queries import rounds as queries
+from capabilities.redaction import is_hidden
 from capabilities.reports.round_comparison import write_comparison_workbook
 from capabilities.services import rounds as services
 from web.access import acting_user, admin_required, editor_required
@@ -145,7 +146,9 @@ def entry(round_id: int, number: str) -> ResponseReturnValue:
     round_ = queries.get_round(db, round_id)
     cap = _capability(number)
     current = services.entry_for(db, round_, cap)
-    hidden = bool(current and current.confidential and not current_user.can_see_confidential)
+    hidden = current is not None and is_hidden(
+        current.confidential, current_user.can_see_confidential
+    )
     prefill = current is not None and not hidden and request.method == "GET"
     form = EntryForm(obj=current if prefill else None)
     choices = _level_choices()

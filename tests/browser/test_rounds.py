@@ -1,0 +1,217 @@
+"""A whole reporting round in the browser, as the issue's "Done when" describes it.
+
+Admin opens a round; two members submit (one through the form, one through an Excel upload);
+the reviewer returns one with a comment; it is resubmitted and approved; the admin closes the
+round; the snapshot hash survives backup/restore; a second round compared with the first shows
+exactly the changes made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from openpyxl import load_workbook
+
+from capabilities import migrate
+from capabilities.backup import backup, restore
+from capabilities.db import make_engine
+from capabilities.models import Capability, RoundSnapshot, User
+from capabilities.services import create_measure, create_user
+from tests.browser.conftest import log_in, screenshot, serious_violations
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def people(live_server: dict[str, Any]) -> dict[str, str]:
+    engine = make_engine(live_server["url"])
+    with so.Session(engine) as session:
+        for username, name in (("e2e-granskare", "Greta Granskare"), ("e2e-medlem2", "Bo Berg")):
+            create_user(
+                session,
+                None,
+                username=username,
+                display_name=name,
+                role="medlem",
+                password=PASSWORD,
+                can_see_confidential=True,
+            )
+        session.commit()
+    engine.dispose()
+    return {
+        "admin": "e2e-admin",
+        "anna": "e2e-medlem",
+        "bo": "e2e-medlem2",
+        "greta": "e2e-granskare",
+    }
+
+
+@pytest.fixture
+def as_user(browser: Any, live_server: dict[str, Any]) -> Iterator[Any]:
+    contexts: list[Any] = []
+
+    def open_as(username: str) -> Any:
+        context = browser.new_context(base_url=live_server["base"], locale="sv-SE")
+        contexts.append(context)
+        tab = context.new_page()
+        log_in(tab, username)
+        return tab
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def _open_round(page: Any, name: str) -> str:
+    page.goto("/rounds/")
+    page.get_by_role("link", name="Öppna ny omgång").click()
+    page.get_by_label("Namn").fill(name)
+    page.get_by_label("Lägesdatum").fill("2026-06-30")
+    page.get_by_label("Sista dag för inskick").fill("2026-09-30")
+    page.get_by_label("Greta Granskare").check()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Öppna omgången").click()
+    assert page.get_by_text(f"Uppföljningsomgången ”{name}” är öppnad.").is_visible()
+    return str(page.url)
+
+
+def _submit_by_form(page: Any, round_url: str, number: str, level: str, summary: str) -> None:
+    page.goto(round_url)
+    page.locator("table").get_by_role("link", name=number, exact=True).click()
+    page.get_by_label("Nivå", exact=True).select_option(level)
+    page.get_by_label("Statusbeskrivning").fill(summary)
+    page.get_by_role("button", name="Skicka in för granskning").click()
+    assert page.get_by_text(f"Bedömningen av {number} är inskickad för granskning.").is_visible()
+
+
+def _submit_by_excel(page: Any, tmp: Path, number: str, level: int, summary: str) -> None:
+    workbook = load_workbook(io.BytesIO(page.request.get("/reports/export?format=xlsx").body()))
+    sheet = workbook["Uppdatering"]
+    row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == number)
+    sheet.cell(row, 7).value = level
+    sheet.cell(row, 8).value = summary
+    path = tmp / f"uppdatering-{number}.xlsx"
+    workbook.save(path)
+    page.goto("/reports/import")
+    page.get_by_label("Inskickade för granskning").check()
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="Förhandsgranska").click()
+    assert (
+        page.locator("#round-import-mode")
+        .inner_text()
+        .startswith("Raderna läses in i uppföljningsomgången")
+    )
+    assert "som inskickade bedömningar" in page.locator("#round-import-mode").inner_text()
+    screenshot(page, "round_import_preview")
+    page.get_by_role("button", name="Spara 1 bedömningar").click()
+    assert page.get_by_text("1 bedömningar är inskickade").is_visible()
+
+
+def _decide(page: Any, round_url: str, number: str, decision: str, comment: str = "") -> None:
+    page.goto(round_url)
+    page.locator("table").get_by_role("link", name=number, exact=True).click()
+    if comment:
+        page.get_by_label("Kommentar (krävs vid återremiss)").fill(comment)
+    if decision == "return":
+        page.get_by_role("button", name="Återremittera").click()
+        assert page.get_by_text(f"Bedömningen av {number} är återremitterad.").is_visible()
+    else:
+        page.get_by_role("button", name="Fastställ version").click()
+        assert page.get_by_text(f"Bedömningen av {number} är fastställd.").is_visible()
+
+
+def _close(page: Any, round_url: str) -> str:
+    page.goto(round_url)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Stäng omgången").click()
+    page.wait_for_selector("#snapshot-hash")
+    return str(page.locator("#snapshot-hash").inner_text())
+
+
+def test_a_whole_round(
+    as_user: Any, people: dict[str, str], live_server: dict[str, Any], tmp_path: Path
+) -> None:
+    admin = as_user(people["admin"])
+    round_url = _open_round(admin, "Lägesbild 2026")
+
+    anna = as_user(people["anna"])
+    _submit_by_form(anna, round_url, "1.1.1", "2", "Lager för 10 dagar.")
+    bo = as_user(people["bo"])
+    _submit_by_excel(bo, tmp_path, "1.1.2", 3, "Avtal finns med två leverantörer.")
+
+    greta = as_user(people["greta"])
+    greta.goto(round_url)
+    assert greta.get_by_role("heading", name="Att granska (2)").is_visible()
+    screenshot(greta, "round_progress")
+    _decide(greta, round_url, "1.1.1", "return", "Ange källa för lagernivån.")
+    _decide(greta, round_url, "1.1.2", "approve")
+
+    anna.goto(round_url)
+    anna.locator("table").get_by_role("link", name="1.1.1", exact=True).click()
+    assert anna.locator("#return-comment").inner_text() == "Ange källa för lagernivån."
+    anna.get_by_label("Statusbeskrivning").fill("Lager för 10 dagar (källa: LV 2026).")
+    anna.get_by_role("button", name="Skicka in för granskning").click()
+    _decide(greta, round_url, "1.1.1", "approve", "Tack.")
+
+    greta.goto("/capabilities/1.1.1")
+    steps = greta.locator("table.round-history").inner_text()
+    assert "Återremitterad" in steps and "Ange källa för lagernivån." in steps
+    assert "Fastställd" in steps and "(version 2)" in steps
+    screenshot(greta, "round_capability_steps")
+
+    first_hash = _close(admin, round_url)
+    assert admin.locator("#completion").inner_text().startswith("3.")  # 2 of 62 approved
+    assert serious_violations(admin) == []
+    screenshot(admin, "round_closed")
+
+    # The snapshot hash is stable across backup and restore.
+    archive = tmp_path / "backup.sqlite"
+    backup(live_server["url"], archive)
+    restored_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
+    migrate.upgrade(restored_url)
+    restore(archive, restored_url)
+    engine = make_engine(restored_url)
+    with so.Session(engine) as session:
+        snap = session.scalars(sa.select(RoundSnapshot).order_by(RoundSnapshot.id)).first()
+        assert snap is not None and snap.sha256 == first_hash
+        assert hashlib.sha256(snap.content.encode("utf-8")).hexdigest() == first_hash
+    engine.dispose()
+
+    # Between the rounds a measure is added to 1.1.2; in the second round 1.1.1 rises to 4
+    # and 1.1.2 is reported unchanged.
+    engine = make_engine(live_server["url"])
+    with so.Session(engine) as session:
+        member = session.scalars(sa.select(User).where(User.username == people["bo"])).one()
+        cap = session.scalars(sa.select(Capability).where(Capability.number == "1.1.2")).one()
+        create_measure(
+            session, member, title="Tredje leverantör upphandlas", capability_ids=[cap.id]
+        )
+        session.commit()
+    engine.dispose()
+    second_url = _open_round(admin, "Lägesbild 2027")
+    _submit_by_form(anna, second_url, "1.1.1", "4", "Lager för 60 dagar.")
+    _submit_by_form(bo, second_url, "1.1.2", "3", "Avtal finns med två leverantörer.")
+    _decide(greta, second_url, "1.1.1", "approve")
+    _decide(greta, second_url, "1.1.2", "approve")
+    _close(admin, second_url)
+
+    admin.goto(round_url)
+    admin.get_by_label("Jämför med").select_option(label="Lägesbild 2027")
+    admin.get_by_role("button", name="Jämför", exact=True).click()
+    assert admin.get_by_role("heading", name="Delförmågor som har ändrats (2)").is_visible()
+    first_row = admin.locator("#cmp-1\\.1\\.1").inner_text()
+    assert "↑" in first_row and "Begränsad förmåga" in first_row and "Påvisad förmåga" in first_row
+    second_row = admin.locator("#cmp-1\\.1\\.2").inner_text()
+    assert "=" in second_row and "+ Tredje leverantör upphandlas" in second_row
+    scores = admin.locator("table.scores").inner_text()
+    assert "50.0 % (2/" in scores and "70.0 % (2/" in scores and "+20.0" in scores
+    assert serious_violations(admin) == []
+    screenshot(admin, "round_comparison")
