@@ -334,3 +334,12 @@ def serve(host: str, port: int, threads: int) -> None:
 
 
 main.add_command(rounds)
+
+
+def _add_subcommands() -> None:
+    from web.cli_users import users
+
+    main.add_command(users)
+
+
+_add_subcommands()

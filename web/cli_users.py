@@ -1,0 +1,161 @@
+"""`formaga users …`: create, list, deactivate users and set passwords from the console.
+
+`formaga users set-password USERNAME` is the documented way to recover a lost admin password:
+whoever can run commands on the server may do it. Console actions are recorded in the audit
+log as the system user, like the seed; the services check the same rules as the web pages.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.errors import DomainError, ValidationFailed
+from capabilities.models import ROLES, User
+from capabilities.passwords import generate_password
+from capabilities.services import create_user, deactivate_user, set_password, system_user
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Fel: {message}", err=True)
+    sys.exit(1)
+
+
+def _message(exc: DomainError) -> str:
+    if isinstance(exc, ValidationFailed):
+        return " ".join(m for messages in exc.errors.values() for m in messages)
+    return exc.message
+
+
+def _password(from_stdin: bool) -> tuple[str, bool]:
+    """The password from standard input (first line), or a generated one to print once."""
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            _fail("Inget lösenord på standard in.")
+        return line, False
+    return generate_password(), True
+
+
+def _user(session: so.Session, username: str) -> User:
+    user = session.scalar(
+        sa.select(User).where(User.username == username.strip().lower(), User.is_system.is_(False))
+    )
+    if user is None:
+        _fail(f"Användaren ”{username}” finns inte.")
+    assert user is not None
+    return user
+
+
+@click.group(help="Manage users: create, set-password (also admin recovery), list, deactivate.")
+def users() -> None:
+    pass
+
+
+@users.command("create", help="Create a user; the password is read from stdin or generated.")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--confidential", is_flag=True, help="May see content marked confidential.")
+@click.option("--display-name", default=None, help="Full name (default: the username).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create(
+    username: str, role: str, confidential: bool, display_name: str | None, password_stdin: bool
+) -> None:
+    from web.cli import session_scope
+
+    password, generated = _password(password_stdin)
+    try:
+        with session_scope(writing=True) as session:
+            create_user(
+                session,
+                system_user(session),
+                username=username,
+                display_name=display_name or username,
+                role=role,
+                can_see_confidential=confidential,
+                password=password,
+            )
+    except DomainError as exc:
+        _fail(_message(exc))
+    clearance = ", får se sekretessmarkerade uppgifter" if confidential else ""
+    click.echo(f"Skapade användaren {username.strip().lower()} ({role}{clearance}).")
+    if generated:
+        click.echo(f"Lösenord (visas bara nu, lämna det på ett säkert sätt): {password}")
+
+
+@users.command(
+    "set-password",
+    help="Set a new password (also how to recover a lost admin password); ends the user's "
+    "sessions.",
+)
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_(username: str, password_stdin: bool) -> None:
+    from web.cli import session_scope
+
+    password, generated = _password(password_stdin)
+    try:
+        with session_scope(writing=True) as session:
+            user = _user(session, username)
+            set_password(session, system_user(session), user, new_password=password)
+            name = user.username
+    except DomainError as exc:
+        _fail(_message(exc))
+    click.echo(f"Nytt lösenord är satt för {name}; alla dess inloggningar är avslutade.")
+    if generated:
+        click.echo(f"Lösenord (visas bara nu, lämna det på ett säkert sätt): {password}")
+
+
+@users.command("list", help="List users: username, role, clearance, active, last login.")
+def list_() -> None:
+    from web.cli import session_scope
+
+    with session_scope() as session:
+        rows = session.execute(
+            sa.select(
+                User.username,
+                User.display_name,
+                User.role,
+                User.can_see_confidential,
+                User.is_active,
+                User.last_login_at,
+            )
+            .where(User.is_system.is_(False))
+            .order_by(User.username)
+        ).all()
+    header = ("användarnamn", "namn", "roll", "sekretess", "aktiv", "senast inloggad")
+    table = [
+        (
+            name,
+            display,
+            role,
+            "ja" if cleared else "nej",
+            "ja" if active else "nej",
+            last.strftime("%Y-%m-%d %H:%M") if last else "–",
+        )
+        for name, display, role, cleared, active, last in rows
+    ]
+    widths = [max(len(str(r[i])) for r in (header, *table)) for i in range(len(header))]
+    for row in (header, *table):
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+@users.command("deactivate", help="Deactivate a user: no login, every session ends at once.")
+@click.argument("username")
+def deactivate(username: str) -> None:
+    from web.cli import session_scope
+
+    try:
+        with session_scope(writing=True) as session:
+            user = _user(session, username)
+            if not user.is_active:
+                click.echo(f"{user.username} är redan inaktiverad.")
+                return
+            deactivate_user(session, system_user(session), user)
+            name = user.username
+    except DomainError as exc:
+        _fail(_message(exc))
+    click.echo(f"{name} är inaktiverad och kan inte längre logga in.")
