@@ -17,6 +17,7 @@ from capabilities.models import Capability, User
 from capabilities.services import create_user
 from capabilities.services import rounds as r
 from capabilities.services.rounds import EntryInput
+from tests.conftest import PASSWORD
 from web.cli import main
 
 
@@ -26,9 +27,10 @@ def runner(
 ) -> tuple[CliRunner, str]:
     url = fresh_database_url(db_kind)
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("FORMAGA_ADMIN_PASSWORD", "ett-langt-losenord-for-admin")
+    monkeypatch.delenv("FORMAGA_ADMIN_PASSWORD", raising=False)
     cli = CliRunner()
-    assert cli.invoke(main, ["init"]).exit_code == 0
+    result = cli.invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
     return cli, url
 
 
@@ -59,7 +61,7 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
                 username=name,
                 display_name=name.title(),
                 role="medlem",
-                password="ett-langt-losenord",
+                password=PASSWORD,
             )
         session.commit()
     engine.dispose()
