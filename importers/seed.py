@@ -30,6 +30,7 @@ from capabilities.models import (
 )
 from capabilities.services.base import audit, snapshot
 from capabilities.services.users import system_user
+from importers.seed_commitments import seed_commitments
 from importers.seed_corrections import correct_actors, correct_assignments, correct_links
 from importers.seed_data import DATA_DIR, SeedData, load_seed_data
 from importers.seed_rows import diary_numbers, milestone, recipients, report
@@ -87,6 +88,7 @@ def seed(session: so.Session, data: SeedData | None = None) -> Counter[str]:
     actors = _seed_actors(session, system, data, actors, counts)
     assignments = _seed_assignments(session, system, data, actors, counts)
     _seed_links(session, system, data, capabilities, assignments, counts)
+    seed_commitments(session, system, capabilities, counts)
     session.flush()
     log.info("Seed applied: %s", dict(counts))
     return counts

@@ -85,6 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     from web.auth.routes import bp as auth_bp
     from web.dashboard.routes import bp as dashboard_bp
     from web.measures.routes import bp as measures_bp
+    from web.proposals.commitments import bp as commitments_bp
+    from web.proposals.routes import bp as proposals_bp
     from web.register.routes import bp as register_bp
     from web.reports.routes import bp as reports_bp
     from web.rounds.routes import bp as rounds_bp
@@ -97,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
         assignments_bp,
         actors_bp,
         measures_bp,
+        proposals_bp,
+        commitments_bp,
         reports_bp,
         rounds_bp,
         admin_bp,

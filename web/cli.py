@@ -337,9 +337,12 @@ main.add_command(rounds)
 
 
 def _add_subcommands() -> None:
+    from web.cli_procurement import commitments_command, proposals_command
     from web.cli_users import users
 
     main.add_command(users)
+    main.add_command(commitments_command)
+    main.add_command(proposals_command)
 
 
 _add_subcommands()

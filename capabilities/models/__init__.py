@@ -13,6 +13,12 @@ from capabilities.models.assignment import (
     Milestone,
 )
 from capabilities.models.audit import AuditEvent
+from capabilities.models.commitment import (
+    Commitment,
+    CommitmentCapability,
+    CommitmentClause,
+    CommitmentFact,
+)
 from capabilities.models.links import LinkLifecycle
 from capabilities.models.measure import (
     ACTIVE_MEASURE_STATES,
@@ -21,6 +27,18 @@ from capabilities.models.measure import (
     Measure,
     MeasureActor,
     MeasureCapability,
+)
+from capabilities.models.procurement import (
+    CONTACT_FORMS,
+    DECIDING_BODIES,
+    NEXT_STAGES,
+    PRINCIPLES,
+    PROCURING_BODIES,
+    PROPOSAL_CATEGORIES,
+    PROPOSAL_STAGES,
+    IndustryContact,
+    ProcurementProposal,
+    ProposalStep,
 )
 from capabilities.models.register import Area, Capability, MainGroup, capability_sort_key
 from capabilities.models.rounds import (
@@ -42,11 +60,18 @@ __all__ = [
     "ACTOR_KINDS",
     "ALL_ENTRY_STATES",
     "ASSIGNMENT_STATUSES",
+    "CONTACT_FORMS",
+    "DECIDING_BODIES",
     "ENTRY_STATES",
     "MEASURE_STATES",
     "MILESTONE_KINDS",
+    "NEXT_STAGES",
     "NOT_STARTED",
+    "PRINCIPLES",
     "PRIORITIES",
+    "PROCURING_BODIES",
+    "PROPOSAL_CATEGORIES",
+    "PROPOSAL_STAGES",
     "RECIPIENT_ROLES",
     "RESPONSIBILITY_ROLES",
     "ROLES",
@@ -60,7 +85,12 @@ __all__ = [
     "AuditEvent",
     "Capability",
     "CapabilityAssignment",
+    "Commitment",
+    "CommitmentCapability",
+    "CommitmentClause",
+    "CommitmentFact",
     "DiaryNumber",
+    "IndustryContact",
     "LinkLifecycle",
     "LoginAttempt",
     "MainGroup",
@@ -68,6 +98,8 @@ __all__ = [
     "MeasureActor",
     "MeasureCapability",
     "Milestone",
+    "ProcurementProposal",
+    "ProposalStep",
     "ReportingRound",
     "Responsibility",
     "RoundApproval",

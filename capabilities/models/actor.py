@@ -22,6 +22,7 @@ ACTOR_KINDS = (
     "företag",
     "samverkansforum",
     "internationell",
+    "kunskapsstyrning",  # NPO/NAG (seed 000)
 )
 RESPONSIBILITY_ROLES = ("ansvarar", "kan_ansvara")
 

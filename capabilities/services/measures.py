@@ -226,3 +226,8 @@ def _full_snapshot(session: so.Session, measure: Measure) -> dict[str, Any]:
         )
     )
     return data
+
+
+def validate_measure(session: so.Session, data: dict[str, Any]) -> None:
+    """Check a measure's fields without writing (for forms that create a measure among others)."""
+    _validate(session, data)

@@ -15,6 +15,7 @@ KIND_LABELS = {
     "företag": _l("företag"),
     "samverkansforum": _l("samverkansforum"),
     "internationell": _l("internationell"),
+    "kunskapsstyrning": _l("NPO/NAG (kunskapsstyrning)"),
 }
 PUBLIC_LABELS = {True: _l("offentlig"), False: _l("privat")}
 BEREDSKAP_LABELS = {True: _l("ja"), False: _l("nej"), None: _l("okänt")}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from capabilities.models import PROPOSAL_STAGES
 from capabilities.queries.gaps import FLAG_NAMES
 
 JSON = "application/json"
@@ -351,6 +352,67 @@ SCHEMAS: dict[str, Any] = {
         "Jämförelse av två stängda omgångar, eller en stängd omgång och registret i dag. "
         "Sekretessmarkerade nivåer är null utan behörighet (confidential_hidden).",
     ),
+    "Proposal": {
+        "type": "object",
+        "description": (
+            "Förslag till nationell upphandling (vägledningen för NPO/NAG). Ett sekretessmarkerat "
+            "förslag visar utan behörighet bara id, steg och redacted=true."
+        ),
+        "properties": {
+            "id": {"type": "integer"},
+            "measure_id": {"type": "integer"},
+            "stage": _string(enum=list(PROPOSAL_STAGES)),
+            "confidential": {"type": "boolean"},
+            "redacted": {"type": "boolean"},
+            "title": _nullable(_string()),
+            "proposing_group": _nullable(_string()),
+            "procured_by": _nullable(_string()),
+            "unanswered": _array({"type": "integer", "minimum": 1, "maximum": 10}),
+            "answers": _array(
+                _object(
+                    {
+                        "number": {"type": "integer"},
+                        "question": _string(),
+                        "answer": _array(_string()),
+                    }
+                )
+            ),
+            "capabilities": _array(_string()),
+            "steps": _array(
+                _object(
+                    {
+                        "from": _string(enum=list(PROPOSAL_STAGES)),
+                        "to": _string(enum=list(PROPOSAL_STAGES)),
+                        "decided_on": _date(),
+                        "decided_by": _string(),
+                        "decision": _string(),
+                    }
+                )
+            ),
+            "industry_contacts": {"type": "integer", "minimum": 0},
+        },
+        "required": ["id", "measure_id", "stage", "confidential", "redacted", "title"],
+    },
+    "ProposalPage": _page_of("Proposal"),
+    "Commitment": _object(
+        {
+            "key": _string(),
+            "code": _string(),
+            "title": _string(),
+            "issuer": _string(),
+            "addressee": _nullable(_string()),
+            "status": _string(),
+            "status_text": _nullable(_string()),
+            "source": _string(),
+            "clauses": _array(
+                _object({"number": {"type": "integer"}, "text": _string(), "source": _string()})
+            ),
+            "facts": _array(_object({"text": _string(), "source": _string()})),
+            "capabilities": _array(_object({"number": _string(), "reason": _string()})),
+        },
+        "Ett åtagande utöver regeringsuppdrag (t.ex. Nordiska rådets rek. 14/2023).",
+    ),
+    "CommitmentPage": _page_of("Commitment"),
 }
 
 PARAMETERS: dict[str, Any] = {
@@ -395,6 +457,13 @@ PARAMETERS: dict[str, Any] = {
         "required": True,
         "description": "Id för en stängd omgång att jämföra med, eller today (registret nu).",
         "schema": {"type": "string", "pattern": "^([0-9]+|today)$"},
+    },
+    "proposal_id": {
+        "name": "proposal_id",
+        "in": "path",
+        "required": True,
+        "description": "Förslagets id.",
+        "schema": {"type": "integer", "minimum": 1},
     },
     "number": {
         "name": "number",
@@ -504,6 +573,25 @@ def openapi_document(prefix: str) -> dict[str, Any]:
             "RoundComparison",
             ["round_id", "other"],
             not_found=True,
+        ),
+        f"{prefix}/proposals": _get(
+            "Förslag till nationell upphandling",
+            "listProposals",
+            "ProposalPage",
+            ["page", "per_page"],
+        ),
+        f"{prefix}/proposals/{{proposal_id}}": _get(
+            "Ett förslag till nationell upphandling med svar, beslut och kontakter",
+            "getProposal",
+            "Proposal",
+            ["proposal_id"],
+            not_found=True,
+        ),
+        f"{prefix}/commitments": _get(
+            "Åtaganden utöver regeringsuppdrag",
+            "listCommitments",
+            "CommitmentPage",
+            ["page", "per_page"],
         ),
         f"{prefix}/openapi.json": {
             "get": {

@@ -9,6 +9,13 @@ from capabilities.errors import NotFound
 from capabilities.queries import api as queries
 from capabilities.queries.gaps import gap_frame
 from capabilities.queries.gaps import records as gap_records
+from capabilities.queries.procurement import (
+    commitment_as_json,
+    commitments,
+    proposal_as_json,
+    proposal_detail,
+    proposal_details,
+)
 from capabilities.queries.rounds import compare_rounds, list_rounds, round_summary
 from web.api import params
 from web.api.guard import api_user, authenticate, register_error_handlers, unmatched_api_path
@@ -143,3 +150,29 @@ def round_comparison(round_id: int, other: str) -> ResponseReturnValue:
         can_see_confidential=_cleared(),
     )
     return json_response(comparison.as_json())
+
+
+@bp.get("/proposals")
+def proposals() -> ResponseReturnValue:
+    """Procurement proposals (seed 000), newest first; confidential ones only by id and stage."""
+    request = params.page_request()
+    items = [
+        proposal_as_json(d) for d in proposal_details(db_session(), can_see_confidential=_cleared())
+    ]
+    chosen = items[request.offset : request.offset + request.per_page]
+    return json_response(queries.Page(chosen, request.page, request.per_page, len(items)).as_json())
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def proposal(proposal_id: int) -> ResponseReturnValue:
+    detail = proposal_detail(db_session(), proposal_id, can_see_confidential=_cleared())
+    return json_response(proposal_as_json(detail))
+
+
+@bp.get("/commitments")
+def commitments_list() -> ResponseReturnValue:
+    """Commitments beyond government assignments, with clauses, facts and capability links."""
+    request = params.page_request()
+    items = [commitment_as_json(c) for c in commitments(db_session())]
+    chosen = items[request.offset : request.offset + request.per_page]
+    return json_response(queries.Page(chosen, request.page, request.per_page, len(items)).as_json())

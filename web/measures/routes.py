@@ -27,6 +27,7 @@ from capabilities.queries.measures import (
     measure_page,
     measure_view,
 )
+from capabilities.queries.procurement import industry_contacts
 from web.access import acting_user, editor_required
 from web.db import db_session
 from web.forms import apply_errors
@@ -273,4 +274,7 @@ def _render_detail(
         m=found.measure,
         state_form=form,
         state_conflict=state_conflict,
+        contacts=industry_contacts(
+            db_session(), found.measure.id, can_see_confidential=current_user.can_see_confidential
+        ),
     )

@@ -1,0 +1,439 @@
+"""Read side of procurement proposals, industry contacts and commitments.
+
+Confidential proposals are redacted here, like measures: a viewer without clearance gets the
+proposal's existence and stage, never its title, answers, decisions or contacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.errors import NotFound
+from capabilities.guidance import CATEGORIES, PRINCIPLES, QUESTIONS, Question
+from capabilities.models import (
+    Capability,
+    Commitment,
+    CommitmentCapability,
+    IndustryContact,
+    Measure,
+    MeasureCapability,
+    ProcurementProposal,
+    ProposalStep,
+)
+from capabilities.services.procurement import unanswered_questions
+
+YES_NO_TEXT = {"ja": "Ja", "nej": "Nej", "vet_ej": "Vet ej"}
+PROCURING_TEXT = {"adda": "Adda inköpscentral", "inera": "Inera"}
+CONTACT_FORM_TEXT = {"mote": "möte", "digitalt_mote": "digitalt möte", "skriftlig": "skriftlig"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: Question
+    lines: tuple[str, ...]  # empty when unanswered
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.lines)
+
+
+@dataclass(frozen=True)
+class CapabilityLink:
+    number: str
+    title: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    id: int
+    measure_id: int
+    title: str | None  # None: confidential and the viewer is not cleared
+    confidential: bool
+    stage: str
+    category: str | None
+    answered: int
+    procured_by: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StepView:
+    from_stage: str
+    to_stage: str
+    decided_on: date
+    decided_by: str
+    decision: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    contacted_on: date
+    organisation: str
+    participants: str
+    form: str
+    purpose: str
+    benefits: str | None
+    documented_in: str
+    principles: tuple[str, ...]
+    missing_principles: tuple[str, ...]
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class ProposalDetail:
+    id: int
+    measure_id: int
+    version: int
+    stage: str
+    confidential: bool
+    hidden: bool  # the viewer may not read the content
+    title: str | None
+    description: str | None
+    secrecy_ref: str | None
+    proposing_group: str | None
+    procured_by: str | None
+    answers: tuple[Answer, ...]
+    unanswered: tuple[int, ...]
+    capabilities: tuple[CapabilityLink, ...]
+    steps: tuple[StepView, ...]
+    contacts: tuple[ContactView, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+def procured_by(proposal: ProcurementProposal) -> str | None:
+    if proposal.procuring_body == "region":
+        return proposal.procuring_region
+    return PROCURING_TEXT.get(proposal.procuring_body or "")
+
+
+def _with_note(head: str | None, note: str | None) -> tuple[str, ...]:
+    if head is None:
+        return ()
+    return (head, note) if note else (head,)
+
+
+def answers(proposal: ProcurementProposal) -> tuple[Answer, ...]:
+    """Each of the ten questions with its answer as readable lines (Swedish), in order."""
+    p = proposal
+    missing = set(unanswered_questions(p))
+    need = (
+        f"{p.expected_need_per_year:,} per år".replace(",", " ")
+        if p.expected_need_per_year is not None
+        else None
+    )
+    contract = YES_NO_TEXT.get(p.existing_contract or "")
+    if contract and p.contract_ends_on:
+        contract += f", avtal gäller till och med {p.contract_ends_on.isoformat()}"
+    regions = p.interested_regions or []
+    consulted = YES_NO_TEXT.get(p.consulted_procurement or "")
+    if consulted and p.consulted_regions:
+        consulted += ": " + ", ".join(p.consulted_regions)
+    by_number: dict[int, tuple[str, ...]] = {
+        1: _with_note(p.product, None),
+        2: _with_note(f"{p.category}) {CATEGORIES[p.category]}" if p.category else None, None),
+        3: _with_note(YES_NO_TEXT.get(p.consensus or ""), p.consensus_note),
+        4: _with_note(
+            f"{len(regions)} {'region' if len(regions) == 1 else 'regioner'}: {', '.join(regions)}"
+            if regions
+            else None,
+            None,
+        ),
+        5: _with_note(contract, p.contract_note),
+        6: tuple(line for line in (need, p.expected_need) if line),
+        7: _with_note(p.preparedness_relevance, None),
+        8: _with_note(YES_NO_TEXT.get(p.health_economic_relevance or ""), p.health_economic_note),
+        9: _with_note(YES_NO_TEXT.get(p.external_health_data or ""), p.external_health_data_note),
+        10: _with_note(consulted, None),
+    }
+    return tuple(
+        Answer(q, () if q.number in missing and not by_number[q.number] else by_number[q.number])
+        for q in QUESTIONS
+    )
+
+
+def _can_read(measure: Measure, can_see_confidential: bool) -> bool:
+    return can_see_confidential or not measure.confidential
+
+
+def proposal_rows(
+    session: so.Session, *, can_see_confidential: bool, stage: str = ""
+) -> list[ProposalRow]:
+    """All proposals, newest first, in one query."""
+    query = (
+        sa.select(ProcurementProposal)
+        .options(so.joinedload(ProcurementProposal.measure))
+        .order_by(ProcurementProposal.updated_at.desc(), ProcurementProposal.id.desc())
+    )
+    if stage:
+        query = query.where(ProcurementProposal.stage == stage)
+    rows = []
+    for p in session.scalars(query):
+        readable = _can_read(p.measure, can_see_confidential)
+        rows.append(
+            ProposalRow(
+                id=p.id,
+                measure_id=p.measure_id,
+                title=p.measure.title if readable else None,
+                confidential=p.measure.confidential,
+                stage=p.stage,
+                category=p.category if readable else None,
+                answered=len(QUESTIONS) - len(unanswered_questions(p)) if readable else 0,
+                procured_by=procured_by(p) if readable else None,
+                updated_at=p.updated_at,
+            )
+        )
+    return rows
+
+
+def contact_views(contacts: list[IndustryContact]) -> tuple[ContactView, ...]:
+    return tuple(
+        ContactView(
+            id=c.id,
+            contacted_on=c.contacted_on,
+            organisation=c.organisation,
+            participants=c.participants,
+            form=CONTACT_FORM_TEXT[c.form],
+            purpose=c.purpose,
+            benefits=c.benefits,
+            documented_in=c.documented_in,
+            principles=tuple(PRINCIPLES[p] for p in c.principles),
+            missing_principles=tuple(v for k, v in PRINCIPLES.items() if k not in c.principles),
+            recorded_by=c.created_by.display_name,
+        )
+        for c in contacts
+    )
+
+
+def industry_contacts(
+    session: so.Session, measure_id: int, *, can_see_confidential: bool
+) -> tuple[ContactView, ...] | None:
+    """A measure's contacts, oldest first; None when the measure is hidden from the viewer."""
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise NotFound(f"Åtgärd med id {measure_id} finns inte.")
+    if not _can_read(measure, can_see_confidential):
+        return None
+    contacts = session.scalars(
+        sa.select(IndustryContact)
+        .where(IndustryContact.measure_id == measure_id)
+        .options(so.joinedload(IndustryContact.created_by))
+        .order_by(IndustryContact.contacted_on, IndustryContact.id)
+    ).all()
+    return contact_views(list(contacts))
+
+
+def proposal_details(
+    session: so.Session, *, can_see_confidential: bool, proposal_ids: list[int] | None = None
+) -> list[ProposalDetail]:
+    """Proposals (all, or those asked for) with answers, links, decisions and contacts.
+
+    A fixed number of queries whatever the number of proposals, steps and contacts.
+    """
+    query = (
+        sa.select(ProcurementProposal)
+        .options(
+            so.joinedload(ProcurementProposal.measure)
+            .selectinload(Measure.capability_links)
+            .joinedload(MeasureCapability.capability),
+            so.selectinload(ProcurementProposal.steps).joinedload(ProposalStep.recorded_by),
+        )
+        .order_by(ProcurementProposal.updated_at.desc(), ProcurementProposal.id.desc())
+    )
+    if proposal_ids is not None:
+        query = query.where(ProcurementProposal.id.in_(proposal_ids))
+    proposals = session.scalars(query).unique().all()
+    readable = [p.measure_id for p in proposals if _can_read(p.measure, can_see_confidential)]
+    contacts: dict[int, list[IndustryContact]] = {}
+    if readable:
+        for contact in session.scalars(
+            sa.select(IndustryContact)
+            .where(IndustryContact.measure_id.in_(readable))
+            .options(so.joinedload(IndustryContact.created_by))
+            .order_by(IndustryContact.contacted_on, IndustryContact.id)
+        ):
+            contacts.setdefault(contact.measure_id, []).append(contact)
+    return [_detail(p, contacts.get(p.measure_id, []), can_see_confidential) for p in proposals]
+
+
+def proposal_detail(
+    session: so.Session, proposal_id: int, *, can_see_confidential: bool
+) -> ProposalDetail:
+    """One proposal, or NotFound."""
+    if not 0 < proposal_id < 2**31:
+        raise NotFound(f"Upphandlingsförslag med id {proposal_id} finns inte.")
+    found = proposal_details(
+        session, can_see_confidential=can_see_confidential, proposal_ids=[proposal_id]
+    )
+    if not found:
+        raise NotFound(f"Upphandlingsförslag med id {proposal_id} finns inte.")
+    return found[0]
+
+
+def _detail(
+    proposal: ProcurementProposal, contacts: list[IndustryContact], can_see_confidential: bool
+) -> ProposalDetail:
+    measure = proposal.measure
+    hidden = not _can_read(measure, can_see_confidential)
+    links = sorted(
+        (link.capability for link in measure.capability_links if link.removed_at is None),
+        key=lambda c: c.sort_key,
+    )
+    return ProposalDetail(
+        id=proposal.id,
+        measure_id=measure.id,
+        version=proposal.version,
+        stage=proposal.stage,
+        confidential=measure.confidential,
+        hidden=hidden,
+        title=None if hidden else measure.title,
+        description=None if hidden else measure.description,
+        secrecy_ref=None if hidden else measure.secrecy_ref,
+        proposing_group=None if hidden else proposal.proposing_group,
+        procured_by=None if hidden else procured_by(proposal),
+        answers=() if hidden else answers(proposal),
+        unanswered=() if hidden else tuple(unanswered_questions(proposal)),
+        capabilities=() if hidden else tuple(CapabilityLink(c.number, c.title) for c in links),
+        steps=()
+        if hidden
+        else tuple(
+            StepView(
+                from_stage=s.from_stage,
+                to_stage=s.to_stage,
+                decided_on=s.decided_on,
+                decided_by=s.decided_by,
+                decision=s.decision,
+                recorded_by=s.recorded_by.display_name,
+                recorded_at=s.recorded_at,
+            )
+            for s in proposal.steps
+        ),
+        contacts=() if hidden else contact_views(contacts),
+        created_at=proposal.created_at,
+        updated_at=proposal.updated_at,
+    )
+
+
+def proposal_as_json(d: ProposalDetail) -> dict[str, Any]:
+    """One proposal for the API and the CLI; only existence and stage when hidden."""
+    data: dict[str, Any] = {
+        "id": d.id,
+        "measure_id": d.measure_id,
+        "stage": d.stage,
+        "confidential": d.confidential,
+    }
+    if d.hidden:
+        return data | {"title": None, "redacted": True}
+    return data | {
+        "redacted": False,
+        "title": d.title,
+        "proposing_group": d.proposing_group,
+        "procured_by": d.procured_by,
+        "unanswered": list(d.unanswered),
+        "answers": [
+            {"number": a.question.number, "question": a.question.text, "answer": list(a.lines)}
+            for a in d.answers
+        ],
+        "capabilities": [c.number for c in d.capabilities],
+        "steps": [
+            {
+                "from": s.from_stage,
+                "to": s.to_stage,
+                "decided_on": s.decided_on.isoformat(),
+                "decided_by": s.decided_by,
+                "decision": s.decision,
+            }
+            for s in d.steps
+        ],
+        "industry_contacts": len(d.contacts),
+    }
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    key: str
+    code: str
+    title: str
+    issuer: str
+    addressee: str | None
+    status: str
+    status_text: str | None
+    source: str
+    clauses: tuple[tuple[int, str, str], ...]  # number, text, source
+    facts: tuple[tuple[str, str], ...]  # text, source
+    capabilities: tuple[CapabilityLink, ...]
+
+
+def commitments(session: so.Session, *, capability_number: str = "") -> list[CommitmentView]:
+    """Every commitment with clauses, facts and active capability links, in four queries."""
+    query = (
+        sa.select(Commitment)
+        .options(
+            so.selectinload(Commitment.clauses),
+            so.selectinload(Commitment.facts),
+            so.selectinload(Commitment.capability_links).joinedload(
+                CommitmentCapability.capability
+            ),
+        )
+        .order_by(Commitment.code)
+    )
+    if capability_number:
+        query = query.where(
+            Commitment.capability_links.any(
+                sa.and_(
+                    CommitmentCapability.removed_at.is_(None),
+                    CommitmentCapability.capability.has(Capability.number == capability_number),
+                )
+            )
+        )
+    views = []
+    for c in session.scalars(query):
+        links = sorted(
+            (link for link in c.capability_links if link.removed_at is None),
+            key=lambda link: link.capability.sort_key,
+        )
+        views.append(
+            CommitmentView(
+                key=c.key,
+                code=c.code,
+                title=c.title,
+                issuer=c.issuer,
+                addressee=c.addressee,
+                status=c.status,
+                status_text=c.status_text,
+                source=c.source,
+                clauses=tuple((cl.number, cl.text, cl.source) for cl in c.clauses),
+                facts=tuple((f.text, f.source) for f in c.facts),
+                capabilities=tuple(
+                    CapabilityLink(link.capability.number, link.capability.title, link.reason)
+                    for link in links
+                ),
+            )
+        )
+    return views
+
+
+def commitment_as_json(c: CommitmentView) -> dict[str, Any]:
+    """One commitment for the API and the CLI, with every seed line."""
+    return {
+        "key": c.key,
+        "code": c.code,
+        "title": c.title,
+        "issuer": c.issuer,
+        "addressee": c.addressee,
+        "status": c.status,
+        "status_text": c.status_text,
+        "source": c.source,
+        "clauses": [{"number": n, "text": t, "source": s} for n, t, s in c.clauses],
+        "facts": [{"text": t, "source": s} for t, s in c.facts],
+        "capabilities": [{"number": link.number, "reason": link.reason} for link in c.capabilities],
+    }

@@ -1,0 +1,482 @@
+"""Procurement proposals (seed 000) and industry contacts (seed 004).
+
+A proposal is a measure of its own kind: `create_proposal` creates the Measure (title,
+description, capabilities, confidentiality) through the measure service and the proposal row with
+the guidance's answers beside it. The process moves only along seed 000's path, one recorded
+decision at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.db import utcnow
+from capabilities.errors import PermissionDenied, ValidationFailed
+from capabilities.guidance import PRINCIPLES, QUESTIONS, REGIONS
+from capabilities.models import (
+    CONTACT_FORMS,
+    DECIDING_BODIES,
+    NEXT_STAGES,
+    IndustryContact,
+    Measure,
+    ProcurementProposal,
+    ProposalStep,
+    User,
+)
+from capabilities.models.procurement import CONTRACT_ANSWERS, NSG, PROCURING_BODIES, YES_NO
+from capabilities.services.base import (
+    MAX_SHORT,
+    Errors,
+    audit,
+    check_version,
+    flush_versioned,
+    require_editor,
+    snapshot,
+)
+from capabilities.services.measures import create_measure, update_measure, validate_measure
+
+ANSWER_FIELDS = tuple(name for question in QUESTIONS for name in question.fields)
+# The measure's state follows the proposal into the procurement and out of the process.
+MEASURE_STATE_FOR_STAGE = {"upphandling": "pågående", "avtal": "genomförd", "avslutat": "avförd"}
+STAGE_NAMES = {
+    "forslag": "NPO/NAG:s förslag",
+    "inkopsfunktion": "inköpsfunktionens bedömning",
+    "mtp_nsg": "MTP-rådet/NSG",
+    "halsoekonomi": "hälsoekonomisk utvärdering och rekommendation",
+    "upphandling": "upphandling",
+    "avtal": "avtal",
+    "avslutat": "avslutat utan upphandling",
+}
+MAX_NEED = 10**12
+
+
+@dataclass
+class ProposalInput:
+    """What the proposal form sends. Strings as typed; the service parses and checks them."""
+
+    title: str = ""
+    description: str = ""
+    proposing_group: str = ""
+    capability_ids: Sequence[str | int] = ()
+    confidential: bool = False
+    secrecy_ref: str = ""
+    product: str = ""
+    category: str = ""
+    consensus: str = ""
+    consensus_note: str = ""
+    interested_regions: Sequence[str] = ()
+    existing_contract: str = ""
+    contract_ends_on: str | date | None = None
+    contract_note: str = ""
+    expected_need_per_year: str | int | None = None
+    expected_need: str = ""
+    preparedness_relevance: str = ""
+    health_economic_relevance: str = ""
+    health_economic_note: str = ""
+    external_health_data: str = ""
+    external_health_data_note: str = ""
+    consulted_procurement: str = ""
+    consulted_regions: Sequence[str] = ()
+
+
+@dataclass
+class StepInput:
+    """A decision that moves the proposal to its next stage."""
+
+    to_stage: str = ""
+    decided_on: str | date | None = None
+    decided_by: str = ""
+    decision: str = ""
+    procuring_body: str = ""
+    procuring_region: str = ""
+
+
+@dataclass
+class ContactInput:
+    """A contact with industry, as the documentation principle asks it to be recorded."""
+
+    contacted_on: str | date | None = None
+    organisation: str = ""
+    participants: str = ""
+    form: str = ""
+    purpose: str = ""
+    benefits: str = ""
+    documented_in: str = ""
+    principles: Sequence[str] = field(default_factory=tuple)
+
+
+def unanswered_questions(proposal: ProcurementProposal) -> list[int]:
+    """Numbers of the guidance's ten questions that the proposal does not yet answer."""
+    answered = {
+        1: bool(proposal.product),
+        2: proposal.category is not None,
+        3: proposal.consensus is not None,
+        4: bool(proposal.interested_regions),
+        5: proposal.existing_contract is not None
+        and (proposal.existing_contract != "ja" or proposal.contract_ends_on is not None),
+        6: proposal.expected_need_per_year is not None or bool(proposal.expected_need),
+        7: bool(proposal.preparedness_relevance),
+        8: proposal.health_economic_relevance is not None,
+        9: proposal.external_health_data is not None,
+        10: proposal.consulted_procurement is not None
+        and (proposal.consulted_procurement != "ja" or bool(proposal.consulted_regions)),
+    }
+    return [number for number, done in answered.items() if not done]
+
+
+def _regions(errors: Errors, name: str, values: Sequence[str], label: str) -> list[str]:
+    chosen = [v for v in dict.fromkeys(str(v).strip() for v in values) if v]
+    unknown = [v for v in chosen if v not in REGIONS]
+    if unknown:
+        errors.add(name, f"Okänd region i {label.lower()}: {', '.join(unknown)}.")
+    return sorted((v for v in chosen if v in REGIONS), key=REGIONS.index)
+
+
+def _count(errors: Errors, name: str, value: str | int | None, label: str) -> int | None:
+    text = str(value if value is not None else "").strip().replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_NEED:
+        errors.add(
+            name, f"{label} ska vara ett heltal mellan 0 och {MAX_NEED:,}.".replace(",", " ")
+        )
+        return None
+    return int(text)
+
+
+def _answers(data: ProposalInput) -> dict[str, Any]:
+    """Validate the answers to the ten questions; each may still be empty (a draft)."""
+    errors = Errors()
+
+    def yes_no(name: str, label: str, options: Sequence[str] = YES_NO) -> str | None:
+        value: str | None = errors.choice(
+            name, getattr(data, name) or None, options, label=label, required=False
+        )
+        return value
+
+    def text(name: str, label: str, max_length: int = 20_000) -> str | None:
+        return errors.text(name, getattr(data, name), label=label, max_length=max_length)
+
+    clean: dict[str, Any] = {
+        "proposing_group": text("proposing_group", "Förslagsställande NPO/NAG", MAX_SHORT),
+        "product": text("product", "Produkt eller produktgrupp"),
+        "category": yes_no("category", "Alternativ a eller b", ("a", "b")),
+        "consensus": yes_no("consensus", "Konsensus"),
+        "consensus_note": text("consensus_note", "Kommentar om konsensus"),
+        "interested_regions": _regions(
+            errors, "interested_regions", data.interested_regions, "Intresserade regioner"
+        ),
+        "existing_contract": yes_no("existing_contract", "Befintligt avtal", CONTRACT_ANSWERS),
+        "contract_ends_on": errors.date_value(
+            "contract_ends_on", data.contract_ends_on, label="Avtalet gäller till och med"
+        ),
+        "contract_note": text("contract_note", "Kommentar om avtal"),
+        "expected_need_per_year": _count(
+            errors, "expected_need_per_year", data.expected_need_per_year, "Behov per år"
+        ),
+        "expected_need": text("expected_need", "Bedömt behov"),
+        "preparedness_relevance": text("preparedness_relevance", "Relevans för beredskap"),
+        "health_economic_relevance": yes_no(
+            "health_economic_relevance", "Hälsoekonomisk utvärdering"
+        ),
+        "health_economic_note": text("health_economic_note", "Kommentar om hälsoekonomi"),
+        "external_health_data": yes_no("external_health_data", "Extern hantering av hälsodata"),
+        "external_health_data_note": text("external_health_data_note", "Kommentar om hälsodata"),
+        "consulted_procurement": yes_no("consulted_procurement", "Avstämt med inköpsorganisation"),
+        "consulted_regions": _regions(
+            errors, "consulted_regions", data.consulted_regions, "Avstämda regioner"
+        ),
+    }
+    if clean["contract_ends_on"] is not None and clean["existing_contract"] == "nej":
+        errors.add(
+            "contract_ends_on", "Ange inget slutdatum när det inte finns något befintligt avtal."
+        )
+    if clean["consulted_regions"] and clean["consulted_procurement"] == "nej":
+        errors.add(
+            "consulted_regions", "Välj inga regioner när förslaget inte har stämts av med någon."
+        )
+    errors.raise_if_any()
+    return clean
+
+
+def _all_valid(session: so.Session, data: ProposalInput) -> dict[str, Any]:
+    """The answers, after checking them and the measure's fields together: one message list."""
+    problems: dict[str, list[str]] = {}
+    answers: dict[str, Any] = {}
+    try:
+        answers = _answers(data)
+    except ValidationFailed as exc:
+        problems.update(exc.errors)
+    try:
+        validate_measure(session, _measure_fields(data))
+    except ValidationFailed as exc:
+        problems = exc.errors | problems
+    if problems:
+        raise ValidationFailed(problems)
+    return answers
+
+
+def _measure_fields(data: ProposalInput) -> dict[str, Any]:
+    return {
+        "title": data.title,
+        "description": data.description,
+        "confidential": data.confidential,
+        "secrecy_ref": data.secrecy_ref,
+        "capability_ids": list(data.capability_ids),
+    }
+
+
+def _require_clearance(user: User, measure: Measure) -> None:
+    if measure.confidential and not user.can_see_confidential:
+        raise PermissionDenied(
+            "Förslaget är sekretessmarkerat. Du behöver behörighet för sekretessmarkerade "
+            "uppgifter för att ändra det."
+        )
+
+
+def create_proposal(
+    session: so.Session, acting_user: User, data: ProposalInput
+) -> ProcurementProposal:
+    """Create the measure and its proposal; answers may be filled in later."""
+    require_editor(acting_user)
+    answers = _all_valid(session, data)
+    measure = create_measure(session, acting_user, **_measure_fields(data))
+    proposal = ProcurementProposal(measure_id=measure.id, created_by_id=acting_user.id, **answers)
+    session.add(proposal)
+    session.flush()
+    audit(
+        session,
+        acting_user,
+        proposal,
+        "create",
+        after=snapshot(proposal),
+        confidential=measure.confidential,
+    )
+    session.flush()
+    return proposal
+
+
+def update_proposal(
+    session: so.Session,
+    acting_user: User,
+    proposal: ProcurementProposal,
+    data: ProposalInput,
+    *,
+    expected_version: int | None,
+) -> ProcurementProposal:
+    """Update the measure's fields and the answers; refuse a stale version."""
+    require_editor(acting_user)
+    _require_clearance(acting_user, proposal.measure)
+    check_version(proposal, expected_version, "Förslaget")
+    answers = _all_valid(session, data)
+    update_measure(
+        session,
+        acting_user,
+        proposal.measure,
+        expected_version=proposal.measure.version,
+        **_measure_fields(data),
+    )
+    before = snapshot(proposal)
+    for key, value in answers.items():
+        setattr(proposal, key, value)
+    proposal.updated_at = utcnow()
+    flush_versioned(session, "Förslaget")
+    after = snapshot(proposal)
+    if {k: v for k, v in before.items() if k not in ("version", "updated_at")} != {
+        k: v for k, v in after.items() if k not in ("version", "updated_at")
+    }:
+        audit(
+            session,
+            acting_user,
+            proposal,
+            "update",
+            before=before,
+            after=after,
+            confidential=proposal.measure.confidential,
+        )
+        session.flush()
+    return proposal
+
+
+def advance_proposal(
+    session: so.Session,
+    acting_user: User,
+    proposal: ProcurementProposal,
+    data: StepInput,
+    *,
+    expected_version: int | None,
+    today: date | None = None,
+) -> ProposalStep:
+    """Record a decision and move the proposal one step along seed 000's path."""
+    require_editor(acting_user)
+    _require_clearance(acting_user, proposal.measure)
+    check_version(proposal, expected_version, "Förslaget")
+    today = today or date.today()
+    errors = Errors()
+    allowed = NEXT_STAGES[proposal.stage]
+    to_stage = errors.choice("to_stage", data.to_stage or None, allowed, label="Nästa steg")
+    decided_on = errors.date_value(
+        "decided_on", data.decided_on, label="Beslutsdatum", required=True
+    )
+    decided_by = errors.choice(
+        "decided_by", data.decided_by or None, DECIDING_BODIES, label="Beslutad av"
+    )
+    decision = errors.text("decision", data.decision, label="Beslut", required=True)
+    steps = list(proposal.steps)
+    if decided_on is not None:
+        if decided_on > today:
+            errors.add("decided_on", "Beslutsdatum kan inte ligga i framtiden.")
+        elif steps and decided_on < steps[-1].decided_on:
+            errors.add(
+                "decided_on",
+                "Beslutsdatum kan inte vara före föregående beslut "
+                f"({steps[-1].decided_on.isoformat()}).",
+            )
+    if to_stage == "inkopsfunktion":
+        missing = unanswered_questions(proposal)
+        if missing:
+            errors.add(
+                "to_stage",
+                "Förslaget kan inte lämnas till MTP-rådets inköpsfunktion förrän alla tio frågor "
+                f"är besvarade. Obesvarade: {', '.join(map(str, missing))}.",
+            )
+    procuring_body = procuring_region = None
+    if to_stage == "upphandling":
+        procuring_body = errors.choice(
+            "procuring_body",
+            data.procuring_body or None,
+            PROCURING_BODIES,
+            label="Upphandlande organisation",
+        )
+        if procuring_body == "region":
+            procuring_region = errors.choice(
+                "procuring_region", data.procuring_region or None, REGIONS, label="Region"
+            )
+        nsg_decided = decided_by == NSG or any(s.decided_by == NSG for s in steps)
+        if procuring_body in ("adda", "inera") and not nsg_decided:
+            name = "Adda inköpscentral" if procuring_body == "adda" else "Inera"
+            errors.add(
+                "procuring_body",
+                f"{name} kan genomföra en nationell upphandling först efter beslut i Nationella "
+                "samverkansgruppen för Läkemedel och medicinteknik (NSG). Registrera NSG:s beslut "
+                "först, eller låt en region genomföra upphandlingen.",
+            )
+    errors.raise_if_any()
+    assert to_stage is not None and decided_on is not None and decided_by is not None
+    before = snapshot(proposal)
+    step = ProposalStep(
+        proposal_id=proposal.id,
+        from_stage=proposal.stage,
+        to_stage=to_stage,
+        decided_on=decided_on,
+        decided_by=decided_by,
+        decision=decision or "",
+        recorded_by_id=acting_user.id,
+    )
+    proposal.stage = to_stage
+    if to_stage == "upphandling":
+        proposal.procuring_body = procuring_body
+        proposal.procuring_region = procuring_region
+    proposal.updated_at = utcnow()
+    flush_versioned(session, "Förslaget")
+    session.add(step)
+    new_state = MEASURE_STATE_FOR_STAGE.get(to_stage)
+    if new_state and proposal.measure.state != new_state:
+        update_measure(
+            session,
+            acting_user,
+            proposal.measure,
+            expected_version=proposal.measure.version,
+            state=new_state,
+        )
+    session.flush()
+    audit(
+        session,
+        acting_user,
+        proposal,
+        "step",
+        before=before,
+        after=snapshot(proposal) | {"step": snapshot(step)},
+        confidential=proposal.measure.confidential,
+    )
+    session.flush()
+    session.expire(proposal, ["steps"])
+    return step
+
+
+def record_industry_contact(
+    session: so.Session,
+    acting_user: User,
+    measure: Measure,
+    data: ContactInput,
+    *,
+    today: date | None = None,
+) -> IndustryContact:
+    """Document one contact with industry on a measure or proposal (seed 004)."""
+    require_editor(acting_user)
+    _require_clearance(acting_user, measure)
+    today = today or date.today()
+    errors = Errors()
+    contacted_on = errors.date_value(
+        "contacted_on", data.contacted_on, label="Datum", required=True
+    )
+    if contacted_on is not None and contacted_on > today:
+        errors.add("contacted_on", "En kontakt kan inte registreras innan den har ägt rum.")
+    clean = {
+        "organisation": errors.text(
+            "organisation",
+            data.organisation,
+            label="Företag eller organisation",
+            required=True,
+            max_length=200,
+        ),
+        "participants": errors.text(
+            "participants", data.participants, label="Deltagare", required=True, max_length=2000
+        ),
+        "form": errors.choice("form", data.form or None, CONTACT_FORMS, label="Form"),
+        "purpose": errors.text("purpose", data.purpose, label="Syfte", required=True),
+        "benefits": errors.text("benefits", data.benefits, label="Erbjudet eller betalt"),
+        "documented_in": errors.text(
+            "documented_in",
+            data.documented_in,
+            label="Var kontakten är dokumenterad",
+            required=True,
+            max_length=300,
+        ),
+    }
+    principles = [p for p in dict.fromkeys(data.principles) if p]
+    unknown = [p for p in principles if p not in PRINCIPLES]
+    if unknown:
+        errors.add("principles", f"Okänd princip: {', '.join(unknown)}.")
+    errors.raise_if_any()
+    contact = IndustryContact(
+        measure_id=measure.id,
+        contacted_on=contacted_on,
+        principles=[p for p in PRINCIPLES if p in principles],
+        created_by_id=acting_user.id,
+        **clean,
+    )
+    session.add(contact)
+    session.flush()
+    audit(
+        session,
+        acting_user,
+        contact,
+        "create",
+        after=snapshot(contact),
+        confidential=measure.confidential,
+    )
+    session.flush()
+    return contact
+
+
+def proposal_for_measure(session: so.Session, measure_id: int) -> ProcurementProposal | None:
+    return session.scalars(
+        sa.select(ProcurementProposal).where(ProcurementProposal.measure_id == measure_id)
+    ).first()
