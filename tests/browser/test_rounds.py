@@ -78,6 +78,7 @@ def _open_round(page: Any, name: str) -> str:
     page.get_by_label("Sista dag för inskick").fill("2026-09-30")
     page.get_by_label("Greta Granskare").check()
     assert serious_violations(page) == []
+    screenshot(page, "round_new")
     page.get_by_role("button", name="Öppna omgången").click()
     assert page.get_by_text(f"Uppföljningsomgången ”{name}” är öppnad.").is_visible()
     return str(page.url)
@@ -120,6 +121,8 @@ def _decide(page: Any, round_url: str, number: str, decision: str, comment: str 
     page.locator("table").get_by_role("link", name=number, exact=True).click()
     if comment:
         page.get_by_label("Kommentar (krävs vid återremiss)").fill(comment)
+    assert serious_violations(page) == []
+    screenshot(page, "round_review")
     if decision == "return":
         page.get_by_role("button", name="Återremittera").click()
         assert page.get_by_text(f"Bedömningen av {number} är återremitterad.").is_visible()
