@@ -25,6 +25,7 @@ from capabilities.models import (
     ProcurementProposal,
     ProposalStep,
 )
+from capabilities.redaction import is_hidden
 from capabilities.services.procurement import unanswered_questions
 
 YES_NO_TEXT = {"ja": "Ja", "nej": "Nej", "vet_ej": "Vet ej"}
@@ -162,7 +163,8 @@ def answers(proposal: ProcurementProposal) -> tuple[Answer, ...]:
 
 
 def _can_read(measure: Measure, can_see_confidential: bool) -> bool:
-    return can_see_confidential or not measure.confidential
+    """A proposal's content follows its measure's confidentiality, by the one redaction rule."""
+    return not is_hidden(measure.confidential, can_see_confidential)
 
 
 def proposal_rows(
