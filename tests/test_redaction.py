@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from capabilities import services
+from capabilities.errors import PermissionDenied
 from capabilities.models import Capability, Measure, User
 from capabilities.queries.dashboard import latest_changes
 from capabilities.redaction import (
@@ -300,3 +301,37 @@ def test_api_history_hides_assessment_secrecy_reference(
     assert item["confidential"] is True and item["secrecy_ref"] is None
     assert SECRECY_REF not in response.get_data(as_text=True)
     assert MARKER not in response.get_data(as_text=True)
+
+
+# --- L1: an uncleared member cannot change a confidential measure ----------------------------
+
+
+def test_uncleared_member_cannot_change_state_of_confidential_measure(
+    client: Any, session: so.Session, make_user: Callable[..., User]
+) -> None:
+    cleared = make_user("medlem", can_see_confidential=True)
+    measure = services.create_measure(
+        session,
+        cleared,
+        title=f"Hemlig åtgärd {MARKER}",
+        capability_ids=[_cap(session).id],
+        confidential=True,
+        secrecy_ref="OSL 15:2",
+    )
+    session.commit()
+    member = make_user("medlem")
+    with pytest.raises(PermissionDenied):
+        services.transition_measure(
+            session, member, measure, "prioriterad", expected_version=measure.version
+        )
+    login(client, member)
+    page = client.get(f"/measures/{measure.id}").get_data(as_text=True)
+    assert "change-state" not in page and MARKER not in page
+    refused = post(
+        client,
+        f"/measures/{measure.id}/state",
+        {"state": "prioriterad", "version": str(measure.version)},
+    )
+    assert refused.status_code == 403
+    session.expire_all()
+    assert session.get(Measure, measure.id).state == "förslag"  # type: ignore[union-attr]

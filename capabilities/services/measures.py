@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
+from capabilities.errors import PermissionDenied
 from capabilities.models import (
     MEASURE_STATES,
     PRIORITIES,
@@ -19,6 +20,7 @@ from capabilities.models import (
     MeasureCapability,
     User,
 )
+from capabilities.redaction import is_hidden
 from capabilities.services.base import (
     MAX_SHORT,
     MAX_TITLE,
@@ -138,6 +140,11 @@ def update_measure(
 ) -> Measure:
     """Update fields and links; refuse when someone saved a newer version meanwhile."""
     require_editor(user)
+    if is_hidden(measure.confidential, user.can_see_confidential):
+        raise PermissionDenied(
+            "Åtgärden är sekretessmarkerad. Bara användare med behörighet till "
+            "sekretessmarkerade uppgifter kan ändra den."
+        )
     check_version(measure, expected_version, "Åtgärden")
     merged = {k: getattr(measure, k) for k in EDITABLE_FIELDS}
     merged["capability_ids"] = _active_ids(measure.capability_links, "capability_id")
