@@ -104,6 +104,17 @@ ACCESS: dict[str, str] = {
     "api.rounds": "api",
     "api.round_": "api",
     "api.round_comparison": "api",
+    "api.commitments_list": "api",
+    "api.proposals": "api",
+    "api.proposal": "api",
+    "commitments.index": "reader",
+    "proposals.index": "reader",
+    "proposals.detail": "reader",
+    "proposals.document": "reader",
+    "proposals.new": "member",
+    "proposals.edit": "member",
+    "proposals.step": "member",
+    "proposals.new_contact": "member",
 }
 
 # (endpoint, method, role) → the status when it differs from what ACCESS implies.
@@ -141,6 +152,7 @@ class World:
     user_id: int
     token_id: int
     round_id: int
+    proposal_id: int
     plain_token: str
 
 
@@ -155,6 +167,7 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
     "user_id": lambda w: w.user_id,
     "token_id": lambda w: w.token_id,
     "round_id": lambda w: w.round_id,
+    "proposal_id": lambda w: w.proposal_id,
     "other": lambda w: "today",
     "level": lambda w: 3,
     "filename": lambda w: "app.js",
@@ -243,6 +256,13 @@ def world(session: so.Session, make_user: Callable[..., User]) -> World:
         deadline=date.today() + timedelta(days=30),
         reviewer_ids=[admin.id],
     )
+    from capabilities.services.procurement import ProposalInput, create_proposal
+
+    proposal = create_proposal(
+        session,
+        member,
+        ProposalInput(title="Matrisförslag", description="Matris", capability_ids=[capability.id]),
+    )
     session.commit()
     return World(
         number=capability.number,
@@ -255,6 +275,7 @@ def world(session: so.Session, make_user: Callable[..., User]) -> World:
         user_id=target.id,
         token_id=token.id,
         round_id=round_.id,
+        proposal_id=proposal.id,
         plain_token=plain,
     )
 
