@@ -36,6 +36,8 @@ def apply_import_to_round(
                     level=change.level,
                     summary=change.summary,
                     justification=change.justification,
+                    # the sheet's target column, once the Uppdatering sheet has one
+                    target_level=getattr(change, "target_level", None),
                 ),
                 submit=mode == "submit",
             )

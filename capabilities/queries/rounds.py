@@ -304,6 +304,28 @@ def capability_round_history(session: so.Session, capability_id: int) -> list[En
     ]
 
 
+def current_target_level(
+    session: so.Session, capability_id: int, *, can_see_confidential: bool
+) -> int | None:
+    """The target level of the capability's current register assessment, if visible."""
+    current = current_assessments()
+    assessment = session.scalar(
+        sa.select(StatusAssessment)
+        .join(current, current.c.id == StatusAssessment.id)
+        .where(StatusAssessment.capability_id == capability_id)
+    )
+    if assessment is None:
+        return None
+    shown = redact(
+        ASSESSMENT,
+        {"target_level": assessment.target_level},
+        confidential=assessment.confidential,
+        can_see_confidential=can_see_confidential,
+    )
+    value = shown["target_level"]
+    return int(value) if value is not None else None
+
+
 # --- snapshot content ------------------------------------------------------------------------
 
 

@@ -134,6 +134,7 @@ def test_whole_round_through_the_pages(
 
     snap = session.scalars(sa.select(RoundSnapshot)).one()
     assert snap.sha256 in page_text
+    assert "Poäng per huvudgrupp och område" in page_text and "60.0 % (1/5)" in page_text
     refused = post(
         client, url, {"action": "draft", "level": "5", "summary": "Sent."}, token_from="/rounds/"
     )
@@ -365,3 +366,17 @@ def test_excel_upload_goes_into_the_open_round_as_said_in_the_preview(
     assert {e.updated_by_id for e in entries} == {member.id}
     # The register itself did not change: only approval moves it.
     assert session.scalar(sa.select(sa.func.count(StatusAssessment.id))) == assessments
+
+
+def test_new_entry_starts_from_the_registers_target(
+    client: Any, session: so.Session, make_user: Callable[..., User]
+) -> None:
+    member = make_user("medlem")
+    services.record_assessment(
+        session, member, _cap(session, "1.2.1"), level=2, target_level=4, summary="Mål 4"
+    )
+    round_ = _open(session, make_user("admin"), [make_user("medlem")], "Lägesbild 2026")
+    login(client, member)
+    html = client.get(f"/rounds/{round_.id}/capabilities/1.2.1").get_data(as_text=True)
+    target = html.split('name="target_level"')[1].split("</select>")[0]
+    assert '<option selected value="4">' in target

@@ -113,10 +113,19 @@ def show(round_id: int) -> ResponseReturnValue:
     db = db_session()
     progress = queries.round_progress(db, round_id, acting_user())
     closed = queries.list_rounds(db)
+    scores = (
+        queries.data_scores(
+            queries.snapshot_data(progress.snapshot),
+            can_see_confidential=current_user.can_see_confidential,
+        )
+        if progress.snapshot
+        else []
+    )
     return render_template(
         "rounds/show.html",
         p=progress,
         r=progress.round,
+        scores=scores,
         closed_rounds=[r for r, s in closed if s is not None and r.id != round_id],
         labels=STATE_LABELS,
         confirm=ConfirmForm(),
@@ -180,6 +189,12 @@ def entry(round_id: int, number: str) -> ResponseReturnValue:
             form.level.data = str(current.level or "")
             form.target_level.data = str(current.target_level or "")
             form.version.data = str(current.version)
+        elif current is None:
+            # A target is only changed deliberately: start from the register's current one.
+            target = queries.current_target_level(
+                db, cap.id, can_see_confidential=current_user.can_see_confidential
+            )
+            form.target_level.data = str(target or "")
         return page()
     if not current_user.can_edit:
         abort(403)
