@@ -160,6 +160,14 @@ def test_self_approval_is_refused(session: so.Session, people: dict[str, User]) 
     r.approve_entry(session, people["granskare2"], entry)
     assert entry.state == "fastställd"
 
+    # Nor does a reviewer approve content they wrote and someone else submitted.
+    other = r.save_entry(session, people["granskare2"], round_, _cap(session, "1.1.3"), _draft())
+    r.submit_entry(session, people["anna"], other)
+    with pytest.raises(PermissionDenied) as author:
+        r.approve_entry(session, people["granskare2"], other)
+    assert "du själv har skrivit" in author.value.message
+    r.approve_entry(session, people["granskare"], other)
+
 
 def test_editing_an_approved_entry_needs_a_new_approval(
     session: so.Session, people: dict[str, User]

@@ -168,7 +168,7 @@ def _tasks(round_: ReportingRound, rows: list[_CapRow], user: User) -> list[Roun
             if (
                 entry is not None
                 and entry.state == "inskickad"
-                and entry.submitted_by_id != user.id
+                and user.id not in (entry.submitted_by_id, entry.updated_by_id)
             ):
                 tasks.append(_task(round_, row, "reviewer"))
     return tasks

@@ -438,6 +438,11 @@ def approve_entry(
             "Du kan inte fastställa en bedömning som du själv har skickat in. "
             "En annan granskare måste göra det."
         )
+    if entry.updated_by_id == user.id:
+        raise PermissionDenied(
+            "Du kan inte fastställa en bedömning vars innehåll du själv har skrivit. "
+            "En annan granskare måste göra det."
+        )
     errors = Errors()
     text = errors.text("comment", comment, label="Kommentar")
     errors.raise_if_any()
