@@ -225,3 +225,14 @@ def test_pages_load_in_a_fixed_number_of_queries(
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count
+
+
+def test_capability_page_shows_the_commitments_that_bear_on_it(
+    client: Any, as_role: Callable[..., User]
+) -> None:
+    as_role("läsare")
+    html = _html(client.get("/capabilities/3.3.2"))
+    assert "Åtaganden som berör delförmågan" in html
+    assert "Rek. 14/2023 om gemensam läkemedelsupphandling i Norden" in html
+    assert "Klausul 1 och 2" in html
+    assert "Åtaganden som berör delförmågan" not in _html(client.get("/capabilities/2.2.1"))

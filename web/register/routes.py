@@ -25,6 +25,7 @@ from capabilities.models import (
     StatusLevel,
 )
 from capabilities.queries.capability import capability_detail, changed_fields
+from capabilities.queries.procurement import commitments
 from capabilities.queries.register import RegisterRow, register_rows
 from capabilities.queries.rounds import capability_round_history
 from web.access import acting_user, admin_required, editor_required
@@ -137,6 +138,7 @@ def capability(number: str) -> ResponseReturnValue:
         changed_fields=changed_fields,
         confirm=ConfirmForm(),
         round_history=capability_round_history(db_session(), detail.capability.id),
+        commitments=commitments(db_session(), capability_number=detail.capability.number),
     )
 
 
