@@ -23,7 +23,8 @@ from web.i18n import COOKIE, LANGUAGES, select_locale
 from web.request_log import init_request_log
 from web.security import init_security
 
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+# The calendar feed authenticates with the secret token in its URL, never the session.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "deadlines.feed"}
 _SESSION_ID = re.compile(r"[0-9]{1,18}\.[0-9]{1,18}")
 
 
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.assignments.routes import bp as assignments_bp
     from web.auth.routes import bp as auth_bp
     from web.dashboard.routes import bp as dashboard_bp
+    from web.deadlines.routes import bp as deadlines_bp
     from web.measures.routes import bp as measures_bp
     from web.proposals.commitments import bp as commitments_bp
     from web.proposals.routes import bp as proposals_bp
@@ -105,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         rounds_bp,
         admin_bp,
         tokens_bp,
+        deadlines_bp,
         api_bp,
     )
     for blueprint in blueprints:

@@ -298,6 +298,80 @@ def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidenti
         )
 
 
+def _find_user(session: so.Session, username: str) -> User:
+    user = session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.is_active or user.is_system:
+        _fail(f"Okänd eller inaktiv användare: {username}")
+    assert user is not None
+    return user
+
+
+@contextmanager
+def _web_context() -> Iterator[None]:
+    """A request context on the register's public address (FORMAGA_BASE_URL), for links."""
+    from web.app import create_app
+
+    base_url = os.environ.get("FORMAGA_BASE_URL", "").strip() or "http://localhost:5000"
+    with create_app().test_request_context("/", base_url=base_url):
+        yield
+
+
+@main.command(help="Write the deadlines as an iCalendar file (all, or one user's).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--user", "username", default=None, help="Only this user's deadlines.")
+def calendar(output: str, username: str | None) -> None:
+    from datetime import date
+
+    from web.deadlines.feed import feed_bytes
+
+    with session_scope() as session, _web_context():
+        user = _find_user(session, username) if username else None
+        body = feed_bytes(session, user, today=date.today())
+    with open(output, "wb") as handle:
+        handle.write(body)
+    events = body.count(b"BEGIN:VEVENT")
+    click.echo(f"Skrev {output} ({events} händelser).")
+
+
+@main.command(help="E-mail each subscribed user a digest of what changed among their tasks.")
+@click.option("--dry-run", is_flag=True, help="Show who would get what; send and log nothing.")
+def remind(dry_run: bool) -> None:
+    from datetime import date
+
+    from capabilities.mail import MailError, SmtpSettings
+    from web.deadlines.labels import task_summary
+    from web.deadlines.remind import run_reminders
+
+    settings = None
+    if not dry_run:
+        try:
+            settings = SmtpSettings.from_env()
+        except MailError as exc:
+            _fail(exc.message)
+    with session_scope(writing=not dry_run) as session, _web_context():
+        report = run_reminders(session, settings, today=date.today(), dry_run=dry_run)
+        if dry_run:
+            for digest in report.digests:
+                click.echo(f"{digest.user.username} <{digest.user.email}>:")
+                for item in digest.items:
+                    click.echo(f"  [{item.state}] {task_summary(item.task)}")
+            click.echo(f"Provkörning: {len(report.digests)} påminnelser skulle skickas.")
+            return
+    for address in report.sent:
+        click.echo(f"Skickade påminnelse till {address}.")
+    if not report.digests:
+        click.echo("Inga nya påminnelser att skicka.")
+    if not report.ok:
+        unsent = len(report.digests) - len(report.sent)
+        _fail(
+            "\n".join(report.failed)
+            + f"\n{unsent} av {len(report.digests)} påminnelser skickades inte;"
+            " de skickas vid nästa körning."
+        )
+    elif report.digests:
+        click.echo(f"Skickade {len(report.sent)} påminnelser.")
+
+
 @main.command(help="Back up the whole database to FILE (SQLite backup API or pg_dump).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def backup(output: str) -> None:

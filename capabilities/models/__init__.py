@@ -41,6 +41,7 @@ from capabilities.models.procurement import (
     ProposalStep,
 )
 from capabilities.models.register import Area, Capability, MainGroup, capability_sort_key
+from capabilities.models.reminder import REMINDER_STATES, ReminderNotice
 from capabilities.models.rounds import (
     ALL_ENTRY_STATES,
     ENTRY_STATES,
@@ -53,7 +54,14 @@ from capabilities.models.rounds import (
     RoundSnapshot,
 )
 from capabilities.models.status import StatusAssessment, StatusLevel
-from capabilities.models.user import ROLES, SYSTEM_USERNAME, ApiToken, LoginAttempt, User
+from capabilities.models.user import (
+    ROLES,
+    SYSTEM_USERNAME,
+    TOKEN_KINDS,
+    ApiToken,
+    LoginAttempt,
+    User,
+)
 
 __all__ = [
     "ACTIVE_MEASURE_STATES",
@@ -73,9 +81,11 @@ __all__ = [
     "PROPOSAL_CATEGORIES",
     "PROPOSAL_STAGES",
     "RECIPIENT_ROLES",
+    "REMINDER_STATES",
     "RESPONSIBILITY_ROLES",
     "ROLES",
     "SYSTEM_USERNAME",
+    "TOKEN_KINDS",
     "Actor",
     "ApiToken",
     "Area",
@@ -100,6 +110,7 @@ __all__ = [
     "Milestone",
     "ProcurementProposal",
     "ProposalStep",
+    "ReminderNotice",
     "ReportingRound",
     "Responsibility",
     "RoundApproval",

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 ROLES = ("läsare", "medlem", "admin")
 SYSTEM_USERNAME = "system"
+# What a personal token opens: the read-only JSON API, or one user's calendar feed.
+TOKEN_KINDS = ("api", "calendar")
 
 
 class User(Base):
@@ -26,6 +28,8 @@ class User(Base):
     username: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
     display_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     email: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    # E-mail digests of deadlines (`formaga remind`); the user switches them on and off.
+    reminders_enabled: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     organisation_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("actors.id"))
     role: so.Mapped[str] = so.mapped_column(sa.String(10), default="läsare")
     can_see_confidential: so.Mapped[bool] = so.mapped_column(default=False)
@@ -62,13 +66,15 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A personal token for the read-only JSON API; only its SHA-256 is stored."""
+    """A personal token, only its SHA-256 stored: for the read-only JSON API (`api`) or a
+    user's calendar feed URL (`calendar`). A token opens only what its kind says."""
 
     __tablename__ = "api_tokens"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="api", server_default="api")
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
@@ -76,6 +82,8 @@ class ApiToken(Base):
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     user: so.Mapped[User] = so.relationship()
+
+    __table_args__ = (sa.CheckConstraint("kind IN ('api', 'calendar')", name="kind"),)
 
 
 class LoginAttempt(Base):

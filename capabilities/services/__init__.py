@@ -30,6 +30,7 @@ from capabilities.services.users import (
     deactivate_user,
     set_password,
     system_user,
+    update_own_profile,
     update_user,
 )
 
@@ -61,5 +62,6 @@ __all__ = [
     "update_assignment",
     "update_capability",
     "update_measure",
+    "update_own_profile",
     "update_user",
 ]

@@ -1,4 +1,8 @@
-"""Personal API tokens: shown once, stored as SHA-256, revocable."""
+"""Personal tokens: shown once, stored as SHA-256, revocable.
+
+One machinery for both kinds: `api` tokens open the read-only JSON API, `calendar` tokens one
+user's calendar feed URL. A token opens only what its kind says.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +14,38 @@ import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import NotFound, PermissionDenied
-from capabilities.models import ApiToken, User
+from capabilities.models import TOKEN_KINDS, ApiToken, User
 from capabilities.services.base import Errors, audit, snapshot
 
 TOKEN_PREFIX = "fr_"
+# The prefix says what a token opens, so a leaked one is recognised for what it is.
+PREFIXES = {"api": TOKEN_PREFIX, "calendar": "frk_"}
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: so.Session, user: User, *, name: str) -> tuple[ApiToken, str]:
+def create_token(
+    session: so.Session, user: User, *, name: str, kind: str = "api"
+) -> tuple[ApiToken, str]:
     """Return the stored token row and the plain token (the only time it exists)."""
+    if kind not in TOKEN_KINDS:
+        raise ValueError(f"unknown token kind {kind!r}")
     if not user.is_active or user.is_system:
         raise PermissionDenied("Inaktiva användare kan inte skapa API-nycklar.")
     errors = Errors()
     label = errors.text("name", name, label="Namn", required=True, max_length=120)
     errors.raise_if_any()
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=label, token_hash=_digest(plain), prefix=plain[:10])
+    prefix = PREFIXES[kind]
+    plain = prefix + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=label,
+        kind=kind,
+        token_hash=_digest(plain),
+        prefix=plain[: len(prefix) + 7],
+    )
     session.add(token)
     session.flush()
     audit(session, user, token, "create", after=snapshot(token))
@@ -48,13 +65,17 @@ def revoke_token(session: so.Session, user: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def authenticate_token(session: so.Session, plain: str) -> User | None:
-    """The active user behind a valid, unrevoked token; records last use."""
-    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+def authenticate_token(session: so.Session, plain: str, *, kind: str = "api") -> User | None:
+    """The active user behind a valid, unrevoked token of this kind; records last use."""
+    if not plain or not plain.startswith(PREFIXES[kind]) or len(plain) > 200:
         return None
     token = session.scalar(
         sa.select(ApiToken)
-        .where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None))
+        .where(
+            ApiToken.token_hash == _digest(plain),
+            ApiToken.kind == kind,
+            ApiToken.revoked_at.is_(None),
+        )
         .options(so.joinedload(ApiToken.user))
     )
     if token is None or not token.user.is_active:

@@ -22,6 +22,9 @@ from capabilities.services.base import (
 )
 
 _USERNAME = re.compile(r"^[a-z0-9åäöéü._@-]{2,120}$")
+# One @, something on each side, a dot in the domain, no spaces or angle brackets: enough to
+# catch typing mistakes and header injection; the mail server does the rest.
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
 def system_user(session: so.Session) -> User:
@@ -214,6 +217,30 @@ def change_own_password(
     audit(session, user, user, "change_password")
     end_sessions(session, user)  # the view logs the current session in again
     session.flush()
+
+
+def update_own_profile(
+    session: so.Session, user: User, *, email: str | None, reminders_enabled: bool
+) -> User:
+    """A user sets their own e-mail address and switches e-mail reminders on or off."""
+    if not user.is_active or user.is_system:
+        raise PermissionDenied("Inaktiva användare kan inte ändra sina uppgifter.")
+    errors = Errors()
+    address = errors.text("email", email, label="E-post", max_length=MAX_SHORT)
+    if address and not _EMAIL.match(address):
+        errors.add("email", "E-postadressen ser inte giltig ut, till exempel namn@myndighet.se.")
+    if reminders_enabled and not address:
+        errors.add("email", "Ange en e-postadress för att få påminnelser.")
+    errors.raise_if_any()
+    before = snapshot(user)
+    user.email = address
+    user.reminders_enabled = bool(reminders_enabled)
+    flush_versioned(session, "Användaren")
+    after = snapshot(user)
+    if after != before:
+        audit(session, user, user, "update", before=before, after=after)
+        session.flush()
+    return user
 
 
 def set_password(session: so.Session, actor: User, user: User, *, new_password: str) -> None:

@@ -21,8 +21,17 @@ from capabilities.queries.dashboard import (
     level_distribution,
     milestones_due,
 )
-from capabilities.queries.gaps import FLAG_NAMES, aggregate, flag_counts, gap_frame, records
+from capabilities.queries.gaps import (
+    DEFAULT_STALE_MONTHS,
+    FLAG_NAMES,
+    aggregate,
+    flag_counts,
+    gap_frame,
+    records,
+)
 from capabilities.queries.register import level_labels
+from capabilities.queries.tasks import tasks_for
+from web.access import acting_user
 from web.assignments.forms import KIND_LABELS
 from web.dashboard.chart import layout
 from web.dashboard.labels import (
@@ -35,6 +44,7 @@ from web.dashboard.labels import (
 )
 from web.dashboard.params import parse_gap_filters
 from web.db import db_session
+from web.deadlines.labels import STATE_LABELS, task_status, task_summary, task_url
 
 bp = Blueprint("dashboard", __name__)
 
@@ -68,8 +78,16 @@ def index() -> ResponseReturnValue:
     keys = bucket_keys(can_see)
     quarters = level_distribution(db, today=today, can_see_confidential=can_see)
     bucket_labels = _bucket_labels(labels)
+    user = acting_user()
     return render_template(
         "dashboard/index.html",
+        me=user,
+        tasks=tasks_for(db, user, today=today),
+        task_summary=task_summary,
+        task_status=task_status,
+        task_url=task_url,
+        STATE_LABELS=STATE_LABELS,
+        stale_months=DEFAULT_STALE_MONTHS,
         groups=groups,
         labels=labels,
         keys=keys,

@@ -21,7 +21,7 @@ bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 def _render(form: TokenForm, plain: str | None = None, created: ApiToken | None = None) -> str:
     tokens = db_session().scalars(
         sa.select(ApiToken)
-        .where(ApiToken.user_id == acting_user().id)
+        .where(ApiToken.user_id == acting_user().id, ApiToken.kind == "api")
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     )
     return render_template(
@@ -57,7 +57,7 @@ def revoke(token_id: int) -> ResponseReturnValue:
         abort(400)
     db = db_session()
     token = db.get(ApiToken, token_id)
-    if token is None:
+    if token is None or token.kind != "api":
         raise NotFound(_("API-nyckeln finns inte."))
     services.revoke_token(db, acting_user(), token)
     db.commit()

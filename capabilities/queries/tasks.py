@@ -1,0 +1,228 @@
+"""What a user has to do ("Mina uppgifter") and the deadlines of their calendar feed.
+
+A user's tasks come from their organisation: the capabilities it is responsible for
+(`ansvarar`) whose assessment is stale or missing, and the milestones of the assignments it
+receives or leads that are due soon or past without a recorded delivery. Each loader runs a
+fixed number of queries whatever the register size.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.models import (
+    Assignment,
+    AssignmentRecipient,
+    Capability,
+    Milestone,
+    Responsibility,
+    StatusAssessment,
+    User,
+)
+from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
+from capabilities.queries.register import current_assessments, level_labels, status_view
+
+DUE_WITHIN_DAYS = 90  # milestones further away than this are not yet a task
+DUE_SOON_DAYS = 14  # a task this close to its date is "due soon" (e-mail reminders)
+
+# Why an item is on the list; the web layer labels them.
+NOT_ASSESSED = "not_assessed"
+STALE = "stale"
+REASSESSMENT = "reassessment"  # calendar only: when the current assessment becomes stale
+MILESTONE_DUE = "milestone_due"
+MILESTONE_DONE = "milestone_done"  # calendar only: a delivered report stays in the calendar
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing to do (or, in the calendar, one dated deadline).
+
+    `key` is stable for the thing itself (its kind and row id, never its date), so a changed
+    date updates the same calendar event and reminder thread.
+    """
+
+    key: str
+    kind: str  # "capability" or "milestone"
+    reason: str
+    due_on: date | None
+    title: str
+    capability_number: str | None = None
+    assessed_on: date | None = None
+    level_label: str | None = None  # through the redaction rule: the label or the secrecy text
+    assignment_id: int | None = None
+    milestone_kind: str | None = None
+    dnrs: tuple[str, ...] = field(default_factory=tuple)
+
+    def state(self, today: date) -> str:
+        """`overdue` after its date, `due_soon` within DUE_SOON_DAYS, else `open`."""
+        if self.due_on is None:
+            return "open"
+        if self.due_on < today:
+            return "overdue"
+        if self.due_on <= today + timedelta(days=DUE_SOON_DAYS):
+            return "due_soon"
+        return "open"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _sorted(tasks: Iterable[Task]) -> list[Task]:
+    """Dated tasks first, earliest first; then the undated ones in register order."""
+    return sorted(
+        tasks,
+        key=lambda t: (t.due_on is None, t.due_on or date.min, t.capability_number or "", t.key),
+    )
+
+
+def tasks_for(
+    session: so.Session,
+    user: User,
+    *,
+    today: date,
+    stale_months: int = DEFAULT_STALE_MONTHS,
+    within_days: int = DUE_WITHIN_DAYS,
+) -> list[Task]:
+    """The user's open tasks today, dated ones first: four queries, whatever the register size.
+
+    A user without an organisation has no tasks.
+    """
+    if user.organisation_id is None:
+        return []
+    capabilities = [
+        task if task.reason == NOT_ASSESSED else replace(task, reason=STALE)
+        for task in _capability_tasks(session, user, user.organisation_id, stale_months)
+        if task.due_on is None or task.due_on < today
+    ]
+    milestones = _milestone_tasks(
+        session,
+        user.organisation_id,
+        until=today + timedelta(days=within_days),
+        include_done=False,
+    )
+    return _sorted([*capabilities, *milestones])
+
+
+def calendar_tasks(
+    session: so.Session,
+    user: User | None,
+    *,
+    stale_months: int = DEFAULT_STALE_MONTHS,
+) -> list[Task]:
+    """Every dated deadline of the user's organisation (all of the register's for None).
+
+    All milestones of its assignments, past, future and delivered, and the date each of its
+    capabilities' current assessment becomes stale. Undated tasks (not assessed) have no place
+    in a calendar.
+    """
+    actor_id = None if user is None else user.organisation_id
+    if user is not None and actor_id is None:
+        return []
+    capabilities = [
+        task
+        for task in _capability_tasks(session, user, actor_id, stale_months)
+        if task.due_on is not None
+    ]
+    milestones = _milestone_tasks(session, actor_id, until=None, include_done=True)
+    return _sorted([*capabilities, *milestones])
+
+
+def _capability_tasks(
+    session: so.Session, viewer: User | None, actor_id: int | None, stale_months: int
+) -> list[Task]:
+    """Active capabilities the actor is responsible for (all for None): two queries."""
+    current = current_assessments()
+    query = (
+        sa.select(Capability, StatusAssessment)
+        .outerjoin(current, current.c.capability_id == Capability.id)
+        .outerjoin(StatusAssessment, StatusAssessment.id == current.c.id)
+        .where(Capability.retired_on.is_(None))
+        .order_by(Capability.sort_key)
+    )
+    if actor_id is not None:
+        responsible = sa.select(Responsibility.capability_id).where(
+            Responsibility.actor_id == actor_id,
+            Responsibility.role == "ansvarar",
+            Responsibility.removed_at.is_(None),
+        )
+        query = query.where(Capability.id.in_(responsible))
+    rows = session.execute(query).all()
+    labels = level_labels(session)
+    can_see = bool(viewer is not None and viewer.can_see_confidential)
+    tasks = []
+    for capability, assessment in rows:
+        title = capability.title.splitlines()[0]
+        if assessment is None:
+            tasks.append(
+                Task(
+                    key=f"capability-{capability.id}",
+                    kind="capability",
+                    reason=NOT_ASSESSED,
+                    due_on=None,
+                    title=title,
+                    capability_number=capability.number,
+                )
+            )
+            continue
+        status = status_view(assessment, labels, can_see)  # the redaction rule
+        tasks.append(
+            Task(
+                key=f"capability-{capability.id}",
+                kind="capability",
+                reason=REASSESSMENT,
+                due_on=add_months(assessment.assessed_on, stale_months),
+                title=title,
+                capability_number=capability.number,
+                assessed_on=assessment.assessed_on,
+                level_label=status.label
+                if status.level is None
+                else f"{status.level} {status.label}",
+            )
+        )
+    return tasks
+
+
+def _milestone_tasks(
+    session: so.Session, actor_id: int | None, *, until: date | None, include_done: bool
+) -> list[Task]:
+    """Milestones of assignments the actor receives or leads (all for None): two queries."""
+    query = (
+        sa.select(Milestone)
+        .join(Milestone.assignment)
+        .order_by(Milestone.due_on, Milestone.id)
+        .options(so.contains_eager(Milestone.assignment).selectinload(Assignment.diary_numbers))
+    )
+    if actor_id is not None:
+        # Receives or leads; a partner named "i samarbete med" (samarbetspart) does not report.
+        received = sa.select(AssignmentRecipient.assignment_id).where(
+            AssignmentRecipient.actor_id == actor_id,
+            sa.or_(AssignmentRecipient.role == "mottagare", AssignmentRecipient.is_lead),
+        )
+        query = query.where(Milestone.assignment_id.in_(received))
+    if until is not None:
+        query = query.where(Milestone.due_on <= until)
+    if not include_done:
+        query = query.where(Milestone.is_done.is_(False))
+    return [
+        Task(
+            key=f"milestone-{m.id}",
+            kind="milestone",
+            reason=MILESTONE_DONE if m.is_done else MILESTONE_DUE,
+            due_on=m.due_on,
+            title=m.assignment.title,
+            assignment_id=m.assignment_id,
+            milestone_kind=m.kind,
+            dnrs=tuple(m.assignment.dnrs),
+        )
+        for m in session.scalars(query).unique()
+    ]

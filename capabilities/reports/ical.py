@@ -1,0 +1,69 @@
+"""Deadlines as an iCalendar (RFC 5545) file, written with the icalendar library.
+
+Every deadline is an all-day event (a DATE, not a time: a report is due on a day, in
+Europe/Stockholm, whatever the reader's time zone). Its UID is derived from the task's key, the
+kind and id of the thing itself and never its date, so when a deadline moves, calendar programs
+replace the event instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from icalendar import TRANSP, Calendar, Event
+
+UID_DOMAIN = "formagaregistret"
+TIMEZONE = "Europe/Stockholm"
+PRODID = "-//NAS-försörjningsberedskap//Förmågeregistret//SV"
+REFRESH = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    key: str  # stable, e.g. "milestone-12"
+    day: date
+    summary: str
+    description: str
+    url: str
+
+
+def event_uid(key: str) -> str:
+    return f"{key}@{UID_DOMAIN}"
+
+
+def calendar_bytes(
+    events: Iterable[CalendarEvent],
+    *,
+    name: str,
+    description: str,
+    calendar_key: str,
+    stamp: datetime,
+) -> bytes:
+    """The whole calendar as RFC 5545 text (CRLF lines, folded at 75 octets)."""
+    cal = Calendar.new(
+        prodid=PRODID,
+        name=name,
+        description=description,
+        refresh_interval=REFRESH,
+        uid=event_uid(calendar_key),
+        calscale="GREGORIAN",
+    )
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-timezone", TIMEZONE)
+    for item in events:
+        cal.add_component(
+            Event.new(
+                uid=event_uid(item.key),
+                stamp=stamp,
+                start=item.day,
+                end=item.day + timedelta(days=1),
+                summary=item.summary,
+                description=item.description,
+                url=item.url,
+                transparency=TRANSP.TRANSPARENT,
+            )
+        )
+    text: bytes = cal.to_ical()
+    return text

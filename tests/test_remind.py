@@ -1,0 +1,271 @@
+"""`formaga remind` against a real SMTP server (aiosmtpd) started by the test, and
+`formaga calendar`, on a fresh seeded database of each kind."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from capabilities import services
+from capabilities.db import make_engine
+from capabilities.models import Actor, Assignment, Capability, ReminderNotice, User
+from capabilities.services import create_user
+from tests.conftest import PASSWORD
+from tests.test_tasks import SEED_003_DATES, SEED_003_KEY
+from web.cli import main
+
+SENDER = "Förmågeregistret <formaga@example.se>"
+
+
+class Inbox:
+    """aiosmtpd handler that keeps every accepted message."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+
+class SmtpServer:
+    """A real SMTP server on a loopback port, which the test can stop and start again."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.inbox = Inbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database(
+    db_kind: str, fresh_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[so.Session]:
+    """A fresh database set up by `formaga init`, and a session on it for the test."""
+    url = fresh_database_url(db_kind)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FORMAGA_ADMIN_PASSWORD", PASSWORD)
+    monkeypatch.setenv("FORMAGA_BASE_URL", "https://formaga.example.se")
+    result = CliRunner().invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(url)
+    with so.Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+def _env(smtp: SmtpServer) -> dict[str, str]:
+    return {
+        "FORMAGA_SMTP_HOST": "127.0.0.1",
+        "FORMAGA_SMTP_PORT": str(smtp.port),
+        "FORMAGA_SMTP_STARTTLS": "0",
+        "FORMAGA_MAIL_FROM": SENDER,
+    }
+
+
+def _remind(smtp: SmtpServer, *args: str) -> Any:
+    return CliRunner().invoke(main, ["remind", *args], env=_env(smtp))
+
+
+def _actor(session: so.Session, name: str) -> Actor:
+    return session.scalars(sa.select(Actor).where(Actor.name == name)).one()
+
+
+def _user(session: so.Session, username: str, **extra: Any) -> User:
+    admin = session.scalars(sa.select(User).where(User.username == "admin")).one()
+    return create_user(
+        session,
+        admin,
+        username=username,
+        display_name=username.capitalize(),
+        role="medlem",
+        password=PASSWORD,
+        **extra,
+    )
+
+
+def _notices(session: so.Session) -> int:
+    """How many reminder log rows there are; ends the read so the CLI may write next."""
+    count = session.scalar(sa.select(sa.func.count(ReminderNotice.id))) or 0
+    session.commit()
+    return count
+
+
+def _parts(message: EmailMessage) -> tuple[str, str]:
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None and html is not None
+    return text.get_content(), html.get_content()
+
+
+def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
+    database: so.Session, smtp: SmtpServer
+) -> None:
+    session = database
+    lv = _actor(session, "Läkemedelsverket")
+    anna = _user(session, "anna", organisation_id=lv.id, email="anna@lakemedelsverket.se")
+    services.update_own_profile(session, anna, email=anna.email, reminders_enabled=True)
+    bertil = _user(session, "bertil", organisation_id=lv.id, email="bertil@lakemedelsverket.se")
+    assert not bertil.reminders_enabled  # reminders are off until the user switches them on
+    cecilia = _user(session, "cecilia", email="cecilia@example.se")  # no organisation
+    services.update_own_profile(session, cecilia, email=cecilia.email, reminders_enabled=True)
+    admin = session.scalars(sa.select(User).where(User.username == "admin")).one()
+    assignment = session.scalars(
+        sa.select(Assignment).where(Assignment.seed_key == SEED_003_KEY)
+    ).one()
+    cap = session.scalars(sa.select(Capability).where(Capability.number == "1.1.1")).one()
+    services.add_responsibility(session, admin, cap, lv, role="ansvarar")
+    session.commit()
+
+    today = date.today()
+    expected = [d for d in SEED_003_DATES if d <= today + timedelta(days=90)]
+    later = [d for d in SEED_003_DATES if d > today + timedelta(days=90)]
+
+    # First run: one digest, to the one subscriber with tasks.
+    result = _remind(smtp)
+    assert result.exit_code == 0, result.output
+    assert [str(m["To"]) for m in smtp.inbox.messages] == ["Anna <anna@lakemedelsverket.se>"]
+    [message] = smtp.inbox.messages
+    assert str(message["From"]) == SENDER
+    assert message.get_content_type() == "multipart/alternative"
+    assert str(message["Subject"]) == f"Förmågeregistret: {len(expected) + 1} uppgifter"
+    text, html = _parts(message)
+    for part in (text, html):
+        for day in expected:
+            assert day.isoformat() in part
+        for day in later:
+            assert day.isoformat() not in part
+        assert "Bedöm delförmåga 1.1.1" in part
+        assert "https://formaga.example.se/account/profile" in part  # unsubscribe
+        assert f"https://formaga.example.se/assignments/{assignment.id}#redovisningar" in part
+        assert "https://formaga.example.se/capabilities/1.1.1/assessments/new" in part
+    assert "Hej Anna!" in text and "Nya uppgifter" in text
+    if any(d < today for d in expected):
+        assert "Datum passerat" in text and "Redovisning ej registrerad" in text
+    assert message["List-Unsubscribe"] == "<https://formaga.example.se/account/profile>"
+    assert "Skickade 1 påminnelser." in result.output
+    logged = _notices(session)
+    assert logged == len(expected) + 1
+
+    # Second run: nothing has changed, nothing goes.
+    result = _remind(smtp)
+    assert result.exit_code == 0, result.output
+    assert "Inga nya påminnelser att skicka." in result.output
+    assert len(smtp.inbox.messages) == 1
+
+    # A new milestone due in three days; the server is down: nothing is sent or logged.
+    services.add_milestone(
+        session, admin, assignment, due_on=today + timedelta(days=3), kind="delredovisning"
+    )
+    session.commit()
+    smtp.stop()
+    result = _remind(smtp)
+    assert result.exit_code != 0
+    assert "Kunde inte ansluta till e-postservern" in result.output
+    assert "1 av 1 påminnelser skickades inte; de skickas vid nästa körning." in result.output
+    assert _notices(session) == logged
+
+    # Back up: the next run sends it, and only it.
+    smtp.start()
+    result = _remind(smtp)
+    assert result.exit_code == 0, result.output
+    assert len(smtp.inbox.messages) == 2
+    text, _html = _parts(smtp.inbox.messages[-1])
+    assert "Inom 14 dagar" in text
+    assert (today + timedelta(days=3)).isoformat() in text
+    for day in expected:
+        assert day.isoformat() not in text
+    assert _remind(smtp).exit_code == 0
+    assert len(smtp.inbox.messages) == 2
+
+
+def test_dry_run_shows_who_would_get_what_and_sends_nothing(
+    database: so.Session, smtp: SmtpServer
+) -> None:
+    session = database
+    lv = _actor(session, "Läkemedelsverket")
+    anna = _user(session, "anna", organisation_id=lv.id, email="anna@lakemedelsverket.se")
+    services.update_own_profile(session, anna, email=anna.email, reminders_enabled=True)
+    session.commit()
+    result = CliRunner().invoke(main, ["remind", "--dry-run"])  # needs no SMTP settings
+    assert result.exit_code == 0, result.output
+    assert "anna <anna@lakemedelsverket.se>:" in result.output
+    assert "Provkörning: 1 påminnelser skulle skickas." in result.output
+    assert smtp.inbox.messages == []
+    assert _notices(session) == 0
+    # Without settings a real run refuses clearly.
+    result = CliRunner().invoke(main, ["remind"], env={"FORMAGA_SMTP_HOST": ""})
+    assert result.exit_code == 1
+    assert "E-postinställningar saknas: FORMAGA_SMTP_HOST, FORMAGA_MAIL_FROM." in result.output
+
+
+def test_calendar_command_writes_seed_003_milestones_on_their_dates(
+    database: so.Session, tmp_path: Path
+) -> None:
+    session = database
+    everything = tmp_path / "alla.ics"
+    result = CliRunner().invoke(main, ["calendar", "-o", str(everything)])
+    assert result.exit_code == 0, result.output
+    assignment = session.scalars(
+        sa.select(Assignment).where(Assignment.seed_key == SEED_003_KEY)
+    ).one()
+    cal = Calendar.from_ical(everything.read_bytes())
+    seed = sorted(
+        e.decoded("DTSTART")
+        for e in cal.walk("VEVENT")
+        if str(e["URL"]) == f"https://formaga.example.se/assignments/{assignment.id}#redovisningar"
+    )
+    assert seed == SEED_003_DATES
+
+    lv = _actor(session, "Läkemedelsverket")
+    _user(session, "anna", organisation_id=lv.id)
+    session.commit()
+    mine = tmp_path / "anna.ics"
+    result = CliRunner().invoke(main, ["calendar", "-o", str(mine), "--user", "Anna"])
+    assert result.exit_code == 0, result.output
+    assert "Skrev" in result.output and "(4 händelser)" in result.output
+    events = Calendar.from_ical(mine.read_bytes()).walk("VEVENT")
+    assert sorted(e.decoded("DTSTART") for e in events) == SEED_003_DATES
+
+    result = CliRunner().invoke(main, ["calendar", "-o", str(mine), "--user", "ingen"])
+    assert result.exit_code == 1
+    assert "Okänd eller inaktiv användare: ingen" in result.output

@@ -1,0 +1,1 @@
+"""Deadlines that reach people: "Mina uppgifter", the calendar feed, e-mail reminders."""

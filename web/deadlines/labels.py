@@ -1,0 +1,85 @@
+"""How a task reads, in the user's language: on the start page, in the calendar, in e-mail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from capabilities.queries.tasks import (
+    MILESTONE_DONE,
+    NOT_ASSESSED,
+    REASSESSMENT,
+    STALE,
+    Task,
+)
+from web.assignments.forms import KIND_LABELS
+
+# Reminder states, as the e-mail's sections and the start page's tags call them.
+STATE_LABELS = {
+    "open": _l("Nya uppgifter"),
+    "due_soon": _l("Inom 14 dagar"),
+    "overdue": _l("Datum passerat"),
+}
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def task_summary(task: Task) -> str:
+    """One line: what is to be done, e.g. "Delredovisning: Uppdrag att …"."""
+    if task.kind == "milestone":
+        kind = KIND_LABELS.get(task.milestone_kind or "", task.milestone_kind or "")
+        return _("%(kind)s: %(title)s", kind=_capitalised(str(kind)), title=task.title)
+    if task.reason == NOT_ASSESSED:
+        return _(
+            "Bedöm delförmåga %(number)s %(title)s", number=task.capability_number, title=task.title
+        )
+    return _(
+        "Ny bedömning av delförmåga %(number)s %(title)s",
+        number=task.capability_number,
+        title=task.title,
+    )
+
+
+def task_status(task: Task, today: date, stale_months: int) -> str:
+    """Where the task stands, e.g. "Redovisning ej registrerad" or "Senast bedömd 2025-01-10"."""
+    if task.kind == "milestone":
+        if task.reason == MILESTONE_DONE:
+            return _("Redovisad")
+        if task.due_on is not None and task.due_on < today:
+            return _("Redovisning ej registrerad")
+        return _("Ska redovisas senast %(day)s", day=_iso(task.due_on))
+    if task.reason == NOT_ASSESSED:
+        return _("Ej bedömd")
+    assessed = _(
+        "Senast bedömd %(day)s: %(level)s", day=_iso(task.assessed_on), level=task.level_label
+    )
+    if task.reason in (STALE, REASSESSMENT):
+        return _(
+            "%(assessed)s. En bedömning är inaktuell efter %(months)s månader.",
+            assessed=assessed,
+            months=stale_months,
+        )
+    return assessed
+
+
+def task_url(task: Task, *, can_edit: bool, external: bool = False) -> str:
+    """Where the task is done: the assessment form (the capability page for readers), or the
+    assignment's milestones."""
+    if task.kind == "milestone":
+        return url_for(
+            "assignments.detail",
+            assignment_id=task.assignment_id,
+            _anchor="redovisningar",
+            _external=external,
+        )
+    endpoint = "register.new_assessment" if can_edit else "register.capability"
+    return url_for(endpoint, number=task.capability_number, _external=external)
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else "–"

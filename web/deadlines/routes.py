@@ -1,0 +1,126 @@
+"""The user's profile (e-mail, reminders), calendar feed links, and the feed itself."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from capabilities import services
+from capabilities.errors import NotFound, ValidationFailed
+from capabilities.models import ApiToken
+from web.access import acting_user
+from web.db import db_session
+from web.deadlines.feed import feed_bytes
+from web.deadlines.forms import FeedForm, ProfileForm
+from web.forms import apply_errors
+from web.tokens.forms import RevokeForm
+
+bp = Blueprint("deadlines", __name__)
+
+FEED_ENDPOINT = "deadlines.feed"  # public: the secret token in the URL is the credential
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+def profile() -> ResponseReturnValue:
+    """E-mail address and the reminders switch; every reminder's unsubscribe link leads here."""
+    user = acting_user()
+    form = ProfileForm(obj=user)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("deadlines/profile.html", form=form), status
+    db = db_session()
+    try:
+        services.update_own_profile(
+            db,
+            user,
+            email=form.email.data,
+            reminders_enabled=bool(form.reminders_enabled.data),
+        )
+    except ValidationFailed as exc:
+        db.rollback()
+        apply_errors(form, exc)
+        return render_template("deadlines/profile.html", form=form), 422
+    db.commit()
+    if user.reminders_enabled:
+        flash(_("Sparat. Påminnelser skickas till %(email)s.", email=user.email), "success")
+    else:
+        flash(_("Sparat. Du får inga påminnelser med e-post."), "success")
+    return redirect(url_for(".profile"))
+
+
+def _render_calendar(form: FeedForm, plain: str | None = None) -> str:
+    feeds = db_session().scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == acting_user().id, ApiToken.kind == "calendar")
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    feed_url = url_for(FEED_ENDPOINT, token=plain, _external=True) if plain else None
+    return render_template(
+        "deadlines/calendar.html", form=form, feeds=list(feeds), feed_url=feed_url
+    )
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+def calendar() -> ResponseReturnValue:
+    """The user's calendar links; a new one is shown on this response only."""
+    form = FeedForm()
+    if not form.validate_on_submit():
+        return _render_calendar(form), 422 if form.is_submitted() else 200
+    db = db_session()
+    try:
+        _token, plain = services.create_token(
+            db, acting_user(), name=form.name.data or "", kind="calendar"
+        )
+    except ValidationFailed as exc:
+        db.rollback()
+        apply_errors(form, exc)
+        return _render_calendar(form), 422
+    db.commit()
+    # Not a redirect: the secret link exists only in this response, never in the session.
+    return _render_calendar(FeedForm(formdata=None), plain=plain)
+
+
+@bp.post("/account/calendar/<int:token_id>/revoke")
+def revoke_feed(token_id: int) -> ResponseReturnValue:
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    db = db_session()
+    token = db.get(ApiToken, token_id)
+    if token is None or token.kind != "calendar":
+        raise NotFound(_("Kalenderlänken finns inte."))
+    services.revoke_token(db, acting_user(), token)
+    db.commit()
+    flash(
+        _("Kalenderlänken ”%(name)s” är återkallad och fungerar inte längre.", name=token.name),
+        "success",
+    )
+    return redirect(url_for(".calendar"))
+
+
+@bp.get("/calendar/feed.ics")
+def feed() -> ResponseReturnValue:
+    """The iCalendar feed of the token's user. Unknown, revoked or inactive: 404, nothing more.
+
+    The token travels in the query string, which the request log never records.
+    """
+    token = request.args.get("token", "")
+    db = db_session(writing=True)  # records the token's last use
+    user = services.authenticate_token(db, token, kind="calendar") if token else None
+    if user is None or user.is_system:
+        db.rollback()
+        abort(404)
+    body = feed_bytes(db, user, today=date.today())
+    db.commit()
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": 'inline; filename="formagaregistret.ics"',
+            "Cache-Control": "private, no-cache",
+            "X-Robots-Tag": "noindex",
+        },
+    )
