@@ -22,6 +22,7 @@ from icalendar import Calendar
 from capabilities import services
 from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, Capability, ReminderNotice, User
+from capabilities.queries.tasks import calendar_tasks, tasks_for
 from capabilities.services import create_user
 from tests.conftest import PASSWORD
 from tests.test_tasks import SEED_003_DATES, SEED_003_KEY
@@ -159,6 +160,9 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     today = date.today()
     expected = [d for d in SEED_003_DATES if d <= today + timedelta(days=90)]
     later = [d for d in SEED_003_DATES if d > today + timedelta(days=90)]
+    tasks = tasks_for(session, anna, today=today)  # seed 003's and other LV assignments'
+    session.commit()
+    assert {t.due_on for t in tasks} >= set(expected)
 
     # First run: one digest, to the one subscriber with tasks.
     result = _remind(smtp)
@@ -167,7 +171,7 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     [message] = smtp.inbox.messages
     assert str(message["From"]) == SENDER
     assert message.get_content_type() == "multipart/alternative"
-    assert str(message["Subject"]) == f"Förmågeregistret: {len(expected) + 1} uppgifter"
+    assert str(message["Subject"]) == f"Förmågeregistret: {len(tasks)} uppgifter"
     text, html = _parts(message)
     for part in (text, html):
         for day in expected:
@@ -184,7 +188,7 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     assert message["List-Unsubscribe"] == "<https://formaga.example.se/account/profile>"
     assert "Skickade 1 påminnelser." in result.output
     logged = _notices(session)
-    assert logged == len(expected) + 1
+    assert logged == len(tasks)
 
     # Second run: nothing has changed, nothing goes.
     result = _remind(smtp)
@@ -212,6 +216,7 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     text, _html = _parts(smtp.inbox.messages[-1])
     assert "Inom 14 dagar" in text
     assert (today + timedelta(days=3)).isoformat() in text
+    assert str(smtp.inbox.messages[-1]["Subject"]) == "Förmågeregistret: 1 uppgift"
     for day in expected:
         assert day.isoformat() not in text
     assert _remind(smtp).exit_code == 0
@@ -257,14 +262,21 @@ def test_calendar_command_writes_seed_003_milestones_on_their_dates(
     assert seed == SEED_003_DATES
 
     lv = _actor(session, "Läkemedelsverket")
-    _user(session, "anna", organisation_id=lv.id)
+    anna = _user(session, "anna", organisation_id=lv.id)
+    wanted = calendar_tasks(session, anna)
     session.commit()
     mine = tmp_path / "anna.ics"
     result = CliRunner().invoke(main, ["calendar", "-o", str(mine), "--user", "Anna"])
     assert result.exit_code == 0, result.output
-    assert "Skrev" in result.output and "(4 händelser)" in result.output
+    assert f"({len(wanted)} händelser)" in result.output
     events = Calendar.from_ical(mine.read_bytes()).walk("VEVENT")
-    assert sorted(e.decoded("DTSTART") for e in events) == SEED_003_DATES
+    assert sorted(str(e["UID"]) for e in events) == sorted(
+        f"{t.key}@formagaregistret" for t in wanted
+    )
+    ours = [e for e in events if f"/assignments/{assignment.id}#" in str(e["URL"])]
+    assert sorted(e.decoded("DTSTART") for e in ours) == SEED_003_DATES
+    # Nothing of assignments Läkemedelsverket neither receives nor leads.
+    assert len(events) < len(cal.walk("VEVENT"))
 
     result = CliRunner().invoke(main, ["calendar", "-o", str(mine), "--user", "ingen"])
     assert result.exit_code == 1

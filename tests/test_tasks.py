@@ -55,7 +55,9 @@ def test_seed_003_milestones_due_within_90_days_or_past_are_the_lv_members_tasks
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     user = lv_member(make_user, session)
-    tasks = tasks_for(session, user, today=date(2025, 11, 1))
+    seed = seed_003(session).id
+    everything = tasks_for(session, user, today=date(2025, 11, 1))
+    tasks = [t for t in everything if t.assignment_id == seed]
     assert [(t.kind, t.due_on, t.milestone_kind) for t in tasks] == [
         ("milestone", date(2024, 12, 16), "delredovisning"),
         ("milestone", date(2025, 12, 15), "delredovisning"),
@@ -64,11 +66,14 @@ def test_seed_003_milestones_due_within_90_days_or_past_are_the_lv_members_tasks
     assert overdue.state(date(2025, 11, 1)) == "overdue"
     assert coming.state(date(2025, 11, 1)) == "open"
     assert coming.state(date(2025, 12, 1)) == "due_soon"
-    assert overdue.assignment_id == seed_003(session).id
-    # Another organisation's member gets none of Läkemedelsverket's milestones.
-    other = make_user("medlem", organisation_id=actor(session, "E-hälsomyndigheten").id)
-    theirs = tasks_for(session, other, today=date(2025, 11, 1))
-    assert seed_003(session).id not in {t.assignment_id for t in theirs}
+    assert all(t.kind == "milestone" for t in everything)  # no responsibilities in the seed
+    assert [t.due_on for t in everything] == sorted(t.due_on for t in everything if t.due_on)
+    # Seed 003 names E-hälsomyndigheten a recipient too, and Socialstyrelsen only a partner
+    # ("i samarbete med"): a partner does not report.
+    ehm = make_user("medlem", organisation_id=actor(session, "E-hälsomyndigheten").id)
+    assert seed in {t.assignment_id for t in tasks_for(session, ehm, today=date(2025, 11, 1))}
+    sos = make_user("medlem", organisation_id=actor(session, "Socialstyrelsen").id)
+    assert seed not in {t.assignment_id for t in tasks_for(session, sos, today=date(2025, 11, 1))}
 
 
 def test_a_delivered_milestone_is_no_task_but_stays_in_the_calendar(
@@ -77,9 +82,10 @@ def test_a_delivered_milestone_is_no_task_but_stays_in_the_calendar(
     user = lv_member(make_user, session)
     first = seed_003(session).milestones[0]
     services.complete_milestone(session, user, first, report_reference="Rapport 2024")
+    seed = seed_003(session).id
     tasks = tasks_for(session, user, today=date(2025, 11, 1))
-    assert [t.due_on for t in tasks] == [date(2025, 12, 15)]
-    entries = {t.due_on: t.reason for t in calendar_tasks(session, user)}
+    assert [t.due_on for t in tasks if t.assignment_id == seed] == [date(2025, 12, 15)]
+    entries = {t.due_on: t.reason for t in calendar_tasks(session, user) if t.assignment_id == seed}
     assert entries[date(2024, 12, 16)] == "milestone_done"
     assert entries[date(2025, 12, 15)] == "milestone_due"
 
@@ -203,6 +209,58 @@ def test_tasks_load_in_a_constant_number_of_queries(
         lengths.append(len(tasks))
     assert lengths[1] == lengths[0] + 10  # five stale capabilities, five milestones
     assert counts[0] == counts[1], counts
+
+
+def test_round_tasks_one_per_role_dated_by_the_deadline(
+    session: so.Session, make_user: Callable[..., User]
+) -> None:
+    from capabilities.services import rounds
+
+    admin = make_user("admin")
+    reviewer = make_user("medlem", can_see_confidential=True)
+    member = lv_member(make_user, session)
+    loner = make_user("medlem")
+    reader = make_user("läsare", organisation_id=member.organisation_id)
+    assert [t for t in tasks_for(session, member, today=date.today()) if t.kind == "round"] == []
+    lv = actor(session, "Läkemedelsverket")
+    area = capability(session, "1.1.1").area
+    current = rounds.open_round(
+        session,
+        admin,
+        name="Lägesbild 2026",
+        reference_date=date.today() - timedelta(days=1),
+        deadline=date.today() + timedelta(days=20),
+        reviewer_ids=[reviewer.id],
+        area_organisations=[(area.id, lv.id)],
+    )
+    [task] = [t for t in tasks_for(session, member, today=date.today()) if t.kind == "round"]
+    assert task.key == f"round-{current.id}-member"
+    assert task.reason == "round_submit" and task.due_on == current.deadline
+    assert task.count == len(area.capabilities) > 1 and task.capability_number is None
+    assert task.state(date.today()) == "open"
+    assert task.state(current.deadline - timedelta(days=3)) == "due_soon"
+    # No areas of theirs, no round tasks; readers never fill in.
+    assert [t for t in tasks_for(session, loner, today=date.today()) if t.kind == "round"] == []
+    assert [t for t in tasks_for(session, reader, today=date.today()) if t.kind == "round"] == []
+    # The member's calendar has the same task; the whole register's calendar the deadline.
+    assert task in calendar_tasks(session, member)
+    [deadline] = [t for t in calendar_tasks(session, None) if t.kind == "round"]
+    assert (deadline.key, deadline.due_on) == (f"round-{current.id}", current.deadline)
+    # A submission waits for the reviewer: one review task, straight to that capability.
+    assert [t for t in tasks_for(session, reviewer, today=date.today()) if t.kind == "round"] == []
+    rounds.save_entry(
+        session,
+        member,
+        current,
+        capability(session, "1.1.1"),
+        rounds.EntryInput(level=3, summary="Lager finns."),
+        submit=True,
+    )
+    [review] = [t for t in tasks_for(session, reviewer, today=date.today()) if t.kind == "round"]
+    assert (review.key, review.reason) == (f"round-{current.id}-reviewer", "round_review")
+    assert (review.count, review.capability_number) == (1, "1.1.1")
+    [task] = [t for t in tasks_for(session, member, today=date.today()) if t.kind == "round"]
+    assert task.count == len(area.capabilities) - 1
 
 
 def test_add_months_clamps_to_the_end_of_the_month() -> None:

@@ -2,8 +2,9 @@
 
 A user's tasks come from their organisation: the capabilities it is responsible for
 (`ansvarar`) whose assessment is stale or missing, and the milestones of the assignments it
-receives or leads that are due soon or past without a recorded delivery. Each loader runs a
-fixed number of queries whatever the register size.
+receives or leads that are due soon or past without a recorded delivery; and from the open
+reporting round, what the user must submit or review (one task per round and role, dated by
+the round's deadline). Each loader runs a fixed number of queries whatever the register size.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from capabilities.models import (
 )
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
 from capabilities.queries.register import current_assessments, level_labels, status_view
+from capabilities.queries.rounds import RoundTask, open_round, round_tasks_for
 
 DUE_WITHIN_DAYS = 90  # milestones further away than this are not yet a task
 DUE_SOON_DAYS = 14  # a task this close to its date is "due soon" (e-mail reminders)
@@ -37,6 +39,9 @@ STALE = "stale"
 REASSESSMENT = "reassessment"  # calendar only: when the current assessment becomes stale
 MILESTONE_DUE = "milestone_due"
 MILESTONE_DONE = "milestone_done"  # calendar only: a delivered report stays in the calendar
+ROUND_SUBMIT = "round_submit"  # fill in and submit capabilities in the open round
+ROUND_REVIEW = "round_review"  # review others' submissions in the open round
+ROUND_DEADLINE = "round_deadline"  # the whole register's calendar: the open round's last day
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class Task:
     """
 
     key: str
-    kind: str  # "capability" or "milestone"
+    kind: str  # "capability", "milestone" or "round"
     reason: str
     due_on: date | None
     title: str
@@ -58,6 +63,8 @@ class Task:
     assignment_id: int | None = None
     milestone_kind: str | None = None
     dnrs: tuple[str, ...] = field(default_factory=tuple)
+    round_id: int | None = None
+    count: int = 1  # round tasks: how many capabilities wait
 
     def state(self, today: date) -> str:
         """`overdue` after its date, `due_soon` within DUE_SOON_DAYS, else `open`."""
@@ -95,10 +102,11 @@ def tasks_for(
 ) -> list[Task]:
     """The user's open tasks today, dated ones first: four queries, whatever the register size.
 
-    A user without an organisation has no tasks.
+    A user without an organisation has only round tasks.
     """
+    rounds = _round_tasks(session, user)
     if user.organisation_id is None:
-        return []
+        return rounds
     capabilities = [
         task if task.reason == NOT_ASSESSED else replace(task, reason=STALE)
         for task in _capability_tasks(session, user, user.organisation_id, stale_months)
@@ -110,7 +118,7 @@ def tasks_for(
         until=today + timedelta(days=within_days),
         include_done=False,
     )
-    return _sorted([*capabilities, *milestones])
+    return _sorted([*rounds, *capabilities, *milestones])
 
 
 def calendar_tasks(
@@ -125,16 +133,59 @@ def calendar_tasks(
     capabilities' current assessment becomes stale. Undated tasks (not assessed) have no place
     in a calendar.
     """
+    if user is None:
+        rounds = _round_deadline(session)
+    else:
+        rounds = _round_tasks(session, user)
+        if user.organisation_id is None:
+            return rounds
     actor_id = None if user is None else user.organisation_id
-    if user is not None and actor_id is None:
-        return []
     capabilities = [
         task
         for task in _capability_tasks(session, user, actor_id, stale_months)
         if task.due_on is not None
     ]
     milestones = _milestone_tasks(session, actor_id, until=None, include_done=True)
-    return _sorted([*capabilities, *milestones])
+    return _sorted([*rounds, *capabilities, *milestones])
+
+
+def _round_tasks(session: so.Session, user: User) -> list[Task]:
+    """What the user must submit and review in the open round: one task per role."""
+    by_role: dict[str, list[RoundTask]] = {}
+    for item in round_tasks_for(session, user):
+        by_role.setdefault(item.role, []).append(item)
+    tasks = []
+    for role, items in sorted(by_role.items()):
+        first = items[0]
+        tasks.append(
+            Task(
+                key=f"round-{first.round_id}-{role}",
+                kind="round",
+                reason=ROUND_REVIEW if role == "reviewer" else ROUND_SUBMIT,
+                due_on=first.deadline,
+                title=first.round_name,
+                capability_number=first.capability_number if len(items) == 1 else None,
+                round_id=first.round_id,
+                count=len(items),
+            )
+        )
+    return tasks
+
+
+def _round_deadline(session: so.Session) -> list[Task]:
+    current = open_round(session)
+    if current is None:
+        return []
+    return [
+        Task(
+            key=f"round-{current.id}",
+            kind="round",
+            reason=ROUND_DEADLINE,
+            due_on=current.deadline,
+            title=current.name,
+            round_id=current.id,
+        )
+    ]
 
 
 def _capability_tasks(

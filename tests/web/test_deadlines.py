@@ -107,6 +107,7 @@ def test_the_start_page_loads_in_a_constant_number_of_queries_with_more_tasks(
     member = _lv_member(as_role, session)
     lv = actor(session, "Läkemedelsverket")
     assess(session, member, "2.2.1", date.today())  # so that the dashboard's chart is drawn
+    _open_round(session, admin, lv)  # round tasks too
     session.commit()
     counts, rows = [], []
     for grow in (False, True):
@@ -134,6 +135,57 @@ def test_the_start_page_loads_in_a_constant_number_of_queries_with_more_tasks(
         counts.append(counter.count)
     assert rows[1] == rows[0] + 9
     assert counts[0] == counts[1], counts
+
+
+def _open_round(session: so.Session, admin: User, org: Any, reviewers: tuple[User, ...] = ()):
+    from capabilities.services import rounds
+
+    return rounds.open_round(
+        session,
+        admin,
+        name="Lägesbild 2026",
+        reference_date=date.today() - timedelta(days=1),
+        deadline=date.today() + timedelta(days=10),
+        reviewer_ids=[r.id for r in reviewers] or [admin.id],
+        area_organisations=[(capability(session, "1.1.1").area_id, org.id)],
+    )
+
+
+def test_round_tasks_link_to_the_round_and_to_the_one_entry_waiting_for_review(
+    app: Any, client: Any, session: so.Session, make_user: Callable[..., User]
+) -> None:
+    from capabilities.services import rounds
+
+    admin = make_user("admin")
+    reviewer = make_user("medlem")
+    lv = actor(session, "Läkemedelsverket")
+    member = make_user("medlem", organisation_id=lv.id)
+    current = _open_round(session, admin, lv, (reviewer,))
+    rounds.save_entry(
+        session,
+        member,
+        current,
+        capability(session, "1.1.1"),
+        rounds.EntryInput(level=3, summary="Lager finns."),
+        submit=True,
+    )
+    session.commit()
+    login(client, member)
+    section = _html(client.get("/")).split('id="h-tasks"', 1)[1].split("</section>", 1)[0]
+    waiting = len(capability(session, "1.1.1").area.capabilities) - 1
+    assert (
+        f'<a href="/rounds/{current.id}">'
+        f"Lägesbild 2026: fyll i och skicka in {waiting} delförmågor</a>" in section
+    )
+    assert f"Sista dag {current.deadline.isoformat()}" in section
+    assert "Inom 14 dagar" in section
+    other = app.test_client()
+    login(other, reviewer)
+    section = _html(other.get("/")).split('id="h-tasks"', 1)[1].split("</section>", 1)[0]
+    assert (
+        f'<a href="/rounds/{current.id}/capabilities/1.1.1">'
+        "Lägesbild 2026: granska 1 inskickad delförmåga</a>"
+    ) in section
 
 
 # --- profile ----------------------------------------------------------------------------------

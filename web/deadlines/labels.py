@@ -7,11 +7,14 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from capabilities.queries.tasks import (
     MILESTONE_DONE,
     NOT_ASSESSED,
     REASSESSMENT,
+    ROUND_DEADLINE,
+    ROUND_REVIEW,
     STALE,
     Task,
 )
@@ -31,6 +34,8 @@ def _capitalised(text: str) -> str:
 
 def task_summary(task: Task) -> str:
     """One line: what is to be done, e.g. "Delredovisning: Uppdrag att …"."""
+    if task.kind == "round":
+        return _round_summary(task)
     if task.kind == "milestone":
         kind = KIND_LABELS.get(task.milestone_kind or "", task.milestone_kind or "")
         return _("%(kind)s: %(title)s", kind=_capitalised(str(kind)), title=task.title)
@@ -45,8 +50,28 @@ def task_summary(task: Task) -> str:
     )
 
 
+def _round_summary(task: Task) -> str:
+    if task.reason == ROUND_DEADLINE:
+        return _("Sista dag i uppföljningsomgången %(round)s", round=task.title)
+    if task.reason == ROUND_REVIEW:
+        return ngettext(
+            "%(round)s: granska %(num)d inskickad delförmåga",
+            "%(round)s: granska %(num)d inskickade delförmågor",
+            task.count,
+            round=task.title,
+        )
+    return ngettext(
+        "%(round)s: fyll i och skicka in %(num)d delförmåga",
+        "%(round)s: fyll i och skicka in %(num)d delförmågor",
+        task.count,
+        round=task.title,
+    )
+
+
 def task_status(task: Task, today: date, stale_months: int) -> str:
     """Where the task stands, e.g. "Redovisning ej registrerad" or "Senast bedömd 2025-01-10"."""
+    if task.kind == "round":
+        return _("Sista dag %(day)s", day=_iso(task.due_on))
     if task.kind == "milestone":
         if task.reason == MILESTONE_DONE:
             return _("Redovisad")
@@ -68,8 +93,17 @@ def task_status(task: Task, today: date, stale_months: int) -> str:
 
 
 def task_url(task: Task, *, can_edit: bool, external: bool = False) -> str:
-    """Where the task is done: the assessment form (the capability page for readers), or the
-    assignment's milestones."""
+    """Where the task is done: the assessment form (the capability page for readers), the
+    assignment's milestones, or the round (its one capability's entry when only one waits)."""
+    if task.kind == "round":
+        if task.capability_number is not None:
+            return url_for(
+                "rounds.entry",
+                round_id=task.round_id,
+                number=task.capability_number,
+                _external=external,
+            )
+        return url_for("rounds.show", round_id=task.round_id, _external=external)
     if task.kind == "milestone":
         return url_for(
             "assignments.detail",
