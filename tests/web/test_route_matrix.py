@@ -45,6 +45,10 @@ ACCESS: dict[str, str] = {
     "auth.password": "reader",
     "tokens.index": "reader",
     "tokens.revoke": "reader",
+    "deadlines.profile": "reader",
+    "deadlines.calendar": "reader",
+    "deadlines.revoke_feed": "reader",
+    "deadlines.feed": "public",  # the secret token in its URL is the credential
     "dashboard.index": "reader",
     "dashboard.gaps": "reader",
     "register.overview": "reader",
@@ -133,6 +137,8 @@ OVERRIDES: dict[tuple[str, str, str], int] = {
     **{("rounds.compare", "GET", role): 404 for role in ("läsare", "medlem", "admin")},
     **{("rounds.compare_xlsx", "GET", role): 404 for role in ("läsare", "medlem", "admin")},
     ("api.round_comparison", "GET", "token"): 404,
+    # the calendar feed without a valid feed token in its URL does not exist, for anyone
+    **{("deadlines.feed", "GET", role): 404 for role in ROLES},
     # the OpenAPI document is public, like the interactive page that reads it
     **{("api.openapi", "GET", role): 200 for role in ROLES},
 }

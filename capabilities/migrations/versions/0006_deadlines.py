@@ -1,7 +1,7 @@
 """deadlines: calendar feed tokens, e-mail reminder settings and the reminder log
 
-Revision ID: 0005_deadlines
-Revises: 0004_security
+Revision ID: 0006_deadlines
+Revises: 0005_procurement
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_deadlines"
-down_revision = "0004_security"
+revision = "0006_deadlines"
+down_revision = "0005_procurement"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,102 @@
+"""Mina uppgifter, the calendar link and the profile in a real browser, with axe-core checks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities import services
+from capabilities.db import make_engine
+from capabilities.models import Actor, Capability, User
+from tests.browser.conftest import log_in, screenshot, serious_violations
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def lv_member(live_server: dict[str, Any]) -> str:
+    """A member of Läkemedelsverket, which is responsible for 1.1.1 (not assessed)."""
+    engine = make_engine(live_server["url"])
+    with so.Session(engine) as session:
+        if session.scalar(sa.select(User).where(User.username == "e2e-lv")) is None:
+            admin = session.scalars(sa.select(User).where(User.username == "e2e-admin")).one()
+            lv = session.scalars(sa.select(Actor).where(Actor.name == "Läkemedelsverket")).one()
+            services.create_user(
+                session,
+                admin,
+                username="e2e-lv",
+                display_name="E2E Läkemedelsverket",
+                role="medlem",
+                password=PASSWORD,
+                organisation_id=lv.id,
+            )
+            capability = session.scalars(
+                sa.select(Capability).where(Capability.number == "1.1.1")
+            ).one()
+            services.add_responsibility(session, admin, capability, lv, role="ansvarar")
+            session.commit()
+    engine.dispose()
+    return "e2e-lv"
+
+
+def test_my_tasks_lead_to_where_they_are_done(page: Any, lv_member: str) -> None:
+    log_in(page, lv_member)
+    first = page.locator("main h2").first
+    assert first.inner_text() == "Mina uppgifter"
+    tasks = page.locator("table.tasks")
+    # Seed 003's first delredovisning (2024-12-16) has passed without a recorded delivery.
+    overdue = tasks.locator("tr", has_text="2024-12-16")
+    assert "Redovisning ej registrerad" in overdue.inner_text()
+    assert "Datum passerat" in overdue.inner_text()
+    assert serious_violations(page) == []
+    screenshot(page, "my_tasks")
+    tasks.get_by_role("link", name=re.compile(r"^Bedöm delförmåga 1\.1\.1")).click()
+    page.wait_for_url("**/capabilities/1.1.1/assessments/new")
+    assert page.get_by_label("Statusbeskrivning").is_visible()
+
+
+def test_calendar_link_is_shown_once_works_and_stops_when_revoked(
+    page: Any, lv_member: str
+) -> None:
+    log_in(page, lv_member)
+    page.get_by_role("link", name="Kalender", exact=True).click()
+    page.wait_for_url("**/account/calendar")
+    assert serious_violations(page) == []
+    page.get_by_label("Namn på kalenderlänken").fill("Outlook")
+    page.get_by_role("button", name="Skapa kalenderlänk").click()
+    url = page.get_by_label("Kalenderlänk", exact=True).input_value()
+    assert "/calendar/feed.ics?token=frk_" in url
+    assert serious_violations(page) == []
+    screenshot(page, "calendar_link")
+
+    feed = page.request.get(url)
+    assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
+    body = feed.text()
+    for day in ("20241216", "20251215", "20261215", "20271031"):  # seed 003
+        assert f"DTSTART;VALUE=DATE:{day}" in body
+
+    page.goto("/account/calendar")
+    assert url not in page.content()  # shown once
+    page.get_by_role("button", name="Återkalla kalenderlänken Outlook").click()
+    assert page.get_by_text("är återkallad och fungerar inte längre").is_visible()
+    assert page.request.get(url).status == 404
+
+
+def test_profile_switches_reminders_on(page: Any, lv_member: str) -> None:
+    log_in(page, lv_member)
+    page.get_by_role("link", name="Profil och påminnelser").click()
+    page.wait_for_url("**/account/profile")
+    page.get_by_label("Skicka påminnelser om mina uppgifter med e-post").check()
+    page.get_by_role("button", name="Spara").click()
+    assert page.get_by_text("Ange en e-postadress för att få påminnelser.").first.is_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("E-postadress").fill("e2e@lakemedelsverket.se")
+    page.get_by_role("button", name="Spara").click()
+    assert page.get_by_text("Påminnelser skickas till e2e@lakemedelsverket.se").is_visible()
+    assert page.get_by_label("Skicka påminnelser om mina uppgifter med e-post").is_checked()
+    screenshot(page, "profile")
