@@ -240,7 +240,7 @@ def round_progress(session: so.Session, round_id: int, user: User) -> RoundProgr
     round_ = get_round(session, round_id)
     rows = _round_rows(session, round_)
     snap = session.scalar(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_.id))
-    overall = StateCounts("Totalt")
+    overall = StateCounts("")  # the total row; the page labels it
     by_area: dict[int, StateCounts] = {}
     orgs_by_area: dict[int, list[str]] = defaultdict(list)
     for link in round_.area_organisations:
@@ -250,7 +250,7 @@ def round_progress(session: so.Session, round_id: int, user: User) -> RoundProgr
         overall.counts[row.state] += 1
         area = by_area.setdefault(row.area_id, StateCounts(f"{row.area_number} {row.area_title}"))
         area.counts[row.state] += 1
-        for org in orgs_by_area.get(row.area_id, ["Ingen organisation angiven"]):
+        for org in orgs_by_area.get(row.area_id, [""]):  # "": no organisation named
             by_org.setdefault(org, StateCounts(org)).counts[row.state] += 1
     tasks = _tasks(round_, rows, user) if round_.is_open else []
     return RoundProgress(
