@@ -33,6 +33,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ROWS = 20_000
+MAX_COLUMNS = 64  # the Uppdatering sheet has about ten; columns further right are ignored
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls
 _LEVEL = re.compile(r"^\s*(\d+)")
 
@@ -193,7 +194,16 @@ def read_update_sheet(workbook: Any) -> list[tuple[Any, ...]]:
             raise _reject(
                 f"Bladet {UPDATE_SHEET} har {sheet.max_row} rader; högst {MAX_ROWS} tillåts."
             )
-        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
+        # The declared dimension is only a claim: read past it (rows beyond it were dropped
+        # without a word), but never wider than MAX_COLUMNS, so that one cell in column XFD
+        # cannot make openpyxl pad every row to 16,384 cells.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(
+            min_row=HEADER_ROW,
+            max_row=HEADER_ROW + MAX_ROWS + 1,
+            max_col=MAX_COLUMNS,
+            values_only=True,
+        )
         return list(itertools.islice(rows, MAX_ROWS + 2))  # header + one row too many
     except ImportRejected:
         raise
