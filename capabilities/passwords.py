@@ -26,6 +26,7 @@ _hasher = make_hasher(os.environ.get(TEST_PROFILE_VARIABLE))
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 MIN_DISTINCT_CHARACTERS = 5
+MIN_CONTEXT = 4  # shorter names and name parts are not looked for in the password
 
 # Passwords (and their letters-only cores) that lists of leaked passwords put near the top,
 # in English and Swedish. Compared case-folded, after removing digits and punctuation too, so
@@ -173,9 +174,10 @@ def password_problem(password: str | None, context: Iterable[str | None] = ()) -
             "Lösenordet är för vanligt eller för enkelt att gissa. "
             "Välj till exempel en fras av fyra ord som inte hör ihop."
         )
+    # a name or username of 4 characters or more, and each such part of it ("anna.svensson")
     words = [w.casefold() for w in context if w]
-    parts = [part for w in words for part in re.split(r"[\s._@-]+", w) if len(part) >= 4]
-    if any(word in folded for word in (*CONTEXT_WORDS, *words, *parts) if word):
+    parts = [p for w in words for p in (w, *re.split(r"[\s._@-]+", w)) if len(p) >= MIN_CONTEXT]
+    if any(word in folded for word in (*CONTEXT_WORDS, *parts)):
         return (
             "Lösenordet får inte innehålla ditt användarnamn, ditt namn eller "
             "Förmågeregistrets namn."
