@@ -77,6 +77,10 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
     closed = cli.invoke(main, ["rounds", "close", "1"])
     assert closed.exit_code == 0 and "SHA-256:" in closed.output
     sha = closed.output.split("SHA-256: ")[1].strip()
+    shown_table = cli.invoke(main, ["rounds", "show", "1"]).output
+    assert f"SHA-256: {sha} (kontrollsumman stämmer)" in shown_table
+    counts = cli.invoke(main, ["rounds", "show", "1", "--format", "csv"]).output.splitlines()
+    assert counts[0] == "läge;antal" and "fastställd;1" in counts
 
     assert cli.invoke(main, ["rounds", "open", "Lägesbild 2027", *args]).exit_code == 0
     _approve_in_round(url, 4)

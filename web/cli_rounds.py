@@ -114,7 +114,7 @@ def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
 
 @rounds.command("show", help="A round's facts, progress and snapshot hash.")
 @click.argument("round_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 def show(round_id: int, fmt: str) -> None:
     from capabilities.errors import DomainError
     from capabilities.queries.rounds import round_summary
@@ -128,6 +128,9 @@ def show(round_id: int, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    if fmt == "csv":
+        _emit([{"läge": state, "antal": n} for state, n in data["counts"].items()], "csv")
+        return
     click.echo(f"{data['id']}  {data['name']}  ({data['status']})")
     click.echo(f"Lägesdatum {data['reference_date']}, sista dag {data['deadline']}")
     click.echo("Granskare: " + ", ".join(data["reviewers"]))
@@ -137,7 +140,8 @@ def show(round_id: int, fmt: str) -> None:
         + f"  (fastställt {data['completion_percent']} %)"
     )
     if data["sha256"]:
-        click.echo(f"SHA-256: {data['sha256']}")
+        verdict = "stämmer" if data["sha256_verified"] else "STÄMMER INTE"
+        click.echo(f"SHA-256: {data['sha256']} (kontrollsumman {verdict})")
 
 
 @rounds.command("close", help="Close (freeze) a round and print its snapshot hash.")

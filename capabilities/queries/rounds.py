@@ -5,6 +5,7 @@ Every function loads in a fixed number of queries, whatever the number of capabi
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -755,4 +756,10 @@ def round_summary(session: so.Session, round_id: int) -> dict[str, Any]:
         "counts": counts,
         "completion_percent": round(100 * counts["fastställd"] / total, 1) if total else 0.0,
         "sha256": snap.sha256 if snap else None,
+        # The stored content still hashes to the stored hash (byte for byte unchanged).
+        "sha256_verified": (
+            hashlib.sha256(snap.content.encode("utf-8")).hexdigest() == snap.sha256
+            if snap
+            else None
+        ),
     }

@@ -90,3 +90,7 @@ def test_snapshot_hash_survives_backup_and_restore(
         main, ["rounds", "list", "--format", "json"], env={"DATABASE_URL": target}
     )
     assert sha in shown.output
+    shown = runner.invoke(
+        main, ["rounds", "show", "1", "--format", "json"], env={"DATABASE_URL": target}
+    )
+    assert '"sha256_verified": true' in shown.output

@@ -302,6 +302,7 @@ def test_api_rounds_and_comparison_follow_clearance(
     assert all(len(i["sha256"]) == 64 for i in listing["items"])
     one = client.get(f"/api/v1/rounds/{first.id}", headers=reader).get_json()
     assert one["counts"]["fastställd"] == 2 and one["status"] == "stängd"
+    assert one["sha256_verified"] is True
     compared = client.get(f"/api/v1/rounds/{first.id}/compare/{second.id}", headers=reader)
     rows = {c["number"]: c for c in compared.get_json()["capabilities"]}
     assert (rows["1.1.1"]["level_before"], rows["1.1.1"]["level_after"]) == (2, 3)

@@ -287,6 +287,13 @@ SCHEMAS: dict[str, Any] = {
             },
             "completion_percent": {"type": "number"},
             "sha256": _nullable(_string()),
+            "sha256_verified": _nullable(
+                {
+                    "type": "boolean",
+                    "description": "Sant när den lagrade ögonblicksbilden fortfarande har "
+                    "kontrollsumman sha256.",
+                }
+            ),
         },
         "En uppföljningsomgång med framsteg och kontrollsumma.",
     ),
