@@ -25,7 +25,15 @@ MEASURE: Final = "measures"
 # also its audit events' entity_type).
 CONFIDENTIAL_FIELDS: Final[Mapping[str, frozenset[str]]] = {
     ASSESSMENT: frozenset(
-        {"level", "target_level", "summary", "justification", "organisations", "secrecy_ref"}
+        {
+            "level",
+            "target_level",
+            "summary",
+            "justification",
+            "organisations",
+            "secrecy_ref",
+            "withdrawn_reason",
+        }
     ),
     MEASURE: frozenset(
         {"title", "description", "cost_effectiveness", "legal_assessment", "secrecy_ref"}

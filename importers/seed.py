@@ -95,9 +95,17 @@ def seed(session: so.Session, data: SeedData | None = None) -> Counter[str]:
 
 
 def _seed_scale(session: so.Session, system: User, data: SeedData, counts: Counter[str]) -> None:
-    existing = set(session.scalars(sa.select(StatusLevel.level)))
+    existing = {level.level: level for level in session.scalars(sa.select(StatusLevel))}
     for row in data.scale:
-        if row["level"] not in existing:
+        found = existing.get(row["level"])
+        if found is not None and found.description_en is None and row.get("description_en"):
+            # added after the first release: filled in, never overwritten
+            before = snapshot(found)
+            found.description_en = row["description_en"]
+            session.flush()
+            audit(session, system, found, "seed_update", before=before, after=snapshot(found))
+            counts["levels updated"] += 1
+        if found is None:
             level = StatusLevel(**row)
             session.add(level)
             session.flush()

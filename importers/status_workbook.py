@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from capabilities.models import Capability, StatusAssessment, StatusLevel, User
 from capabilities.queries.register import current_assessments
 from capabilities.redaction import ASSESSMENT, is_hidden, redact
-from capabilities.reports.xlsx import HEADER_ROW, UPDATE_COLUMNS, UPDATE_SHEET
-from capabilities.services import record_assessment
+from capabilities.reports.xlsx import HEADER_ROW, TARGET_COLUMN, UPDATE_COLUMNS, UPDATE_SHEET
+from capabilities.services import KEEP_TARGET, record_assessment
 from capabilities.services.base import MAX_TEXT, require_editor
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -82,6 +82,8 @@ class Change:
     summary: str
     justification: str | None
     assessed_on: date
+    target_changed: bool = False  # False: the assessment keeps the current target
+    target_level: int | None = None
 
 
 @dataclass
@@ -224,12 +226,12 @@ def _plan(
 ) -> ImportPlan:
     rows = iter(sheet_rows)
     header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
-    missing = [name for name in UPDATE_COLUMNS if name not in header]
+    missing = [name for name in UPDATE_COLUMNS if name not in header and name != TARGET_COLUMN]
     if missing:
         raise ImportRejected(
             [Problem(f"Kolumnen saknas: {name}.", UPDATE_SHEET, HEADER_ROW) for name in missing]
         )
-    index = {name: header.index(name) for name in UPDATE_COLUMNS}
+    index = {name: header.index(name) for name in UPDATE_COLUMNS if name in header}
     levels = dict(session.execute(sa.select(StatusLevel.level, StatusLevel.label)).all())
     capabilities = {c.number: c for c in session.scalars(sa.select(Capability))}
     current = current_assessments()
@@ -245,7 +247,7 @@ def _plan(
             raise _reject(f"Bladet {UPDATE_SHEET} har fler än {MAX_ROWS} rader.")
 
         def cell(name: str, values: tuple[Any, ...] = values) -> Any:
-            position = index[name]
+            position = index.get(name, len(values))
             return values[position] if position < len(values) else None
 
         def problem(name: str, message: str, row: int = offset) -> None:
@@ -254,10 +256,25 @@ def _plan(
         new_level, new_summary = cell("Ny nivå"), _text(cell("Ny statusbeskrivning"))
         justification, new_date = _text(cell("Motivering")), cell("Datum för ny bedömning")
         number = _text(cell("Nummer"))
+        capability = capabilities.get(number or "")
+        target_cell = cell(TARGET_COLUMN)
+        target_changed, target = False, None
+        if target_cell not in (None, "") and capability is not None:
+            target = _parse_level(target_cell, levels)
+            if target is None:
+                problem(TARGET_COLUMN, f"”{target_cell}” är inte en nivå. Ange 1–5.")
+                continue
+            now_target = currents[capability.id].target_level if capability.id in currents else None
+            target_changed = target != now_target
         if new_level in (None, "") and not new_summary and not justification and new_date is None:
+            if target_changed:
+                problem(
+                    TARGET_COLUMN,
+                    "En ändrad målnivå kräver en ny bedömning: fyll i Ny nivå och "
+                    "Ny statusbeskrivning.",
+                )
             plan.unchanged_rows += 1 if number else 0
             continue
-        capability = capabilities.get(number or "")
         if capability is None:
             problem("Nummer", f"Okänd delförmåga ”{number or ''}”.")
             continue
@@ -334,6 +351,8 @@ def _plan(
                 summary=new_summary,
                 justification=justification,
                 assessed_on=assessed_on,
+                target_changed=target_changed,
+                target_level=target,
             )
         )
     if problems:
@@ -357,6 +376,7 @@ def apply_import(session: so.Session, user: User, plan: ImportPlan) -> list[Stat
                 summary=change.summary,
                 justification=change.justification,
                 assessed_on=change.assessed_on,
+                target_level=change.target_level if change.target_changed else KEEP_TARGET,
             )
         )
     return created

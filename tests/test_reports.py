@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 from openpyxl import load_workbook
 
 from capabilities import services
-from capabilities.models import Capability, User
+from capabilities.models import Assignment, Capability, User
 from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import CONFIDENTIAL_BANNER, write_workbook
@@ -184,8 +184,16 @@ def test_as_of_excludes_links_made_later_and_retired_capabilities(
     ]
     numbers_now = [r.row.number for r in build_report(session).capabilities]
     assert "3.3.9" in numbers_then and "3.3.9" not in numbers_now
+    # Bilaga 3's links count from the report's date (2023-11-20, data/sources.yaml)
+    before = build_report(session, as_of=date(2023, 11, 19))
+    assert all(not r.row.assignments for r in before.capabilities)
+    member = make_user("medlem")
+    services.link_assignment(
+        session, member, _cap(session, "1.2.2"), session.scalars(sa.select(Assignment)).first()
+    )
     yesterday = build_report(session, as_of=date.today() - timedelta(days=1))
-    assert all(not r.row.assignments for r in yesterday.capabilities)  # seeded today
+    linked = {r.row.number for r in yesterday.capabilities if r.row.assignments}
+    assert len(linked) == 34 and "1.2.2" not in linked  # the link made today is not there yet
 
 
 @pytest.mark.parametrize("payload", ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\t=HYPERLINK(1)", "\r=1"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -24,6 +25,7 @@ from capabilities.services import update_assignment
 from capabilities.services.users import system_user
 from importers.seed import seed
 from importers.seed_data import load_seed_data
+from tests.conftest import post
 
 FINISHED = {
     "S2021/08235": "002:541",
@@ -191,3 +193,36 @@ def test_existing_install_is_corrected_where_users_did_not_edit(
         or 0
     ) >= 6 + 61 + 1
     assert seed(session) == Counter()
+
+
+def test_milestone_without_delivery_and_marking_it_delivered_from_the_dashboard(
+    client: Any, as_role: Any, session: so.Session
+) -> None:
+    as_role("medlem")
+    today = date.today()
+    assignment = _by_dnr(session, "S2023/01932")
+    milestone = assignment.milestones[0]  # 2024-04-01, no delivery recorded in the seeds
+    milestone.due_on = today - timedelta(days=3)
+    session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Redovisning ej registrerad" in page and "försenad" not in page
+    action = f"/assignments/{assignment.id}/milestones/{milestone.id}/done"
+    assert f'action="{action}"' in page
+    future = post(client, action, {"done_on": (today + timedelta(2)).isoformat(), "back": "x"})
+    assert future.status_code == 422
+    assert "Redovisningsdatum kan inte ligga i framtiden." in future.get_data(as_text=True)
+    response = post(
+        client,
+        action,
+        {
+            "done_on": (today - timedelta(1)).isoformat(),
+            "report_reference": "",
+            "back": "dashboard",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"].startswith("/")
+    assert "h-milestones" in response.headers["Location"]
+    session.expire_all()
+    assert (milestone.is_done, milestone.done_on) == (True, today - timedelta(1))
+    detail = client.get(f"/assignments/{assignment.id}").get_data(as_text=True)
+    assert f"Redovisad {(today - timedelta(1)).isoformat()}" in detail

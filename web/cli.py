@@ -412,9 +412,12 @@ main.add_command(rounds)
 
 def _add_subcommands() -> None:
     from web.cli_procurement import commitments_command, proposals_command
+    from web.cli_reference import actors, assignments
     from web.cli_users import users
 
     main.add_command(users)
+    main.add_command(assignments)
+    main.add_command(actors)
     main.add_command(commitments_command)
     main.add_command(proposals_command)
 

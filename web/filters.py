@@ -44,6 +44,7 @@ AUDIT_ACTIONS = {
     "resubmit": _l("ändrad efter fastställande och inskickad"),
     "open": _l("öppnad"),
     "close": _l("stängd"),
+    "withdraw": _l("återkallad"),
 }
 FIELD_LABELS = {
     "number": _l("Nummer"),
@@ -53,6 +54,8 @@ FIELD_LABELS = {
     "added_on": _l("Tillagd"),
     "level": _l("Nivå"),
     "target_level": _l("Målnivå"),
+    "withdrawn_at": _l("Återkallad"),
+    "withdrawn_reason": _l("Skäl till återkallelse"),
     "summary": _l("Statusbeskrivning"),
     "justification": _l("Motivering"),
     "organisations": _l("Organisationer"),

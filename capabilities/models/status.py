@@ -24,6 +24,7 @@ class StatusLevel(Base):
     label: so.Mapped[str] = so.mapped_column(sa.String(80))
     label_en: so.Mapped[str] = so.mapped_column(sa.String(80))
     description: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    description_en: so.Mapped[str | None] = so.mapped_column(sa.Text)
     colour: so.Mapped[str] = so.mapped_column(sa.String(7))
     version: so.Mapped[int] = so.mapped_column(default=1)
 

@@ -133,7 +133,10 @@ def capability_history(
             sa.select(StatusAssessment)
             .where(StatusAssessment.capability_id == capability.id)
             .order_by(StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc())
-            .options(so.joinedload(StatusAssessment.created_by))
+            .options(
+                so.joinedload(StatusAssessment.created_by),
+                so.joinedload(StatusAssessment.withdrawn_by),
+            )
         )
     )
     entries = history_entries(assessments, level_labels(session), can_see_confidential)
@@ -150,6 +153,13 @@ def capability_history(
             "trend": entry.trend,
             "confidential": entry.status.confidential,
             "secrecy_ref": entry.secrecy_ref,
+            "withdrawn": None
+            if entry.withdrawal is None
+            else {
+                "at": entry.withdrawal.at.isoformat(),
+                "by": entry.withdrawal.by,
+                "reason": entry.withdrawal.reason,
+            },
         }
         for entry in entries
     ]
@@ -172,8 +182,13 @@ def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> d
         "id": assignment.id,
         "title": assignment.title,
         "dnrs": assignment.dnrs,
+        "diary_numbers": [
+            {"number": d.number, "printed": d.printed, "partial": d.is_partial}
+            for d in assignment.diary_numbers
+        ],
         "ministry": assignment.ministry,
         "status": assignment.status,
+        "status_source": assignment.status_source,
         "decided_on": _iso(assignment.decided_on),
         "url": assignment.url,
         "description": assignment.description,
@@ -183,6 +198,7 @@ def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> d
                 "name": r.actor.name,
                 "short_name": r.actor.short_name,
                 "is_lead": r.is_lead,
+                "role": r.role,
             }
             for r in recipients
         ],
@@ -191,12 +207,20 @@ def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> d
                 "due_on": m.due_on.isoformat(),
                 "kind": m.kind,
                 "is_done": m.is_done,
+                "done_on": _iso(m.done_on),
                 "report_reference": m.report_reference,
+                "source": m.source,
             }
             for m in assignment.milestones
         ],
         "reports": [
-            {"reference": r.reference, "reported_on": _iso(r.reported_on)}
+            {
+                "reference": r.reference,
+                "reported_on": _iso(r.reported_on),
+                "reported_printed": r.reported_printed,
+                "is_final": r.is_final,
+                "source": r.source,
+            }
             for r in assignment.reports
         ],
         "capability_numbers": capability_numbers,

@@ -37,6 +37,7 @@ class RecipientView:
     short_name: str | None
     is_lead: bool
     retired: bool
+    role: str = "mottagare"  # or "samarbetspart"
 
     @property
     def label(self) -> str:
@@ -50,7 +51,8 @@ class MilestoneView:
     kind: str
     is_done: bool
     report_reference: str | None
-    overdue: bool
+    overdue: bool  # past due and no delivery recorded: "Redovisning ej registrerad"
+    done_on: date | None = None
 
 
 @dataclass
@@ -132,6 +134,7 @@ def _milestone_view(milestone: Milestone, today: date) -> MilestoneView:
         is_done=milestone.is_done,
         report_reference=milestone.report_reference,
         overdue=milestone.is_overdue(today),
+        done_on=milestone.done_on,
     )
 
 
@@ -144,10 +147,11 @@ def _recipients(assignment: Assignment) -> list[RecipientView]:
             short_name=r.actor.short_name,
             is_lead=r.is_lead,
             retired=r.actor.retired_on is not None,
+            role=r.role,
         )
         for r in assignment.recipients
     ]
-    return sorted(views, key=lambda r: (not r.is_lead, swedish_key(r.name)))
+    return sorted(views, key=lambda r: (not r.is_lead, r.role, swedish_key(r.name)))
 
 
 def _loaded(session: so.Session, ids: Iterable[int]) -> dict[int, Assignment]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,12 +29,24 @@ AUDIT_LIMIT = 100
 
 
 @dataclass
+class Withdrawal:
+    """Who withdrew an assessment, when and why (the reason is redacted like its content)."""
+
+    at: datetime
+    by: str
+    reason: str | None
+
+
+@dataclass
 class HistoryEntry:
     status: StatusView
-    trend: str | None  # better / same / worse, None for the first or when hidden
+    trend: str | None  # better / same / worse, None for the first, withdrawn or when hidden
     created_by: str
     organisations: str | None
     secrecy_ref: str | None
+    assessment_id: int = 0
+    created_by_id: int = 0
+    withdrawal: Withdrawal | None = None
 
 
 @dataclass
@@ -50,7 +62,8 @@ class CapabilityDetail:
 
     @property
     def current(self) -> HistoryEntry | None:
-        return self.history[0] if self.history else None
+        """The newest assessment not withdrawn."""
+        return next((e for e in self.history if e.withdrawal is None), None)
 
 
 def trend(newer: StatusView, older: StatusView | None) -> str | None:
@@ -65,23 +78,47 @@ def trend(newer: StatusView, older: StatusView | None) -> str | None:
 def history_entries(
     assessments: list[StatusAssessment], labels: dict[int, str], can_see_confidential: bool
 ) -> list[HistoryEntry]:
-    """Newest first, each with its trend against the one before it."""
+    """Newest first, each with its trend against the one before it that still counts.
+
+    Withdrawn assessments stay in the list, marked, and take no part in trends. Load
+    `created_by` and `withdrawn_by` with the assessments.
+    """
     views = [status_view(a, labels, can_see_confidential) for a in assessments]
+    older: list[StatusView | None] = [None] * len(views)  # the next older one that counts
+    last: StatusView | None = None
+    for i in range(len(views) - 1, -1, -1):
+        older[i] = last
+        if assessments[i].withdrawn_at is None:
+            last = views[i]
     entries = []
-    for i, (view, assessment) in enumerate(zip(views, assessments, strict=True)):
+    for view, assessment, previous in zip(views, assessments, older, strict=True):
         shown = redact(
             ASSESSMENT,
-            {"organisations": assessment.organisations, "secrecy_ref": assessment.secrecy_ref},
+            {
+                "organisations": assessment.organisations,
+                "secrecy_ref": assessment.secrecy_ref,
+                "withdrawn_reason": assessment.withdrawn_reason,
+            },
             confidential=assessment.confidential,
             can_see_confidential=can_see_confidential,
         )
+        withdrawal = None
+        change = None
+        if assessment.withdrawn_at is not None:
+            by = assessment.withdrawn_by.display_name if assessment.withdrawn_by else ""
+            withdrawal = Withdrawal(assessment.withdrawn_at, by, shown["withdrawn_reason"])
+        else:
+            change = trend(view, previous)
         entries.append(
             HistoryEntry(
                 status=view,
-                trend=trend(view, views[i + 1] if i + 1 < len(views) else None),
+                trend=change,
                 created_by=assessment.created_by.display_name,
                 organisations=shown["organisations"],
                 secrecy_ref=shown["secrecy_ref"],
+                assessment_id=assessment.id,
+                created_by_id=assessment.created_by_id,
+                withdrawal=withdrawal,
             )
         )
     return entries
@@ -103,7 +140,10 @@ def capability_detail(
             sa.select(StatusAssessment)
             .where(StatusAssessment.capability_id == capability.id)
             .order_by(StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc())
-            .options(so.joinedload(StatusAssessment.created_by))
+            .options(
+                so.joinedload(StatusAssessment.created_by),
+                so.joinedload(StatusAssessment.withdrawn_by),
+            )
         )
     )
     links = list(

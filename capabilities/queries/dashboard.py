@@ -87,6 +87,7 @@ class _Assessment:
     created_at: datetime
     confidential: bool
     id: int
+    withdrawn_at: datetime | None = None
 
 
 def level_distribution(
@@ -108,6 +109,7 @@ def level_distribution(
                 StatusAssessment.created_at,
                 StatusAssessment.confidential,
                 StatusAssessment.id,
+                StatusAssessment.withdrawn_at,
             ).where(StatusAssessment.assessed_on <= today)
         )
     ]
@@ -137,12 +139,14 @@ def level_distribution(
 
 
 def _current(history: Iterable[_Assessment], day: date, moment: datetime) -> _Assessment | None:
-    """The newest assessment (assessed_on, then id) assessed and recorded by then."""
+    """The newest assessment (assessed_on, then id) assessed and recorded by then, and not
+    withdrawn by then."""
     current = None
     for assessment in history:  # sorted oldest first
         if assessment.assessed_on > day:
             break
-        if assessment.created_at < moment:
+        withdrawn = assessment.withdrawn_at is not None and assessment.withdrawn_at < moment
+        if assessment.created_at < moment and not withdrawn:
             current = assessment
     return current
 
@@ -160,6 +164,7 @@ def _bucket(assessment: _Assessment | None, can_see_confidential: bool) -> str:
 
 @dataclass(frozen=True)
 class DueMilestone:
+    milestone_id: int
     assignment_id: int
     title: str
     dnrs: list[str]
@@ -171,7 +176,8 @@ class DueMilestone:
 def milestones_due(
     session: so.Session, *, today: date | None = None, within_days: int = DUE_WITHIN_DAYS
 ) -> list[DueMilestone]:
-    """Open milestones overdue or due within the coming days, the earliest first: two queries."""
+    """Open milestones past due with no delivery recorded ("Redovisning ej registrerad") or
+    due within the coming days, the earliest first: two queries."""
     today = today or date.today()
     milestones = session.scalars(
         sa.select(Milestone)
@@ -181,6 +187,7 @@ def milestones_due(
     )
     return [
         DueMilestone(
+            milestone_id=m.id,
             assignment_id=m.assignment_id,
             title=m.assignment.title,
             dnrs=m.assignment.dnrs,

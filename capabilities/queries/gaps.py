@@ -70,8 +70,8 @@ FLAGS = (
     ),
     Flag(
         "milestone_overdue",
-        "Försenad redovisning",
-        "Ett kopplat uppdrag har en redovisning som passerat utan att vara klar.",
+        "Redovisning ej registrerad",
+        "Ett kopplat uppdrag har ett redovisningsdatum som passerat utan registrerad redovisning.",
     ),
 )
 FLAG_NAMES = [f.name for f in FLAGS]
@@ -121,7 +121,9 @@ def gap_frame(
             "main_group_title": row.main_group_title,
             "level": level,
             "target_level": target,
-            "gap": (target - level) if level is not None and target is not None else None,
+            # how far below the target; a level above it is "över målnivå", never a negative gap
+            "gap": max(target - level, 0) if level is not None and target is not None else None,
+            "above_target": None if level is None or target is None else level > target,
             "assessed_on": status.assessed_on if status else None,
             "days_since_assessment": (day - status.assessed_on).days if status else None,
             "trend": None
@@ -153,6 +155,7 @@ def gap_frame(
     frame["level"] = frame["level"].astype("Int64")
     frame["target_level"] = frame["target_level"].astype("Int64")
     frame["gap"] = frame["gap"].astype("Int64")
+    frame["above_target"] = frame["above_target"].astype("boolean")
     frame["days_since_assessment"] = frame["days_since_assessment"].astype("Int64")
     for name in FLAG_NAMES:
         frame[name] = frame[name].astype("boolean")
@@ -170,6 +173,7 @@ def _columns() -> list[str]:
         "level",
         "target_level",
         "gap",
+        "above_target",
         "assessed_on",
         "days_since_assessment",
         "trend",
@@ -195,7 +199,11 @@ def _previous_levels(session: so.Session, day: date, can_see: bool) -> dict[int,
             )
             .label("rank"),
         )
-        .where(StatusAssessment.assessed_on <= day, StatusAssessment.created_at < end_of_day(day))
+        .where(
+            StatusAssessment.assessed_on <= day,
+            StatusAssessment.created_at < end_of_day(day),
+            StatusAssessment.in_force(end_of_day(day)),
+        )
         .subquery()
     )
     alias = so.aliased(StatusAssessment, ranked)

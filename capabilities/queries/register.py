@@ -109,7 +109,10 @@ def link_active_at(model: Any, moment: datetime | None) -> Any:
 
 
 def current_assessments(as_of: date | None = None) -> sa.Subquery:
-    """Each capability's current assessment id (newest assessed_on, then id), as of a date."""
+    """Each capability's current assessment id (newest assessed_on, then id), as of a date.
+
+    A withdrawn assessment counts until the moment it was withdrawn.
+    """
     ranked = sa.select(
         StatusAssessment.id,
         StatusAssessment.capability_id,
@@ -121,9 +124,14 @@ def current_assessments(as_of: date | None = None) -> sa.Subquery:
         .label("rank"),
     )
     if as_of is not None:
+        moment = end_of_day(as_of)
         ranked = ranked.where(
-            StatusAssessment.assessed_on <= as_of, StatusAssessment.created_at < end_of_day(as_of)
+            StatusAssessment.assessed_on <= as_of,
+            StatusAssessment.created_at < moment,
+            StatusAssessment.in_force(moment),
         )
+    else:
+        ranked = ranked.where(StatusAssessment.in_force())
     inner = ranked.subquery()
     return sa.select(inner.c.id, inner.c.capability_id).where(inner.c.rank == 1).subquery()
 

@@ -173,12 +173,16 @@ def _history(
     labels: dict[int, str],
     include_confidential: bool,
 ) -> list[HistoryRow]:
-    """Every assessment recorded by then, per capability newest first, in register order."""
+    """Every assessment recorded and not withdrawn by then, per capability newest first."""
     result = session.execute(
         sa.select(StatusAssessment, Capability.number, User.display_name)
         .join(Capability, Capability.id == StatusAssessment.capability_id)
         .join(User, User.id == StatusAssessment.created_by_id)
-        .where(StatusAssessment.assessed_on <= day, StatusAssessment.created_at < moment)
+        .where(
+            StatusAssessment.assessed_on <= day,
+            StatusAssessment.created_at < moment,
+            StatusAssessment.in_force(moment),  # withdrawn by then: no longer part of it
+        )
         .order_by(
             Capability.sort_key, StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc()
         )

@@ -45,7 +45,11 @@ UPDATE_COLUMNS = (
     "Ny statusbeskrivning",
     "Motivering",
     "Datum för ny bedömning",
+    "Målnivå",
 )
+# Pre-filled with the current target; an import keeps the target unless this cell is changed.
+# Optional on import, so workbooks exported before it existed still read.
+TARGET_COLUMN = "Målnivå"
 
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6EF")
@@ -429,7 +433,7 @@ def _gaps(wb: Workbook, report: ReportData) -> None:
                 row["title"],
                 row["level"],
                 row["target_level"],
-                row["gap"],
+                "över målnivå" if row["above_target"] else row["gap"],
                 row["days_since_assessment"],
                 *(marks.get(row[flag.name], "Okänt") for flag in FLAGS),
             ]
@@ -451,7 +455,7 @@ def level_choices(report: ReportData) -> list[str]:
 
 
 def _update(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
-    widths = (9, 50, 22, 50, 12, 8, 22, 50, 40, 14)
+    widths = (9, 50, 22, 50, 12, 8, 22, 50, 40, 14, 22)
     columns = [
         Column(h, w, hidden=h == "Version") for h, w in zip(UPDATE_COLUMNS, widths, strict=True)
     ]
@@ -460,11 +464,15 @@ def _update(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
         UPDATE_SHEET,
         columns,
         report,
-        "Uppdatering: fyll i Ny nivå, Ny statusbeskrivning, Motivering och Datum",
+        "Uppdatering: fyll i Ny nivå, Ny statusbeskrivning, Motivering och Datum; "
+        "Målnivå behålls om du inte ändrar den",
     )
     first = HEADER_ROW + 1
     last = HEADER_ROW + max(len(report.capabilities), 1)
     choices = ",".join(level_choices(report))
+    target_choices = dict(
+        zip((lvl.level for lvl in report.levels), level_choices(report), strict=True)
+    )
     validation = DataValidation(
         type="list",
         formula1=f'"{choices}"',
@@ -474,6 +482,7 @@ def _update(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
         error="Välj en nivå i listan (1–5).",
     )
     validation.add(f"G{first}:G{last}")
+    validation.add(f"K{first}:K{last}")
     sheet.ws.data_validations.append(validation)
     dates = DataValidation(
         type="date",
@@ -491,6 +500,8 @@ def _update(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
         version = status.assessment_id if status else 0
         inputs = [sheet._cell(None, fill=_INPUT_FILL) for _ in range(3)]
         inputs.append(sheet._cell(None, fill=_INPUT_FILL, number_format="yyyy-mm-dd"))
+        target = status.target_level if status and not status.redacted else None
+        inputs.append(sheet._cell(target_choices.get(target or 0), fill=_INPUT_FILL))
         sheet.append(
             [
                 row.number,

@@ -22,7 +22,12 @@ from capabilities.services.register import (
     retire_capability,
     update_capability,
 )
-from capabilities.services.status import record_assessment
+from capabilities.services.status import (
+    KEEP_TARGET,
+    current_assessment,
+    record_assessment,
+    withdraw_assessment,
+)
 from capabilities.services.tokens import authenticate_token, create_token, revoke_token
 from capabilities.services.users import (
     change_own_password,
@@ -35,6 +40,7 @@ from capabilities.services.users import (
 )
 
 __all__ = [
+    "KEEP_TARGET",
     "add_milestone",
     "add_responsibility",
     "authenticate_token",
@@ -46,6 +52,7 @@ __all__ = [
     "create_measure",
     "create_token",
     "create_user",
+    "current_assessment",
     "deactivate_user",
     "end_assignment_link",
     "end_responsibility",
@@ -64,4 +71,5 @@ __all__ = [
     "update_measure",
     "update_own_profile",
     "update_user",
+    "withdraw_assessment",
 ]

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
+from typing import Final
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import utcnow
+from capabilities.errors import Conflict, PermissionDenied
 from capabilities.models import Capability, StatusAssessment, StatusLevel, User
 from capabilities.services.base import MAX_SHORT, Errors, audit, require_editor, snapshot
+
+
+class _Keep(Enum):
+    TARGET = "keep"
+
+
+KEEP_TARGET: Final = _Keep.TARGET
+"""`target_level` default: keep the previous assessment's target (a target changes deliberately)."""
 
 
 def valid_levels(session: so.Session) -> list[int]:
@@ -23,7 +35,7 @@ def record_assessment(
     level: int | str | None,
     summary: str | None,
     assessed_on: date | str | None = None,
-    target_level: int | str | None = None,
+    target_level: int | str | _Keep | None = KEEP_TARGET,
     justification: str | None = None,
     organisations: str | None = None,
     confidential: bool = False,
@@ -35,7 +47,11 @@ def record_assessment(
     errors = Errors()
     levels = valid_levels(session)
     level_value = _level(errors, "level", level, levels, label="Nivå", required=True)
-    target_value = _level(errors, "target_level", target_level, levels, label="Målnivå")
+    if target_level is KEEP_TARGET:
+        previous = current_assessment(session, capability)
+        target_value = previous.target_level if previous else None
+    else:
+        target_value = _level(errors, "target_level", target_level, levels, label="Målnivå")
     summary_text = errors.text("summary", summary, label="Statusbeskrivning", required=True)
     justification_text = errors.text("justification", justification, label="Motivering")
     organisations_text = errors.text("organisations", organisations, label="Organisationer")
@@ -80,6 +96,53 @@ def record_assessment(
         "create",
         after=snapshot(assessment),
         capability_id=capability.id,
+        confidential=assessment.confidential,
+    )
+    session.flush()
+    return assessment
+
+
+def current_assessment(session: so.Session, capability: Capability) -> StatusAssessment | None:
+    """The capability's assessment in force now: newest by assessed_on, then id, not withdrawn."""
+    return session.scalars(
+        sa.select(StatusAssessment)
+        .where(StatusAssessment.capability_id == capability.id, StatusAssessment.in_force())
+        .order_by(StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc())
+        .limit(1)
+    ).first()
+
+
+def withdraw_assessment(
+    session: so.Session, user: User, assessment: StatusAssessment, *, reason: str | None
+) -> StatusAssessment:
+    """Withdraw an assessment recorded by mistake: its author or an admin, with a reason.
+
+    It stays in history marked withdrawn (who, when, why) and stops counting from now on;
+    views as of an earlier moment still show it.
+    """
+    require_editor(user)
+    if not (user.is_admin or assessment.created_by_id == user.id):
+        raise PermissionDenied(
+            "Endast den som gjorde bedömningen eller en administratör kan återkalla den."
+        )
+    if assessment.withdrawn_at is not None:
+        raise Conflict("Bedömningen är redan återkallad.")
+    errors = Errors()
+    reason_text = errors.text("reason", reason, label="Skäl", required=True)
+    errors.raise_if_any()
+    before = snapshot(assessment)
+    assessment.withdrawn_at = utcnow()
+    assessment.withdrawn_by_id = user.id
+    assessment.withdrawn_reason = reason_text
+    session.flush()
+    audit(
+        session,
+        user,
+        assessment,
+        "withdraw",
+        before=before,
+        after=snapshot(assessment),
+        capability_id=assessment.capability_id,
         confidential=assessment.confidential,
     )
     session.flush()

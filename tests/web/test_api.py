@@ -249,7 +249,9 @@ def test_history_newest_first_with_trend(
         "trend",
         "confidential",
         "secrecy_ref",
+        "withdrawn",
     }
+    assert newest["withdrawn"] is None
     assert newest["level"] == 3 and newest["target_level"] == 4
     assert newest["label"] == "Utvecklad förmåga"
     assert newest["justification"] == "Motivering Nyast"
@@ -268,8 +270,10 @@ def test_assignments_shape(client: Any, bearer: Bearer) -> None:
         "id",
         "title",
         "dnrs",
+        "diary_numbers",
         "ministry",
         "status",
+        "status_source",
         "decided_on",
         "url",
         "description",
@@ -320,11 +324,19 @@ def test_assignment_links_and_milestones(
             "due_on": "2031-03-31",
             "kind": "slutredovisning",
             "is_done": False,
+            "done_on": None,
             "report_reference": None,
+            "source": None,
         }
     ]
     assert item["recipients"] == [
-        {"actor_id": lead.id, "name": lead.name, "short_name": lead.short_name, "is_lead": True}
+        {
+            "actor_id": lead.id,
+            "name": lead.name,
+            "short_name": lead.short_name,
+            "is_lead": True,
+            "role": "mottagare",
+        }
     ]
 
 

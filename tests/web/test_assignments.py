@@ -187,7 +187,7 @@ def test_deadline_filters(client: Any, session: so.Session, as_role: Callable[..
     assert titles("status=avslutat") == []
 
     html = client.get("/assignments/?q=filtertest+åäö&due=overdue").get_data(as_text=True)
-    assert '<span class="overdue">försenad</span>' in html
+    assert '<span class="overdue">Redovisning ej registrerad</span>' in html
     assert (date.today() - timedelta(days=10)).isoformat() in html
     # Every overdue assignment in the list really has a pending milestone in the past.
     overdue = client.get("/assignments/?due=overdue").get_data(as_text=True)

@@ -131,6 +131,16 @@ SCHEMAS: dict[str, Any] = {
             ),
             "confidential": {"type": "boolean"},
             "secrecy_ref": _nullable(_string(example="OSL 18:13")),
+            "withdrawn": _nullable(
+                _object(
+                    {
+                        "at": _string(format="date-time"),
+                        "by": _string(),
+                        "reason": _nullable(_string()),
+                    },
+                    "Återkallad bedömning: räknas inte från och med tidpunkten.",
+                )
+            ),
         },
         "En statusbedömning. Sekretessmarkerat innehåll är null utan behörighet.",
     ),
@@ -142,8 +152,18 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "integer"},
             "title": _string(),
             "dnrs": _array(_string(example="S2022/04550")),
+            "diary_numbers": _array(
+                _object(
+                    {
+                        "number": _string(example="S2023/01047"),
+                        "printed": _nullable(_string(example="S2023/01047 (delvis)")),
+                        "partial": {"type": "boolean"},
+                    }
+                )
+            ),
             "ministry": _nullable(_string(example="Socialdepartementet")),
             "status": _string(enum=["pågående", "redovisat", "avslutat"]),
+            "status_source": _nullable(_string(example="002:1894")),
             "decided_on": _nullable(_date()),
             "url": _nullable(_string()),
             "description": _nullable(_string()),
@@ -154,6 +174,7 @@ SCHEMAS: dict[str, Any] = {
                         "name": _string(),
                         "short_name": _nullable(_string()),
                         "is_lead": {"type": "boolean"},
+                        "role": _string(enum=["mottagare", "samarbetspart"]),
                     }
                 )
             ),
@@ -163,11 +184,23 @@ SCHEMAS: dict[str, Any] = {
                         "due_on": _date(),
                         "kind": _string(enum=["delredovisning", "slutredovisning"]),
                         "is_done": {"type": "boolean"},
+                        "done_on": _nullable(_date()),
                         "report_reference": _nullable(_string()),
+                        "source": _nullable(_string()),
                     }
                 )
             ),
-            "reports": _array(_object({"reference": _string(), "reported_on": _nullable(_date())})),
+            "reports": _array(
+                _object(
+                    {
+                        "reference": _string(),
+                        "reported_on": _nullable(_date()),
+                        "reported_printed": _nullable(_string(example="februari 2023")),
+                        "is_final": {"type": "boolean"},
+                        "source": _nullable(_string()),
+                    }
+                )
+            ),
             "capability_numbers": _array(_string()),
         },
         "Regeringsuppdrag med diarienummer, mottagare, redovisningar och kopplade delförmågor.",
@@ -242,7 +275,12 @@ SCHEMAS: dict[str, Any] = {
             "main_group": _string(),
             "level": _nullable({"type": "integer"}),
             "target_level": _nullable({"type": "integer"}),
-            "gap": _nullable({"type": "integer"}),
+            "gap": _nullable(
+                {"type": "integer", "minimum": 0, "description": "Steg under målnivån."}
+            ),
+            "above_target": _nullable(
+                {"type": "boolean", "description": "Sant när nivån är över målnivån."}
+            ),
             "assessed_on": _nullable(_date()),
             "days_since_assessment": _nullable({"type": "integer"}),
             "trend": _nullable(_string(enum=["better", "same", "worse"])),

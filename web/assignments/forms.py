@@ -21,7 +21,7 @@ STATUS_LABELS = {
 }
 KIND_LABELS = {"delredovisning": _l("delredovisning"), "slutredovisning": _l("slutredovisning")}
 DUE_LABELS = {
-    "overdue": _l("Försenade redovisningar"),
+    "overdue": _l("Redovisning ej registrerad (datum passerat)"),
     "90": _l("Redovisning inom 90 dagar"),
 }
 FIELD_LABELS = {
@@ -73,6 +73,9 @@ class MilestoneForm(FlaskForm):
 
 
 class CompleteMilestoneForm(FlaskForm):
-    """Mark a milestone as reported; the template renders one per milestone with its own ids."""
+    """Mark a milestone as reported in one step (date + optional reference); the templates
+    render one per milestone with its own ids, on the assignment page and the dashboard."""
 
+    done_on = StringField(_l("Redovisad den"), widget=DateInput())
     report_reference = StringField(_l("Rapportreferens"))
+    back = HiddenField()

@@ -166,12 +166,21 @@ def complete_milestone(assignment_id: int, milestone_id: int) -> ResponseReturnV
     form = CompleteMilestoneForm()
     if not form.validate_on_submit():
         abort(400)
+    back = (
+        url_for("dashboard.index", _anchor="h-milestones")
+        if form.back.data == "dashboard"
+        else url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar")
+    )
     if milestone.is_done:
         flash(_("Redovisningstillfället var redan markerat som redovisat."), "info")
-        return redirect(url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar"))
+        return redirect(back)
     try:
         services.complete_milestone(
-            db, acting_user(), milestone, report_reference=form.report_reference.data
+            db,
+            acting_user(),
+            milestone,
+            done_on=form.done_on.data or None,
+            report_reference=form.report_reference.data,
         )
     except ValidationFailed as exc:
         db.rollback()
@@ -183,7 +192,7 @@ def complete_milestone(assignment_id: int, milestone_id: int) -> ResponseReturnV
         ), 422
     db.commit()
     flash(_("Redovisningstillfället är markerat som redovisat."), "success")
-    return redirect(url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar"))
+    return redirect(back)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -213,6 +222,7 @@ def _render_detail(
         milestone_form=milestone_form,
         done_form=CompleteMilestoneForm(formdata=None),
         done_errors=done_errors or {},
+        today=date.today(),
     )
 
 

@@ -18,7 +18,7 @@ FLAG_LABELS = {
     "no_linked_assignment": _l("Inget kopplat uppdrag"),
     "no_active_measure": _l("Ingen aktiv åtgärd"),
     "low_level_without_measure": _l("Låg nivå utan åtgärd"),
-    "milestone_overdue": _l("Försenad redovisning"),
+    "milestone_overdue": _l("Redovisning ej registrerad"),
 }
 FLAG_EXPLANATIONS = {
     "not_assessed": _l("Delförmågan har ingen statusbedömning."),
@@ -31,7 +31,7 @@ FLAG_EXPLANATIONS = {
     "no_active_measure": _l("Ingen åtgärd är prioriterad, beslutad eller pågående."),
     "low_level_without_measure": _l("Nivå 2 eller lägre och ingen aktiv åtgärd."),
     "milestone_overdue": _l(
-        "Ett kopplat uppdrag har en redovisning som passerat utan att vara klar."
+        "Ett kopplat uppdrag har ett redovisningsdatum som passerat utan registrerad redovisning."
     ),
 }
 ENTITY_LABELS = {

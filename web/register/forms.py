@@ -19,7 +19,7 @@ from web.forms import to_choices
 
 
 class AssessmentForm(FlaskForm):
-    level = SelectField(_l("Nivå"), choices=[], validate_choice=False)
+    level = RadioField(_l("Nivå"), choices=[], validate_choice=False)
     target_level = SelectField(_l("Målnivå (valfri)"), choices=[], validate_choice=False)
     summary = TextAreaField(_l("Statusbeskrivning"))
     justification = TextAreaField(_l("Motivering och underlag"))
@@ -27,6 +27,10 @@ class AssessmentForm(FlaskForm):
     assessed_on = DateField(_l("Bedömningsdatum"), default=date.today, validators=[Optional()])
     confidential = BooleanField(_l("Sekretessmarkerad"))
     secrecy_ref = StringField(_l("Sekretesshänvisning (t.ex. OSL 18:13)"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Skäl till återkallelsen"))
 
 
 class LinkAssignmentForm(FlaskForm):

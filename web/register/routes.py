@@ -32,7 +32,6 @@ from web.access import acting_user, admin_required, editor_required
 from web.db import db_session
 from web.forms import apply_errors, is_id, to_choices
 from web.register.forms import (
-    AssessmentForm,
     CapabilityForm,
     ConfirmForm,
     LinkAssignmentForm,
@@ -140,51 +139,6 @@ def capability(number: str) -> ResponseReturnValue:
         round_history=capability_round_history(db_session(), detail.capability.id),
         commitments=commitments(db_session(), capability_number=detail.capability.number),
     )
-
-
-def _level_choices() -> list[tuple[str, str]]:
-    levels = (
-        db_session()
-        .execute(sa.select(StatusLevel.level, StatusLevel.label).order_by(StatusLevel.level))
-        .all()
-    )
-    return [(str(level), f"{level} – {label}") for level, label in levels]
-
-
-@bp.route("/capabilities/<number>/assessments/new", methods=["GET", "POST"])
-@editor_required
-def new_assessment(number: str) -> ResponseReturnValue:
-    cap = _capability(number)
-    form = AssessmentForm()
-    choices = _level_choices()
-    form.level.choices = to_choices([("", _("Välj nivå")), *choices])
-    form.target_level.choices = to_choices([("", _("Ingen målnivå")), *choices])
-    if form.is_submitted():
-        if not form.validate():
-            return render_template("register/assessment_form.html", form=form, cap=cap), 422
-        db = db_session()
-        try:
-            services.record_assessment(
-                db,
-                acting_user(),
-                cap,
-                level=form.level.data,
-                target_level=form.target_level.data,
-                summary=form.summary.data,
-                justification=form.justification.data,
-                organisations=form.organisations.data,
-                assessed_on=form.assessed_on.data,
-                confidential=form.confidential.data,
-                secrecy_ref=form.secrecy_ref.data,
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("register/assessment_form.html", form=form, cap=cap), 422
-        db.commit()
-        flash(_("Statusbedömningen för %(number)s är sparad.", number=cap.number), "success")
-        return redirect(url_for("register.capability", number=cap.number))
-    return render_template("register/assessment_form.html", form=form, cap=cap)
 
 
 def _assignment_candidates(query: str, exclude: set[int]) -> list[Assignment]:
@@ -395,3 +349,6 @@ def retire_capability(number: str) -> ResponseReturnValue:
         return redirect(url_for("register.capability", number=cap.number))
     status = 422 if form.is_submitted() else 200
     return render_template("register/retire_form.html", form=form, cap=cap), status
+
+
+from web.register import assessments as _assessments  # noqa: E402,F401  (registers its routes)

@@ -1,0 +1,95 @@
+"""The analysts' reference data in full: every assignment and every actor, for `formaga
+assignments` and `formaga actors`. The objects have the JSON API's shapes (one definition)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from capabilities.models import (
+    Actor,
+    Assignment,
+    AssignmentRecipient,
+    Capability,
+    CapabilityAssignment,
+    Responsibility,
+)
+from capabilities.queries.api import _assignment_json, _iso
+from capabilities.queries.assignments import swedish_key
+
+
+def all_assignments(session: so.Session) -> list[dict[str, Any]]:
+    """Every assignment (API shape), ordered by first dnr then title: six queries."""
+    assignments = session.scalars(
+        sa.select(Assignment).options(
+            so.selectinload(Assignment.diary_numbers),
+            so.selectinload(Assignment.recipients).joinedload(AssignmentRecipient.actor),
+            so.selectinload(Assignment.milestones),
+            so.selectinload(Assignment.reports),
+        )
+    ).all()
+    numbers: dict[int, list[str]] = defaultdict(list)
+    for assignment_id, number in session.execute(
+        sa.select(CapabilityAssignment.assignment_id, Capability.number)
+        .join(Capability, Capability.id == CapabilityAssignment.capability_id)
+        .where(CapabilityAssignment.removed_at.is_(None))
+        .order_by(Capability.sort_key, CapabilityAssignment.id)
+    ):
+        if number not in numbers[assignment_id]:
+            numbers[assignment_id].append(number)
+    ordered = sorted(
+        assignments, key=lambda a: (a.dnrs[0] if a.dnrs else "~", swedish_key(a.title), a.id)
+    )
+    return [_assignment_json(a, numbers[a.id]) for a in ordered]
+
+
+def all_actors(session: so.Session) -> list[dict[str, Any]]:
+    """Every actor (API shape) with the assignments it received or partners in: three queries."""
+    actors = session.scalars(sa.select(Actor)).all()
+    responsibilities: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for actor_id, number, role, note in session.execute(
+        sa.select(
+            Responsibility.actor_id, Capability.number, Responsibility.role, Responsibility.note
+        )
+        .join(Capability, Capability.id == Responsibility.capability_id)
+        .where(Responsibility.removed_at.is_(None))
+        .order_by(Capability.sort_key, Responsibility.role, Responsibility.id)
+    ):
+        responsibilities[actor_id].append({"capability_number": number, "role": role, "note": note})
+    assignments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for recipient in session.scalars(
+        sa.select(AssignmentRecipient).options(
+            so.joinedload(AssignmentRecipient.assignment).selectinload(Assignment.diary_numbers)
+        )
+    ):
+        assignment = recipient.assignment
+        assignments[recipient.actor_id].append(
+            {
+                "id": assignment.id,
+                "title": assignment.title,
+                "dnrs": assignment.dnrs,
+                "status": assignment.status,
+                "is_lead": recipient.is_lead,
+                "role": recipient.role,
+            }
+        )
+    return [
+        {
+            "id": actor.id,
+            "name": actor.name,
+            "short_name": actor.short_name,
+            "kind": actor.kind,
+            "is_public": actor.is_public,
+            "is_beredskapsmyndighet": actor.is_beredskapsmyndighet,
+            "description": actor.description,
+            "retired_on": _iso(actor.retired_on),
+            "responsibilities": responsibilities[actor.id],
+            "assignments": sorted(
+                assignments[actor.id], key=lambda a: (a["dnrs"] or ["~"], a["id"])
+            ),
+        }
+        for actor in sorted(actors, key=lambda a: swedish_key(a.name))
+    ]

@@ -1,0 +1,155 @@
+"""`formaga assignments` and `formaga actors`: the analysts' reference data (table, json, csv).
+
+The JSON objects are the API's (/api/v1/assignments, /api/v1/actors) in full, unpaged; README
+documents them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Any
+
+import click
+
+from web.cli import session_scope
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def _dnrs(item: dict[str, Any]) -> str:
+    """The dnrs as printed ("(delvis)" included), normalised where no printed form is kept."""
+    return ", ".join(d["printed"] or d["number"] for d in item["diary_numbers"]) or "–"
+
+
+def _milestones(item: dict[str, Any]) -> str:
+    parts = []
+    for m in item["milestones"]:
+        state = f"redovisad {m['done_on'] or ''}".strip() if m["is_done"] else "ej redovisad"
+        parts.append(f"{m['due_on']} {m['kind']} ({state})")
+    return "; ".join(parts)
+
+
+def _recipients(item: dict[str, Any], role: str) -> str:
+    return "; ".join(
+        r["name"] + (" (huvudansvarig)" if r["is_lead"] else "")
+        for r in item["recipients"]
+        if r["role"] == role
+    )
+
+
+def _next_due(item: dict[str, Any]) -> str:
+    pending = sorted(m["due_on"] for m in item["milestones"] if not m["is_done"])
+    return pending[0] if pending else "–"
+
+
+@main.command(
+    "assignments", help="Government assignments with status, dnrs, recipients, milestones."
+)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def assignments(fmt: str) -> None:
+    from capabilities.queries.reference import all_assignments
+
+    with session_scope() as session:
+        items = all_assignments(session)
+    if fmt == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(
+            [
+                "id",
+                "dnr",
+                "uppdrag",
+                "status",
+                "statuskälla",
+                "mottagare",
+                "samarbetsparter",
+                "redovisningar",
+                "delförmågor",
+            ]
+        )
+        for item in items:
+            writer.writerow(
+                [
+                    item["id"],
+                    _dnrs(item),
+                    item["title"],
+                    item["status"],
+                    item["status_source"] or "",
+                    _recipients(item, "mottagare"),
+                    _recipients(item, "samarbetspart"),
+                    _milestones(item),
+                    ", ".join(item["capability_numbers"]),
+                ]
+            )
+        return
+    for item in items:
+        lead = next((r["short_name"] or r["name"] for r in item["recipients"] if r["is_lead"]), "–")
+        title = item["title"] if len(item["title"]) <= 60 else item["title"][:59] + "…"
+        click.echo(
+            f"{_dnrs(item)[:32]:<32} {item['status']:<10} {lead[:14]:<14} "
+            f"{_next_due(item):<10} {len(item['capability_numbers']):>2} df.  {title}"
+        )
+
+
+@click.command("actors", help="Actors (Bilaga 2 and later) with responsibilities and assignments.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def actors(fmt: str) -> None:
+    from capabilities.queries.reference import all_actors
+
+    with session_scope() as session:
+        items = all_actors(session)
+    if fmt == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(
+            [
+                "id",
+                "namn",
+                "förkortning",
+                "typ",
+                "offentlig",
+                "beredskapsmyndighet",
+                "avvecklad",
+                "ansvarar",
+                "kan ansvara",
+                "uppdrag",
+            ]
+        )
+        for item in items:
+            ready = item["is_beredskapsmyndighet"]
+            writer.writerow(
+                [
+                    item["id"],
+                    item["name"],
+                    item["short_name"] or "",
+                    item["kind"],
+                    "ja" if item["is_public"] else "nej",
+                    "okänt" if ready is None else ("ja" if ready else "nej"),
+                    item["retired_on"] or "",
+                    ", ".join(
+                        r["capability_number"]
+                        for r in item["responsibilities"]
+                        if r["role"] == "ansvarar"
+                    ),
+                    ", ".join(
+                        r["capability_number"]
+                        for r in item["responsibilities"]
+                        if r["role"] == "kan_ansvara"
+                    ),
+                    ", ".join(", ".join(a["dnrs"]) or a["title"] for a in item["assignments"]),
+                ]
+            )
+        return
+    for item in items:
+        retired = f"  (avvecklad {item['retired_on']})" if item["retired_on"] else ""
+        click.echo(
+            f"{(item['short_name'] or '–')[:12]:<12} {item['kind']:<19} "
+            f"{len(item['responsibilities']):>2} ansv. {len(item['assignments']):>2} uppdr.  "
+            f"{item['name']}{retired}"
+        )

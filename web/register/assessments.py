@@ -1,0 +1,150 @@
+"""Recording a status assessment (the target carries over) and withdrawing one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from capabilities import services
+from capabilities.errors import ValidationFailed
+from capabilities.models import Capability, StatusAssessment, StatusLevel
+from capabilities.queries.register import StatusView, level_labels, status_view
+from web.access import acting_user, editor_required
+from web.db import db_session
+from web.forms import apply_errors, to_choices
+from web.register.forms import AssessmentForm, WithdrawForm
+from web.register.routes import _capability, bp
+
+KEEP = "keep"  # the target choice that keeps a previous target the user may not see
+
+
+@dataclass
+class LevelOption:
+    value: str
+    label: str
+    description: str | None
+
+
+def _levels() -> list[LevelOption]:
+    """The scale in the page's language: label and description of each level."""
+    english = str(get_locale() or "sv") == "en"
+    levels = db_session().scalars(sa.select(StatusLevel).order_by(StatusLevel.level))
+    return [
+        LevelOption(
+            str(lvl.level),
+            f"{lvl.level} – {lvl.label_en if english else lvl.label}",
+            (lvl.description_en or lvl.description) if english else lvl.description,
+        )
+        for lvl in levels
+    ]
+
+
+def _render(
+    form: AssessmentForm, cap: Capability, previous: StatusView | None, status: int = 200
+) -> ResponseReturnValue:
+    return (
+        render_template(
+            "register/assessment_form.html",
+            form=form,
+            cap=cap,
+            levels=_levels(),
+            previous=previous,
+            keep=KEEP,
+        ),
+        status,
+    )
+
+
+@bp.route("/capabilities/<number>/assessments/new", methods=["GET", "POST"])
+@editor_required
+def new_assessment(number: str) -> ResponseReturnValue:
+    cap = _capability(number)
+    db = db_session()
+    current = services.current_assessment(db, cap)
+    previous = (
+        status_view(current, level_labels(db), current_user.can_see_confidential)
+        if current
+        else None
+    )
+    form = AssessmentForm()
+    levels = _levels()
+    form.level.choices = to_choices((o.value, o.label) for o in levels)
+    target_choices = [("", _("Ingen målnivå")), *((o.value, o.label) for o in levels)]
+    if previous is not None and previous.redacted and current and current.target_level:
+        target_choices.insert(0, (KEEP, _("Behåll nuvarande målnivå (sekretessmarkerad)")))
+    form.target_level.choices = to_choices(target_choices)
+    if not form.is_submitted():
+        # A target only changes deliberately: start from the previous one.
+        if previous is not None and previous.redacted and current and current.target_level:
+            form.target_level.data = KEEP
+        elif previous is not None and previous.target_level is not None:
+            form.target_level.data = str(previous.target_level)
+        return _render(form, cap, previous)
+    if not form.validate():
+        return _render(form, cap, previous, 422)
+    target = form.target_level.data
+    try:
+        services.record_assessment(
+            db,
+            acting_user(),
+            cap,
+            level=form.level.data,
+            target_level=services.KEEP_TARGET if target == KEEP else target,
+            summary=form.summary.data,
+            justification=form.justification.data,
+            organisations=form.organisations.data,
+            assessed_on=form.assessed_on.data,
+            confidential=form.confidential.data,
+            secrecy_ref=form.secrecy_ref.data,
+        )
+    except ValidationFailed as exc:
+        db.rollback()
+        apply_errors(form, exc)
+        return _render(form, cap, previous, 422)
+    db.commit()
+    flash(_("Statusbedömningen för %(number)s är sparad.", number=cap.number), "success")
+    return redirect(url_for("register.capability", number=cap.number))
+
+
+@bp.route(
+    "/capabilities/<number>/assessments/<int:assessment_id>/withdraw", methods=["GET", "POST"]
+)
+@editor_required
+def withdraw_assessment(number: str, assessment_id: int) -> ResponseReturnValue:
+    cap = _capability(number)
+    db = db_session()
+    assessment = db.get(StatusAssessment, assessment_id)
+    if assessment is None or assessment.capability_id != cap.id:
+        abort(404)
+    view = status_view(assessment, level_labels(db), current_user.can_see_confidential)
+    form = WithdrawForm()
+    if form.is_submitted():
+        if form.validate():
+            try:
+                services.withdraw_assessment(db, acting_user(), assessment, reason=form.reason.data)
+            except ValidationFailed as exc:
+                db.rollback()
+                apply_errors(form, exc)
+            else:
+                db.commit()
+                flash(_("Bedömningen är återkallad."), "success")
+                return redirect(url_for("register.capability", number=cap.number))
+        status = 422
+    else:
+        status = 200
+    return (
+        render_template(
+            "register/withdraw_assessment.html",
+            form=form,
+            cap=cap,
+            assessment=assessment,
+            view=view,
+        ),
+        status,
+    )
