@@ -223,3 +223,31 @@ def test_withdraw_through_the_page(client: Any, as_role: Any, session: so.Sessio
     session.expire_all()
     assert session.get(StatusAssessment, assessment.id).withdrawn_at is not None
     assert _current(session, "2.2.3") is None
+
+
+def test_assessment_pages_use_a_constant_number_of_queries(
+    client: Any, as_role: Any, session: so.Session, count_queries: Callable[[], Any]
+) -> None:
+    """The form, the withdrawal page and the capability page with withdrawn history entries."""
+    member = as_role("medlem")
+    cap = _cap(session, "3.2.5")
+    counts = []
+    for extra in (1, 6):
+        made = []
+        for i in range(extra):
+            made.append(
+                services.record_assessment(session, member, cap, level=1 + i % 5, summary=f"{i}")
+            )
+        for assessment in made[:-1]:
+            if assessment.withdrawn_at is None:
+                services.withdraw_assessment(session, member, assessment, reason="Fel.")
+        session.commit()
+        with count_queries() as form:
+            assert client.get("/capabilities/3.2.5/assessments/new").status_code == 200
+        with count_queries() as withdraw:
+            path = f"/capabilities/3.2.5/assessments/{made[-1].id}/withdraw"
+            assert client.get(path).status_code == 200
+        with count_queries() as page:
+            assert client.get("/capabilities/3.2.5").status_code == 200
+        counts.append((form.count, withdraw.count, page.count))
+    assert counts[0] == counts[1], counts

@@ -44,7 +44,7 @@ def _next_due(item: dict[str, Any]) -> str:
     return pending[0] if pending else "–"
 
 
-@main.command(
+@click.command(
     "assignments", help="Government assignments with status, dnrs, recipients, milestones."
 )
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)

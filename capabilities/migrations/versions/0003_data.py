@@ -2,7 +2,7 @@
 
 Issue 10: assignment status source, recipient role (mottagare / samarbetspart), report dates as
 printed and final-report flag with their seed source, milestone done date and source, each
-Bilaga 3 link's citation as printed, English level descriptions, and withdrawal of a status assessment (who, when, why).
+Bilaga 3 link's citation as printed, and withdrawal of a status assessment (who, when, why).
 
 Revision ID: 0003_data
 Revises: 0002_rounds
@@ -20,8 +20,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("status_levels") as batch_op:
-        batch_op.add_column(sa.Column("description_en", sa.Text(), nullable=True))
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.add_column(sa.Column("status_source", sa.String(length=200), nullable=True))
     with op.batch_alter_table("assignment_recipients") as batch_op:
@@ -79,5 +77,3 @@ def downgrade() -> None:
     with op.batch_alter_table("assignment_recipients") as batch_op:
         batch_op.drop_constraint(op.f("ck_assignment_recipients_role"), type_="check")
         batch_op.drop_column("role")
-    with op.batch_alter_table("status_levels") as batch_op:
-        batch_op.drop_column("description_en")
