@@ -24,6 +24,7 @@ from capabilities.services.register import (
 )
 from capabilities.services.status import (
     KEEP_TARGET,
+    can_withdraw,
     current_assessment,
     record_assessment,
     withdraw_assessment,
@@ -44,6 +45,7 @@ __all__ = [
     "add_milestone",
     "add_responsibility",
     "authenticate_token",
+    "can_withdraw",
     "change_own_password",
     "complete_milestone",
     "create_actor",

@@ -112,6 +112,11 @@ def current_assessment(session: so.Session, capability: Capability) -> StatusAss
     ).first()
 
 
+def can_withdraw(user: User, assessment: StatusAssessment) -> bool:
+    """Its author (still an editor) or an admin may withdraw an assessment."""
+    return user.can_edit and (user.is_admin or assessment.created_by_id == user.id)
+
+
 def withdraw_assessment(
     session: so.Session, user: User, assessment: StatusAssessment, *, reason: str | None
 ) -> StatusAssessment:
@@ -121,7 +126,7 @@ def withdraw_assessment(
     views as of an earlier moment still show it.
     """
     require_editor(user)
-    if not (user.is_admin or assessment.created_by_id == user.id):
+    if not can_withdraw(user, assessment):
         raise PermissionDenied(
             "Endast den som gjorde bedömningen eller en administratör kan återkalla den."
         )

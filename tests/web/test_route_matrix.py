@@ -54,6 +54,7 @@ ACCESS: dict[str, str] = {
     "register.overview": "reader",
     "register.capability": "reader",
     "register.new_assessment": "member",
+    "register.withdraw_assessment": "member",
     "register.link_assignment": "member",
     "register.end_assignment_link": "member",
     "register.new_responsibility": "member",
@@ -130,6 +131,9 @@ OVERRIDES: dict[tuple[str, str, str], int] = {
     ("auth.login", "POST", "anonymous"): 422,
     ("auth.login", "POST", "token"): 422,
     ("rounds.entry", "POST", "läsare"): 403,
+    # only its author (here the admin) or an admin may withdraw an assessment
+    ("register.withdraw_assessment", "GET", "medlem"): 403,
+    ("register.withdraw_assessment", "POST", "medlem"): 403,
     # logging out lands on the login page; the admin start page redirects to the user list
     **{("auth.logout", "POST", role): 302 for role in ("läsare", "medlem", "admin")},
     ("admin.index", "GET", "admin"): 302,
@@ -160,6 +164,7 @@ class World:
     round_id: int
     proposal_id: int
     plain_token: str
+    assessment_id: int = 0
 
 
 ARGUMENTS: dict[str, Callable[[World], Any]] = {
@@ -174,6 +179,7 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
     "token_id": lambda w: w.token_id,
     "round_id": lambda w: w.round_id,
     "proposal_id": lambda w: w.proposal_id,
+    "assessment_id": lambda w: w.assessment_id,
     "other": lambda w: "today",
     "level": lambda w: 3,
     "filename": lambda w: "app.js",
@@ -269,6 +275,9 @@ def world(session: so.Session, make_user: Callable[..., User]) -> World:
         member,
         ProposalInput(title="Matrisförslag", description="Matris", capability_ids=[capability.id]),
     )
+    assessment = services.record_assessment(
+        session, admin, capability, level=3, summary="Matrisbedömning"
+    )
     session.commit()
     return World(
         number=capability.number,
@@ -283,6 +292,7 @@ def world(session: so.Session, make_user: Callable[..., User]) -> World:
         round_id=round_.id,
         proposal_id=proposal.id,
         plain_token=plain,
+        assessment_id=assessment.id,
     )
 
 

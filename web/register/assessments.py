@@ -122,6 +122,8 @@ def withdraw_assessment(number: str, assessment_id: int) -> ResponseReturnValue:
     assessment = db.get(StatusAssessment, assessment_id)
     if assessment is None or assessment.capability_id != cap.id:
         abort(404)
+    if not services.can_withdraw(acting_user(), assessment):
+        abort(403)
     view = status_view(assessment, level_labels(db), current_user.can_see_confidential)
     form = WithdrawForm()
     if form.is_submitted():
