@@ -10,6 +10,7 @@ FORMAGA_MAIL_FROM      the sender, e.g. "Förmågeregistret <formaga@myndighet.s
 
 from __future__ import annotations
 
+import base64
 import os
 import smtplib
 import ssl
@@ -75,6 +76,22 @@ class SmtpSettings:
         )
 
 
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib's login, or AUTH PLAIN in UTF-8 (RFC 4616) for a non-ASCII user or password,
+    which smtplib cannot encode."""
+    try:
+        smtp.login(user, password)
+    except UnicodeEncodeError:
+        if not smtp.has_extn("auth") or "PLAIN" not in smtp.esmtp_features["auth"].upper():
+            raise smtplib.SMTPException(
+                "servern erbjuder inte AUTH PLAIN, som behövs för tecken utanför ASCII"
+            ) from None
+        token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+        code, reply = smtp.docmd("AUTH", "PLAIN " + token)
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, reply) from None
+
+
 class Mailer:
     """One SMTP connection for a batch of messages: `with Mailer(settings) as mailer: ...`."""
 
@@ -96,12 +113,15 @@ class Mailer:
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if s.user:
-                smtp.login(s.user, s.password or "")
+                _login(smtp, s.user, s.password or "")
         except (OSError, smtplib.SMTPException) as exc:
             smtp.close()
             raise MailError(
                 f"E-postservern {s.host}:{s.port} tog inte emot inloggningen: {exc}"
             ) from exc
+        except BaseException:
+            smtp.close()
+            raise
         self._smtp = smtp
         return self
 

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 from icalendar import Calendar
 
@@ -48,17 +49,38 @@ class Inbox:
 
 
 class SmtpServer:
-    """A real SMTP server on a loopback port, which the test can stop and start again."""
+    """A real SMTP server on a loopback port, which the test can stop and start again.
 
-    def __init__(self) -> None:
+    With `login`, the server demands AUTH with that (user, password) (plain connection: the
+    test has no certificate, so the server allows AUTH without TLS).
+    """
+
+    def __init__(self, login: tuple[str, str] | None = None) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.inbox = Inbox()
+        self.login = login
         self.controller: Controller | None = None
 
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and self.login == (
+            data.login.decode(),
+            data.password.decode(),
+        )
+        return AuthResult(success=ok)
+
     def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if self.login:
+            options = {
+                "authenticator": self._authenticate,
+                "auth_required": True,
+                "auth_require_tls": False,
+            }
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self) -> None:
@@ -241,6 +263,32 @@ def test_dry_run_shows_who_would_get_what_and_sends_nothing(
     result = CliRunner().invoke(main, ["remind"], env={"FORMAGA_SMTP_HOST": ""})
     assert result.exit_code == 1
     assert "E-postinställningar saknas: FORMAGA_SMTP_HOST, FORMAGA_MAIL_FROM." in result.output
+
+
+# The loopback test server has no certificate, so it accepts AUTH without TLS and says so.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_the_smtp_login_comes_from_the_environment_and_a_refused_one_sends_nothing(
+    database: so.Session,
+) -> None:
+    session = database
+    server = SmtpServer(login=("formaga", "hemligt-lösen"))
+    server.start()
+    try:
+        lv = _actor(session, "Läkemedelsverket")
+        anna = _user(session, "anna", organisation_id=lv.id, email="anna@lakemedelsverket.se")
+        services.update_own_profile(session, anna, email=anna.email, reminders_enabled=True)
+        session.commit()
+        env = {**_env(server), "FORMAGA_SMTP_USER": "formaga", "FORMAGA_SMTP_PASSWORD": "fel"}
+        refused = CliRunner().invoke(main, ["remind"], env=env)
+        assert refused.exit_code == 1
+        assert "tog inte emot inloggningen" in refused.output
+        assert server.inbox.messages == [] and _notices(session) == 0
+        env["FORMAGA_SMTP_PASSWORD"] = "hemligt-lösen"
+        result = CliRunner().invoke(main, ["remind"], env=env)
+        assert result.exit_code == 0, result.output
+        assert [str(m["To"]) for m in server.inbox.messages] == ["Anna <anna@lakemedelsverket.se>"]
+    finally:
+        server.stop()
 
 
 def test_calendar_command_writes_seed_003_milestones_on_their_dates(
