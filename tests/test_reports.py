@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -17,14 +18,17 @@ import sqlalchemy.orm as so
 from openpyxl import load_workbook
 
 from capabilities import services
-from capabilities.models import Assignment, Capability, User
+from capabilities.models import Area, Assignment, Capability, User
 from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
-from capabilities.reports.xlsx import CONFIDENTIAL_BANNER, write_workbook
+from capabilities.reports.meta import SENDER, TITLE
+from capabilities.reports.xlsx import CONFIDENTIAL_BANNER, PAGE_WIDTH, write_workbook
+from tests import pdfcheck
 
 SHEETS = [
     "Översikt",
     "Register",
+    "Register, kopplingar",
     "Statushistorik",
     "Åtgärder",
     "Regeringsuppdrag",
@@ -69,30 +73,74 @@ def test_workbook_sheets_and_formatting(
     )
     register = wb["Register"]
     assert register.freeze_panes == "A3"
-    assert register.auto_filter.ref == "A2:N64"
+    assert register.auto_filter.ref == "A2:G64"
     assert register.print_title_rows == "$1:$2"
-    assert register.page_setup.orientation == "landscape"
-    assert register.sheet_properties.pageSetUpPr.fitToPage is True
+    assert [c.value for c in register[2]] == [
+        "Nummer",
+        "Delförmåga",
+        "Nivå",
+        "Målnivå",
+        "Statusbeskrivning",
+        "Bedömd",
+        "Trend",
+    ]
     assert all(cell.font.bold for cell in register[2])
-    assert register.column_dimensions["D"].width >= 40
-    rows = {row[2].value: row for row in register.iter_rows(min_row=3)}
+    assert register.column_dimensions["B"].width >= 30
+    rows = {row[0].value: row for row in register.iter_rows(min_row=3)}
     assert list(rows)[:3] == ["1.1.1", "1.1.2", "1.1.3"] and len(rows) == 62
-    level = rows["3.2.10"][4]
+    level = rows["3.2.10"][2]
     assert level.value == "4 Påvisad förmåga"
     assert level.fill.fgColor.rgb.upper().endswith("B7E0A0")
-    assessed = rows["3.2.10"][8]
+    assert rows["3.2.10"][3].value == "5 Hållbar förmåga"
+    assessed = rows["3.2.10"][5]
     assert assessed.is_date and assessed.value.date() == date(2026, 3, 1)
     assert assessed.number_format == "yyyy-mm-dd"
-    assert rows["1.1.1"][4].value == "Ej bedömd"
-    assert "S2022/01940 Uppdrag att identifiera" in rows["1.1.1"][11].value
-    assert "(delvis)" in rows["1.1.1"][11].value
-    assert rows["1.1.4"][11].value == "Ett flertal uppdrag finns (redovisas ej här)"
-    assert rows["1.1.1"][3].alignment.wrap_text
+    assert rows["1.1.1"][2].value == "Ej bedömd"
+    assert rows["1.1.1"][1].alignment.wrap_text
+    links = {row[0].value: row for row in wb["Register, kopplingar"].iter_rows(min_row=3)}
+    assert list(links) == list(rows)
+    assert "S2022/01940 Uppdrag att identifiera" in links["1.1.1"][3].value
+    assert "(delvis)" in links["1.1.1"][3].value
+    assert links["1.1.4"][3].value == "Ett flertal uppdrag finns (redovisas ej här)"
     overview = wb["Översikt"]
     assert len(overview._charts) == 1
     texts = [c.value for row in overview.iter_rows() for c in row if c.value is not None]
+    assert texts[:2] == [TITLE, SENDER]
     assert "Exporterad av" in texts and "Test Testsson" in texts and "ingår inte" in texts
+    assert "Diarienummer" in texts
+    produced = texts[texts.index("Framtagen") + 1]
+    assert produced.endswith("(Europe/Stockholm)") and produced[17:20] in ("CET", "CES")
     assert CONFIDENTIAL_BANNER not in " ".join(map(str, texts))
+
+
+def test_every_sheet_prints_on_a4_landscape_with_explicit_fonts(session: so.Session) -> None:
+    """The print setup a reader relies on, before LibreOffice renders it (below)."""
+    wb = load_workbook(io.BytesIO(_xlsx(session)))
+    assert wb.sheetnames == SHEETS
+    for ws in wb:
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        visible = sum(d.width for d in ws.column_dimensions.values() if not d.hidden)
+        assert visible <= PAGE_WIDTH, ws.title  # fits at 100 %: nothing shrunk
+        header_row = 2 if ws.title != "Översikt" else None
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                assert cell.font.name == "Arial" and cell.font.sz >= 10, (ws.title, cell.coordinate)
+        if header_row is None:
+            continue
+        headers = ws[header_row]
+        assert all(isinstance(c.value, str) and c.value for c in headers), ws.title
+        # Numbers sit under headers aligned the same way.
+        for column, header in enumerate(headers):
+            for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
+                cell = row[column]
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    assert cell.alignment.horizontal == "right", (ws.title, cell.coordinate)
+                    assert header.alignment.horizontal == "right", (ws.title, header.value)
+        # The header row is tall enough for its wrapped labels.
+        assert ws.row_dimensions[header_row].height >= 16, ws.title
 
 
 def test_counts_per_level_on_overview(session: so.Session, make_user: Callable[..., User]) -> None:
@@ -100,10 +148,23 @@ def test_counts_per_level_on_overview(session: so.Session, make_user: Callable[.
     for number, level in (("1.1.1", 1), ("1.1.2", 1), ("2.2.1", 5)):
         services.record_assessment(session, member, _cap(session, number), level=level, summary="x")
     frame = pd.read_excel(io.BytesIO(_xlsx(session)), sheet_name="Översikt", header=None)
+    header = frame[frame[0] == "Område"].iloc[0]
+    assert list(header[1:9]) == [
+        "Ej bedömd",
+        "1 Ingen förmåga",
+        "2 Begränsad förmåga",
+        "3 Utvecklad förmåga",
+        "4 Påvisad förmåga",
+        "5 Hållbar förmåga",
+        "Sekretess",
+        "Totalt",
+    ]
     area = frame[frame[0].astype(str).str.startswith("1.1 Robust")].iloc[0]
     assert list(area[1:8]) == [3, 2, 0, 0, 0, 0, 0] and area[8] == 5
-    group = frame[frame[0] == "Huvudgrupp 2"].iloc[0]
+    group = frame[frame[0].astype(str).str.startswith("2. ")].iloc[0]
     assert group[1] == 10 and group[6] == 1 and group[8] == 11
+    chart_rows = frame[frame[0] == "Huvudgrupp 2"]
+    assert len(chart_rows) == 1 and chart_rows.iloc[0][1] == 10
 
 
 def test_register_read_back_with_pandas(session: so.Session) -> None:
@@ -205,7 +266,7 @@ def test_no_formula_injection(
         session, member, _cap(session, "1.1.1"), level=2, summary=payload + " rest"
     )
     wb = load_workbook(io.BytesIO(_xlsx(session)))
-    cell = next(row[6] for row in wb["Register"].iter_rows(min_row=3) if row[2].value == "1.1.1")
+    cell = next(row[4] for row in wb["Register"].iter_rows(min_row=3) if row[0].value == "1.1.1")
     assert cell.data_type == "s" and cell.value == (payload + " rest").strip()
     text = io.StringIO(newline="")
     write_register_csv(build_report(session), text)
@@ -227,15 +288,71 @@ def test_csv_is_utf8_bom_semicolon(session: so.Session) -> None:
     )
 
 
-def test_workbook_renders_in_libreoffice(session: so.Session, tmp_path: Path) -> None:
-    """Convert to PDF headless and render the first page: the file opens and prints."""
+def _require_office() -> str:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None or shutil.which("pdftoppm") is None:
+    if soffice is None or pdfcheck.tools_missing():
         if os.environ.get("REQUIRE_OFFICE", "") not in ("", "0"):
             pytest.fail("libreoffice-calc and poppler-utils are required (REQUIRE_OFFICE=1)")
-        pytest.skip("LibreOffice or pdftoppm not installed")
+        pytest.skip("LibreOffice or poppler-utils not installed")
+    assert soffice is not None
+    return soffice
+
+
+def assert_readable_print(pdf: Path, session: so.Session) -> list[pdfcheck.Page]:
+    """What a reader needs from a printed report, checked on the PDF (shared with the PDF
+    report's test): A4 pages, no text on text, no cells run together, every font embedded,
+    nothing under 8 pt, and the 62 capabilities and 9 areas in reading order."""
+    pages = pdfcheck.pages(pdf)
+    assert pages
+    assert pdfcheck.not_a4(pages) == []
+    assert pdfcheck.overlaps(pages) == []
+    assert pdfcheck.run_together(pages) == []
+    assert pdfcheck.not_embedded(pdf) == []
+    size, where = pdfcheck.smallest_font(pdf)
+    assert size >= 7.95, where  # 8 pt, less the rounding of the text matrix
+    stream = pdfcheck.text_stream(pages)
+    numbers = list(session.scalars(sa.select(Capability.number).order_by(Capability.sort_key)))
+    assert len(numbers) == 62
+    assert pdfcheck.in_reading_order(stream, numbers) == []
+    areas = list(session.scalars(sa.select(Area.title).order_by(Area.sort_key)))
+    assert len(areas) == 9
+    assert pdfcheck.in_reading_order(stream, areas) == []
+    return pages
+
+
+def _assess_some(session: so.Session, make_user: Callable[..., User]) -> None:
+    member = make_user(can_see_confidential=True)
+    for number, level, target in (("1.1.1", 2, 4), ("2.1.1", 3, 4), ("3.2.10", 5, 5)):
+        services.record_assessment(
+            session,
+            member,
+            _cap(session, number),
+            level=level,
+            target_level=target,
+            summary="Bedömd vid övningen i oktober; lager för 30 dagar finns hos regionerna.",
+            justification="Underlag från regionernas rapportering",
+            assessed_on="2026-10-15",
+        )
+    services.record_assessment(
+        session,
+        member,
+        _cap(session, "1.2.2"),
+        level=1,
+        summary="Sekretessmarkerad bedömning",
+        confidential=True,
+        secrecy_ref="OSL 18:13",
+        assessed_on="2026-10-15",
+    )
+
+
+def test_workbook_prints_readably_in_libreoffice(
+    session: so.Session, make_user: Callable[..., User], tmp_path: Path
+) -> None:
+    """Workbook → LibreOffice → PDF, then read the pages as a reader would."""
+    soffice = _require_office()
+    _assess_some(session, make_user)
     source = tmp_path / "rapport.xlsx"
-    source.write_bytes(_xlsx(session))
+    source.write_bytes(_xlsx(session, include_confidential=True))
     subprocess.run(
         [
             soffice,
@@ -249,17 +366,20 @@ def test_workbook_renders_in_libreoffice(session: so.Session, tmp_path: Path) ->
         ],
         check=True,
         capture_output=True,
-        timeout=180,
+        timeout=300,
     )
     pdf = tmp_path / "rapport.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 10_000
-    subprocess.run(
-        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-        check=True,
-        timeout=60,
-    )
-    pages = list(tmp_path.glob("page*.png"))
-    assert pages and pages[0].stat().st_size > 5_000
+    pages = assert_readable_print(pdf, session)
+    assert pdfcheck.font_names(pdf) <= {"LiberationSans", "LiberationSans-Bold"}
+    words = [w.text for w in pages[0].words]
+    assert "Socialstyrelsen" in words and "Diarienummer" in words
+    # Every page says where it belongs: sheet name and page number in the footer.
+    for page in pages:
+        text = " ".join(w.text for w in page.words)
+        assert re.search(r"sida \d+ av \d+", text), page.number
+        assert "SEKRETESSMARKERADE" in text, page.number
+    pngs = pdfcheck.render_pngs(pdf, tmp_path / "page", resolution=40)
+    assert len(pngs) == len(pages)
 
 
 def test_coverage_gap_sheet(session: so.Session, make_user: Callable[..., User]) -> None:

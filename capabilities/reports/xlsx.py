@@ -1,4 +1,11 @@
-"""The Excel report: finished-looking sheets in write-only mode (constant memory)."""
+"""The Excel report: print-ready sheets in write-only mode (constant memory).
+
+Every sheet prints on A4 landscape at full size: columns are sized to fit the page (wide
+content is split over two sheets instead of shrunk), every cell has an explicit font through a
+named style (one style record per kind of cell, not one per cell), numbers are right-aligned
+under right-aligned headers, and row heights are estimated from the wrapped text so that
+nothing overlaps when LibreOffice or Excel prints the file (neither grows rows on open).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +19,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.drawing.text import Font as DrawingFont
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.named_styles import NamedStyleList
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from capabilities.queries.gaps import FLAGS
@@ -24,15 +37,30 @@ from capabilities.reports.cells import clean_text, looks_like_formula
 from capabilities.reports.data import (
     NOT_ASSESSED,
     REGISTER_HEADERS,
+    TREND_TEXT,
     ReportData,
     register_record,
 )
+from capabilities.reports.meta import (
+    CONFIDENTIAL_BANNER,
+    SENDER,
+    TITLE,
+    ZONE_NAME,
+    local_stamp,
+    local_time,
+)
 
-TITLE = "Förmågeregistret – förmågestruktur för försörjningsberedskap"
-CONFIDENTIAL_BANNER = "INNEHÅLLER SEKRETESSMARKERADE UPPGIFTER – hanteras enligt OSL"
+__all__ = ["CONFIDENTIAL_BANNER", "HEADER_ROW", "TITLE", "UPDATE_COLUMNS", "UPDATE_SHEET"]
+
 HEADER_ROW = 2
-WIDE_SHEET = 220  # character widths; wider sheets print on A3
-LINE_HEIGHT = 13.0  # points per wrapped line at the default 11 pt font
+# On every office machine; LibreOffice on Linux renders it with metric-equal Liberation Sans.
+FONT_NAME = "Arial"
+FONT_SIZE = 10
+# A4 landscape with 1.5 cm side margins holds about this many column-width units at 100 %.
+PAGE_WIDTH = 130
+MAX_ROW_HEIGHT = 330.0  # points: a row must fit on an A4 landscape page under the title rows
+LINE_HEIGHT = 12.75  # points per line of 10 pt Arial, as Excel sizes a row
+CHARS_PER_UNIT = 1.1  # Arial 10 averages ~1.2 characters per width unit
 UPDATE_SHEET = "Uppdatering"
 UPDATE_COLUMNS = (
     "Nummer",
@@ -51,14 +79,87 @@ UPDATE_COLUMNS = (
 # Optional on import, so workbooks exported before it existed still read.
 TARGET_COLUMN = "Målnivå"
 
-_BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6EF")
-_BANNER_FONT = Font(bold=True, size=13)
-_SECRET_FONT = Font(bold=True, size=13, color="A4000F")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
-_THIN = Border(bottom=Side(style="thin", color="999999"))
 _INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+_THIN = Border(bottom=Side(style="thin", color="999999"))
+_BOX = Border(
+    left=Side(style="thin", color="999999"),
+    right=Side(style="thin", color="999999"),
+    top=Side(style="thin", color="999999"),
+    bottom=Side(style="thin", color="999999"),
+)
+
+
+def _font(**kwargs: Any) -> Font:
+    return Font(name=FONT_NAME, size=kwargs.pop("size", FONT_SIZE), **kwargs)
+
+
+def _styles(levels: dict[int, str]) -> list[NamedStyle]:
+    """The named styles every cell uses: kind of cell → font, alignment, fill, format."""
+    top_wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    top_left = Alignment(vertical="top", horizontal="left")
+    top_right = Alignment(vertical="top", horizontal="right")
+    styles = [
+        NamedStyle("fr text", font=_font(), alignment=top_wrap),
+        NamedStyle("fr line", font=_font(), alignment=top_left),
+        NamedStyle("fr number", font=_font(), alignment=top_right, number_format="0"),
+        NamedStyle("fr date", font=_font(), alignment=top_left, number_format="yyyy-mm-dd"),
+        NamedStyle(
+            "fr datetime", font=_font(), alignment=top_left, number_format="yyyy-mm-dd hh:mm"
+        ),
+        NamedStyle(
+            "fr header",
+            font=_font(bold=True),
+            fill=_HEADER_FILL,
+            border=_THIN,
+            alignment=Alignment(wrap_text=True, vertical="bottom", horizontal="left"),
+        ),
+        NamedStyle(
+            "fr header number",
+            font=_font(bold=True),
+            fill=_HEADER_FILL,
+            border=_THIN,
+            alignment=Alignment(wrap_text=True, vertical="bottom", horizontal="right"),
+        ),
+        NamedStyle(
+            "fr header turned",
+            font=_font(bold=True),
+            fill=_HEADER_FILL,
+            border=_THIN,
+            alignment=Alignment(text_rotation=90, vertical="bottom", horizontal="center"),
+        ),
+        NamedStyle("fr label", font=_font(bold=True), alignment=top_left),
+        NamedStyle("fr title", font=_font(bold=True, size=16), alignment=top_left),
+        NamedStyle("fr banner", font=_font(bold=True, size=12), alignment=top_wrap),
+        NamedStyle("fr secret", font=_font(bold=True, size=12, color="A4000F"), alignment=top_wrap),
+        NamedStyle("fr input", font=_font(), alignment=top_wrap, fill=_INPUT_FILL, border=_BOX),
+        NamedStyle(
+            "fr input date",
+            font=_font(),
+            alignment=top_left,
+            fill=_INPUT_FILL,
+            border=_BOX,
+            number_format="yyyy-mm-dd",
+        ),
+    ]
+    for level, colour in levels.items():
+        fill = PatternFill("solid", fgColor=colour.lstrip("#"))
+        styles.append(NamedStyle(f"fr level {level}", font=_font(), alignment=top_wrap, fill=fill))
+    return styles
+
+
+def _new_workbook(levels: dict[int, str]) -> Workbook:
+    """A write-only workbook whose Normal style (and so the column-width unit) is Arial 10."""
+    wb = Workbook(write_only=True)
+    normal = NamedStyle("Normal", font=_font(), builtinId=0)
+    # openpyxl fixes Calibri 11 as font 0 and the Normal style; replace both before any cell
+    # is styled so the default cell format and width unit are Arial 10 as well.
+    wb._fonts = IndexedList([normal.font])
+    wb._named_styles = NamedStyleList()
+    wb.add_named_style(normal)
+    for style in _styles(levels):
+        wb.add_named_style(style)
+    return wb
 
 
 @dataclass(frozen=True)
@@ -66,10 +167,36 @@ class Column:
     header: str
     width: float
     hidden: bool = False
+    number: bool = False
+    turned: bool = False  # narrow Ja/Nej columns: the header reads bottom to top
+
+
+def _header_style(column: Column) -> str:
+    if column.turned:
+        return "fr header turned"
+    return "fr header number" if column.number else "fr header"
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines the text wraps to in a column: greedy by words, as spreadsheets wrap."""
+    per_line = max(int(width * CHARS_PER_UNIT), 1)
+    total = 0
+    for part in text.split("\n"):
+        lines, used = 1, 0
+        for word in part.split():
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                lines, used = lines + 1, 0
+            if size > per_line:  # a long word is broken inside itself
+                lines += (size - 1) // per_line
+                size = size % per_line or per_line
+            used = used + 1 + size if used else size
+        total += lines
+    return total
 
 
 class Sheet:
-    """One report sheet: banner row, bold frozen header, widths, filter and print setup."""
+    """One report sheet: banner row, bold frozen header, widths, filter and A4 print setup."""
 
     def __init__(
         self,
@@ -78,13 +205,11 @@ class Sheet:
         columns: Sequence[Column],
         report: ReportData,
         subtitle: str,
-        preamble: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.ws: WriteOnlyWorksheet = wb.create_sheet(name)
         self.columns = columns
-        # Report facts (label, value) go between the banner and the header row.
-        self.header_row = HEADER_ROW + (len(preamble) + 1 if preamble else 0)
-        self.rows = self.header_row
+        self.header_row = HEADER_ROW
+        self.rows = 0
         ws = self.ws
         for index, column in enumerate(columns, start=1):
             dimension = ws.column_dimensions[get_column_letter(index)]
@@ -92,38 +217,16 @@ class Sheet:
             dimension.hidden = column.hidden
         ws.freeze_panes = f"A{self.header_row + 1}"
         ws.print_title_rows = f"1:{self.header_row}"
-        ws.page_setup.orientation = "landscape"
-        wide = sum(c.width for c in columns if not c.hidden) > WIDE_SHEET
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3 if wide else Worksheet.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.oddFooter.center.text = "&A – sida &P av &N"
+        _page_setup(ws, report)
         banner = f"{subtitle} per {report.as_of.isoformat()}"
-        font = _BANNER_FONT
+        style = "fr banner"
         if report.include_confidential:
-            banner, font = f"{banner} – {CONFIDENTIAL_BANNER}", _SECRET_FONT
-            ws.oddHeader.center.text = CONFIDENTIAL_BANNER
-        ws.append([self._cell(banner, font=font, wrap=False)])
-        for label, value in preamble:
-            ws.append([self._cell(label, font=_BOLD), self._cell(value, wrap=False)])
-        if preamble:
-            ws.append([])
-        header = [
-            self._cell(c.header, font=_BOLD, fill=_HEADER_FILL, border=_THIN) for c in columns
-        ]
-        ws.append(header)
+            banner, style = f"{banner} – {CONFIDENTIAL_BANNER}", "fr secret"
+        self.banner(banner, style)
+        self.header(columns)
 
-    def _cell(
-        self,
-        value: Any,
-        *,
-        font: Font | None = None,
-        fill: PatternFill | None = None,
-        border: Border | None = None,
-        number_format: str | None = None,
-        wrap: bool = True,
-    ) -> Cell:
+    def cell(self, value: Any, style: str | None = None) -> Cell:
+        """A cell with its named style: text wraps, numbers align right, dates get a format."""
         if isinstance(value, str):
             value = clean_text(value)
         cell = WriteOnlyCell(self.ws, value=value)
@@ -131,47 +234,67 @@ class Sheet:
             cell.data_type = "s"  # text is text: never a formula
             if looks_like_formula(value):
                 cell.quotePrefix = True
-        if isinstance(value, datetime):
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        elif isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-        if number_format:
-            cell.number_format = number_format
-        cell.alignment = _WRAP if wrap else _TOP
-        if font:
-            cell.font = font
-        if fill:
-            cell.fill = fill
-        if border:
-            cell.border = border
+        if style is None:
+            if isinstance(value, datetime):
+                style = "fr datetime"
+            elif isinstance(value, date):
+                style = "fr date"
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                style = "fr number"
+            else:
+                style = "fr text"
+        cell.style = style
         return cell
 
-    def append(self, values: Iterable[Any]) -> None:
-        cells = [v if isinstance(v, Cell) else self._cell(v) for v in values]
+    def header(self, columns: Sequence[Column]) -> None:
+        """Bold header row, as tall as its most wrapped (or turned) label needs."""
+        cells = [self.cell(c.header, style=_header_style(c)) for c in columns]
+        height = LINE_HEIGHT + 4
+        for c in columns:
+            if c.hidden:
+                continue
+            if c.turned:
+                height = max(height, 5.8 * len(c.header) + 8)
+            else:
+                # Bold text is wider: give it a little less room than the column.
+                height = max(height, LINE_HEIGHT * _lines(c.header, c.width * 0.85) + 4)
+        self.raw(cells, height=height)
+
+    def banner(self, text: str, style: str = "fr banner") -> None:
+        """A 12 pt line across the printed width (merged, so it wraps instead of widening the
+        page and shrinking every sheet to fit)."""
+        width = sum(c.width for c in self.columns if not c.hidden)
+        self.raw([self.cell(text, style=style)], height=16 * _lines(text, width * 0.75) + 4)
+        last = get_column_letter(len(self.columns))
+        self.ws.merged_cells.add(f"A{self.rows}:{last}{self.rows}")
+
+    def raw(self, cells: Sequence[Cell | None], height: float | None = None) -> None:
         self.rows += 1
-        self.ws.row_dimensions[self.rows].height = self._height(cells)
+        if height is not None:
+            self.ws.row_dimensions[self.rows].height = height
         self.ws.append(cells)
+
+    def append(self, values: Iterable[Any]) -> None:
+        cells = [v if isinstance(v, Cell) else self.cell(v) for v in values]
+        self.raw(cells, height=self._height(cells))
 
     def _height(self, cells: Sequence[Cell]) -> float:
         """Spreadsheets do not grow wrapped rows on open: estimate the lines each cell needs."""
         lines = 1
         for cell, column in zip(cells, self.columns, strict=False):
-            if isinstance(cell.value, str) and cell.value:
-                per_line = max(int(column.width * 1.1), 1)
-                needed = sum(max(1, -(-len(part) // per_line)) for part in cell.value.split("\n"))
-                lines = max(lines, needed)
-        return min(LINE_HEIGHT * lines + 3, 409)
+            value = cell.value
+            if isinstance(value, str) and (len(value) > column.width or "\n" in value):
+                lines = max(lines, _lines(value, column.width))
+        # A row taller than the page would make the spreadsheet shrink the whole sheet.
+        return min(LINE_HEIGHT * lines + 3, MAX_ROW_HEIGHT)
 
-    def level_cell(self, status: StatusView | None, colours: dict[int, str]) -> Cell:
+    def level_cell(self, status: StatusView | None) -> Cell:
         """Filled with the scale colour and labelled (colour never alone)."""
         if status is None:
-            return self._cell(NOT_ASSESSED)
+            return self.cell(NOT_ASSESSED)
         if status.level is None:
-            return self._cell(CONFIDENTIAL_LABEL)
-        colour = colours[status.level].lstrip("#")
-        return self._cell(
-            f"{status.level} {status.label}", fill=PatternFill("solid", fgColor=colour)
-        )
+            return self.cell(CONFIDENTIAL_LABEL)
+        return self.cell(f"{status.level} {status.label}", style=f"fr level {status.level}")
 
     def finish(self) -> None:
         last = get_column_letter(len(self.columns))
@@ -179,22 +302,48 @@ class Sheet:
         self.ws.auto_filter.ref = f"A{self.header_row}:{last}{end}"
 
 
+def _page_setup(ws: WriteOnlyWorksheet, report: ReportData) -> None:
+    """A4 landscape, full width on one page, numbered pages, report name in the header."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    # Columns are sized to fit the page at 100 %: never fit-to-page, which shrinks text.
+    ws.page_setup.scale = 100
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.gridLines = False
+    for part, text in (
+        (ws.oddHeader.left, f"{TITLE}, per {report.as_of.isoformat()}"),
+        (ws.oddFooter.left, f"Framtagen {local_stamp(report.generated_at)}"),
+        (ws.oddFooter.right, "&A – sida &P av &N"),
+    ):
+        part.text = text
+        part.font = f"{FONT_NAME},Regular"
+        part.size = 9
+    if report.include_confidential:
+        ws.oddHeader.right.text = CONFIDENTIAL_BANNER
+        ws.oddHeader.right.font = f"{FONT_NAME},Bold"
+        ws.oddHeader.right.size = 9
+        ws.oddHeader.right.color = "A4000F"
+
+
 def write_workbook(report: ReportData, stream: IO[bytes]) -> None:
     """Write the full report (Översikt, Register, history, measures, assignments, actors,
     and the Uppdatering sheet for the Excel round trip) to a binary stream."""
-    wb = Workbook(write_only=True)
+    wb = _new_workbook({lvl.level: lvl.colour for lvl in report.levels})
     wb.properties.title = f"{TITLE} ({report.as_of.isoformat()})"
     wb.properties.creator = report.exported_by or "Förmågeregistret"
     wb.properties.subject = "Förmågestrukturens register"
-    colours = {lvl.level: lvl.colour for lvl in report.levels}
     _overview(wb, report)
-    _register(wb, report, colours)
-    _history(wb, report, colours)
+    _register(wb, report)
+    _register_links(wb, report)
+    _history(wb, report)
     _measures(wb, report)
     _assignments(wb, report)
     _actors(wb, report)
     _gaps(wb, report)
-    _update(wb, report, colours)
+    _update(wb, report)
     wb.save(stream)
 
 
@@ -205,23 +354,43 @@ def _level_key(status: StatusView | None) -> str:
 
 
 def _overview(wb: Workbook, report: ReportData) -> None:
+    """Title block matching the PDF cover, then counts per area and per main group."""
     keys = [NOT_ASSESSED, *(str(lvl.level) for lvl in report.levels), CONFIDENTIAL_LABEL]
     headers = [
         NOT_ASSESSED,
         *(f"{lvl.level} {lvl.label}" for lvl in report.levels),
-        CONFIDENTIAL_LABEL,
+        "Sekretess",
         "Totalt",
     ]
-    facts = [
-        ("Rapport", TITLE),
+    count_width = (PAGE_WIDTH - 44) / len(headers)
+    columns = [Column("Område", 44), *(Column(h, count_width, number=True) for h in headers)]
+    ws = wb.create_sheet("Översikt")
+    sheet = Sheet.__new__(Sheet)
+    sheet.ws, sheet.columns, sheet.rows, sheet.header_row = ws, columns, 0, 0
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    _page_setup(ws, report)
+    if report.include_confidential:
+        sheet.banner(CONFIDENTIAL_BANNER, "fr secret")
+    sheet.raw([sheet.cell(TITLE, style="fr title")], height=24)
+    sheet.banner(SENDER)
+    facts: list[tuple[str, Any]] = [
         ("Registret per", report.as_of.isoformat()),
-        ("Skapad", report.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Framtagen", local_stamp(report.generated_at)),
+        ("Diarienummer", None),
         ("Exporterad av", report.exported_by or "–"),
         ("Sekretessmarkerade uppgifter", "ingår" if report.include_confidential else "ingår inte"),
-        ("Antal delförmågor", str(len(report.capabilities))),
+        ("Antal delförmågor", len(report.capabilities)),
     ]
-    columns = [Column("Område", 48), *(Column(h, 16) for h in headers), Column("Benämning", 40)]
-    sheet = Sheet(wb, "Översikt", columns, report, "Översikt", preamble=facts)
+    for label, value in facts:
+        if label == "Diarienummer":
+            value_cell = sheet.cell(None, style="fr input")
+        elif isinstance(value, int):
+            value_cell = sheet.cell(str(value), style="fr line")
+        else:
+            value_cell = sheet.cell(value, style="fr line")
+        sheet.raw([sheet.cell(label, style="fr label"), value_cell], height=LINE_HEIGHT + 3)
+    sheet.raw([])
     per_area: dict[tuple[str, str], Counter[str]] = {}
     per_group: dict[tuple[str, str], Counter[str]] = {}
     for cap in report.capabilities:
@@ -229,66 +398,122 @@ def _overview(wb: Workbook, report: ReportData) -> None:
         key = _level_key(row.status)
         per_area.setdefault((row.area_number, row.area_title), Counter())[key] += 1
         per_group.setdefault((row.main_group_number, row.main_group_title), Counter())[key] += 1
+    sheet.banner("Antal delförmågor per nivå och huvudgrupp")
+    sheet.header([Column("Huvudgrupp", 44), *columns[1:]])
+    for (number, title), counts in per_group.items():
+        sheet.append([f"{number}. {title}", *(counts[k] for k in keys), sum(counts.values())])
+    sheet.raw([])
+    sheet.banner("Antal delförmågor per nivå och område")
+    sheet.header(columns)
+    area_header = sheet.rows
     for (number, title), counts in per_area.items():
         sheet.append([f"{number} {title}", *(counts[k] for k in keys), sum(counts.values())])
-    sheet.finish()
-    ws = sheet.ws
-    ws.append([])
-    header_cells = [
-        sheet._cell(h, font=_BOLD, fill=_HEADER_FILL, border=_THIN)
-        for h in ["Huvudgrupp", *headers]
-    ]
-    ws.append(header_cells)
-    group_header_row = sheet.rows + 2
-    sheet.rows = group_header_row
-    for (number, title), counts in per_group.items():
-        sheet.append(
-            [f"Huvudgrupp {number}", *(counts[k] for k in keys), sum(counts.values()), title]
-        )
-    first, last = group_header_row + 1, group_header_row + len(per_group)
+    ws.auto_filter.ref = f"A{area_header}:{get_column_letter(len(columns))}{sheet.rows}"
+    # The chart and its own small table (short category names keep the axis readable) on a
+    # page of their own.
+    ws.row_breaks.append(Break(id=sheet.rows))
+    sheet.banner("Diagramunderlag: nivåer per huvudgrupp")
+    sheet.header([Column("Huvudgrupp", 44), *columns[1 : len(keys) + 1]])
+    chart_header = sheet.rows
+    for number, _title in per_group:
+        sheet.append([f"Huvudgrupp {number}", *(per_group[(number, _title)][k] for k in keys)])
+    _chart(ws, report, chart_header, sheet.rows, len(keys))
+
+
+def _chart_text(size: int = 900, bold: bool = False) -> RichText:
+    props = CharacterProperties(latin=DrawingFont(typeface=FONT_NAME), sz=size, b=bold)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def _chart(ws: WriteOnlyWorksheet, report: ReportData, header: int, last: int, n: int) -> None:
+    """Levels per main group as a column chart, every text in Arial ≥ 9 pt."""
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
     chart.title = "Nivåer per huvudgrupp"
     chart.y_axis.title = "Antal delförmågor"
     chart.x_axis.title = "Huvudgrupp"
-    data = Reference(ws, min_col=2, max_col=len(keys), min_row=group_header_row, max_row=last)
+    for title, size in ((chart.title, 1200), (chart.y_axis.title, 900), (chart.x_axis.title, 900)):
+        for paragraph in title.tx.rich.paragraphs:
+            props = _chart_text(size, bold=True).p[0].pPr
+            paragraph.pPr = props
+            for run in paragraph.r or []:
+                run.rPr = props.defRPr
+    chart.x_axis.txPr = chart.y_axis.txPr = _chart_text()
+    chart.legend.txPr = _chart_text()
+    chart.x_axis.delete = chart.y_axis.delete = False
+    data = Reference(ws, min_col=2, max_col=n + 1, min_row=header, max_row=last)
     chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
     fills = ["BBBBBB", *(lvl.colour.lstrip("#") for lvl in report.levels)]
     for series, colour in zip(chart.series, fills, strict=False):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = "555555"
-    chart.width, chart.height = 26, 11
-    ws.add_chart(chart, f"A{last + 3}")
+    chart.width, chart.height = 24, 8.5
+    ws.add_chart(chart, f"A{last + 2}")
 
 
-def _register(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
-    widths = (16, 20, 8, 48, 20, 12, 44, 32, 11, 16, 11, 50, 28, 30)
-    columns = [Column(h, w) for h, w in zip(REGISTER_HEADERS, widths, strict=True)]
+def _register(wb: Workbook, report: ReportData) -> None:
+    """The assessment half of the register; links and justification go on the next sheet."""
+    columns = [
+        Column("Nummer", 9),
+        Column("Delförmåga", 45),
+        Column("Nivå", 14),
+        Column("Målnivå", 12),
+        Column("Statusbeskrivning", 28),
+        Column("Bedömd", 11),
+        Column("Trend", 11),
+    ]
     sheet = Sheet(wb, "Register", columns, report, "Register")
-    level_index = REGISTER_HEADERS.index("Nivå")
     for cap in report.capabilities:
-        values: list[Any] = register_record(cap, report.level_labels)
-        values[level_index] = sheet.level_cell(cap.row.status, colours)
-        sheet.append(values)
+        status = cap.row.status
+        target = None
+        if status is not None and status.target_level:
+            target = f"{status.target_level} {report.level_labels[status.target_level]}"
+        summary = None
+        if status is not None:
+            summary = CONFIDENTIAL_LABEL if status.redacted else status.summary
+        sheet.append(
+            [
+                cap.row.number,
+                cap.row.title,
+                sheet.level_cell(status),
+                target,
+                summary,
+                status.assessed_on if status else None,
+                TREND_TEXT[cap.trend],
+            ]
+        )
     sheet.finish()
 
 
-def _history(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
+def _register_links(wb: Workbook, report: ReportData) -> None:
+    record_index = {header: i for i, header in enumerate(REGISTER_HEADERS)}
+    names = ("Motivering", "Bedömd av", "Regeringsuppdrag", "Ansvariga aktörer", "Åtgärder")
+    widths = (27, 14, 34, 23, 23)
+    columns = [Column("Nummer", 9), *(Column(n, w) for n, w in zip(names, widths, strict=True))]
+    subtitle = "Register: motivering och kopplingar"
+    sheet = Sheet(wb, "Register, kopplingar", columns, report, subtitle)
+    for cap in report.capabilities:
+        record = register_record(cap, report.level_labels)
+        sheet.append([cap.row.number, *(record[record_index[n]] for n in names)])
+    sheet.finish()
+
+
+def _history(wb: Workbook, report: ReportData) -> None:
     sheet = Sheet(
         wb,
         "Statushistorik",
         [
             Column("Nummer", 9),
-            Column("Bedömd", 12),
-            Column("Nivå", 22),
-            Column("Målnivå", 10),
-            Column("Statusbeskrivning", 60),
-            Column("Motivering", 40),
-            Column("Bedömd av", 18),
-            Column("Registrerad", 17),
-            Column("Sekretess", 12),
+            Column("Bedömd", 11),
+            Column("Nivå", 16),
+            Column("Målnivå", 9, number=True),
+            Column("Statusbeskrivning", 30),
+            Column("Motivering", 18),
+            Column("Bedömd av", 13),
+            Column(f"Registrerad ({ZONE_NAME})", 15),
+            Column("Sekretess", 9),
         ],
         report,
         "Statushistorik",
@@ -299,12 +524,12 @@ def _history(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
             [
                 entry.number,
                 status.assessed_on,
-                sheet.level_cell(status, colours),
+                sheet.level_cell(status),
                 status.target_level,
                 CONFIDENTIAL_LABEL if status.redacted else status.summary,
                 status.justification,
                 entry.assessed_by,
-                entry.created_at.replace(tzinfo=None),
+                local_time(entry.created_at).replace(tzinfo=None),
                 "Ja" if status.confidential else "Nej",
             ]
         )
@@ -316,16 +541,16 @@ def _measures(wb: Workbook, report: ReportData) -> None:
         wb,
         "Åtgärder",
         [
-            Column("Id", 6),
-            Column("Åtgärd", 40),
-            Column("Status", 12),
-            Column("Prioritet", 10),
-            Column("Kostnadseffektivitet", 36),
-            Column("Rättslig bedömning", 36),
-            Column("Klart senast", 12),
-            Column("Delförmågor", 16),
-            Column("Aktörer", 30),
-            Column("Sekretess", 10),
+            Column("Id", 5, number=True),
+            Column("Åtgärd", 25),
+            Column("Status", 11),
+            Column("Prioritet", 9),
+            Column("Kostnadseffektivitet", 20),
+            Column("Rättslig bedömning", 18),
+            Column("Klart senast", 11),
+            Column("Delförmågor", 10),
+            Column("Aktörer", 12),
+            Column("Sekretess", 9),
         ],
         report,
         "Förmågehöjande åtgärder",
@@ -353,13 +578,13 @@ def _assignments(wb: Workbook, report: ReportData) -> None:
         wb,
         "Regeringsuppdrag",
         [
-            Column("Dnr", 18),
-            Column("Uppdrag", 60),
-            Column("Departement", 26),
-            Column("Status", 12),
-            Column("Mottagare", 26),
-            Column("Milstolpar", 34),
-            Column("Delförmågor", 18),
+            Column("Dnr", 16),
+            Column("Uppdrag", 36),
+            Column("Departement", 16),
+            Column("Status", 11),
+            Column("Mottagare", 18),
+            Column("Milstolpar", 23),
+            Column("Delförmågor", 10),
         ],
         report,
         "Regeringsuppdrag",
@@ -371,7 +596,7 @@ def _assignments(wb: Workbook, report: ReportData) -> None:
         )
         sheet.append(
             [
-                ", ".join(a.dnrs) or "dnr saknas",
+                "\n".join(a.dnrs) or "dnr saknas",
                 a.title,
                 a.ministry,
                 a.status,
@@ -388,12 +613,12 @@ def _actors(wb: Workbook, report: ReportData) -> None:
         wb,
         "Aktörer",
         [
-            Column("Aktör", 40),
+            Column("Aktör", 35),
             Column("Kortnamn", 10),
             Column("Typ", 18),
             Column("Offentlig", 10),
-            Column("Beredskapsmyndighet", 18),
-            Column("Ansvar för delförmågor", 40),
+            Column("Beredskapsmyndighet", 20),
+            Column("Ansvar för delförmågor", 35),
         ],
         report,
         "Aktörer",
@@ -417,12 +642,12 @@ def _gaps(wb: Workbook, report: ReportData) -> None:
     frame = report.gaps
     columns = [
         Column("Nummer", 9),
-        Column("Delförmåga", 50),
-        Column("Nivå", 8),
-        Column("Målnivå", 9),
-        Column("Gap", 6),
-        Column("Dagar sedan bedömning", 12),
-        *(Column(flag.label, 13) for flag in FLAGS),
+        Column("Delförmåga", 38),
+        Column("Nivå", 6, number=True),
+        Column("Målnivå", 9, number=True),
+        Column("Gap", 6, number=True),
+        Column("Dagar sedan bedömning", 12, number=True),
+        *(Column(flag.label, 6, turned=True) for flag in FLAGS),
     ]
     sheet = Sheet(wb, "Täckningsluckor", columns, report, "Täckningsluckor")
     marks = {True: "Ja", False: ""}
@@ -430,7 +655,7 @@ def _gaps(wb: Workbook, report: ReportData) -> None:
         sheet.append(
             [
                 row["number"],
-                row["title"],
+                row["title"].splitlines()[0],
                 row["level"],
                 row["target_level"],
                 "över målnivå" if row["above_target"] else row["gap"],
@@ -439,25 +664,26 @@ def _gaps(wb: Workbook, report: ReportData) -> None:
             ]
         )
     sheet.finish()
-    explain = sheet.ws
-    explain.append([])
+    sheet.raw([])
+    sheet.raw([None, sheet.cell("Flaggornas betydelse", style="fr label")], LINE_HEIGHT + 5)
+    last = get_column_letter(len(columns))
+    room = sum(c.width for c in columns[2:])
     for flag in FLAGS:
-        explain.append(
-            [
-                sheet._cell(flag.label, font=_BOLD, wrap=False),
-                sheet._cell(flag.explanation, wrap=False),
-            ]
-        )
+        # The explanation is merged over the columns to the right and wraps there.
+        cells = [None, sheet.cell(flag.label, style="fr label"), sheet.cell(flag.explanation)]
+        sheet.raw(cells, height=LINE_HEIGHT * _lines(flag.explanation, room) + 3)
+        sheet.ws.merged_cells.add(f"C{sheet.rows}:{last}{sheet.rows}")
 
 
 def level_choices(report: ReportData) -> list[str]:
     return [f"{lvl.level} {lvl.label}" for lvl in report.levels]
 
 
-def _update(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
-    widths = (9, 50, 22, 50, 12, 8, 22, 50, 40, 14, 22)
+def _update(wb: Workbook, report: ReportData) -> None:
+    widths = (9, 16, 12, 17, 11, 8, 12, 17, 12, 11, 13)
     columns = [
-        Column(h, w, hidden=h == "Version") for h, w in zip(UPDATE_COLUMNS, widths, strict=True)
+        Column(h, w, hidden=h == "Version", number=h == "Version")
+        for h, w in zip(UPDATE_COLUMNS, widths, strict=True)
     ]
     sheet = Sheet(
         wb,
@@ -498,15 +724,15 @@ def _update(wb: Workbook, report: ReportData, colours: dict[int, str]) -> None:
     for cap in report.capabilities:
         row, status = cap.row, cap.row.status
         version = status.assessment_id if status else 0
-        inputs = [sheet._cell(None, fill=_INPUT_FILL) for _ in range(3)]
-        inputs.append(sheet._cell(None, fill=_INPUT_FILL, number_format="yyyy-mm-dd"))
+        inputs = [sheet.cell(None, style="fr input") for _ in range(3)]
+        inputs.append(sheet.cell(None, style="fr input date"))
         target = status.target_level if status and not status.redacted else None
-        inputs.append(sheet._cell(target_choices.get(target or 0), fill=_INPUT_FILL))
+        inputs.append(sheet.cell(target_choices.get(target or 0), style="fr input"))
         sheet.append(
             [
                 row.number,
                 row.title.splitlines()[0],
-                sheet.level_cell(status, colours),
+                sheet.level_cell(status),
                 (status.summary if not status.redacted else CONFIDENTIAL_LABEL) if status else None,
                 status.assessed_on if status else None,
                 version,
