@@ -92,7 +92,8 @@ def overlaps(all_pages: list[Page]) -> list[str]:
     """Words whose boxes overlap, or that touch on one line (cells run together)."""
     found = []
     for p in all_pages:
-        words = sorted(p.words, key=lambda w: w.y0)
+        # Leader dots in a table of contents are decoration drawn glyph by glyph.
+        words = sorted((w for w in p.words if w.text.strip(".")), key=lambda w: w.y0)
         for i, a in enumerate(words):
             for b in words[i + 1 :]:
                 if b.y0 >= a.y1:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 import click
 import pandas as pd
@@ -221,6 +222,104 @@ def export(
         with open(output, "w", encoding="utf-8", newline="") as handle:
             write_register_csv(report, handle)
     click.echo(f"Skrev {output} ({len(report.capabilities)} delförmågor, per {report.as_of}).")
+
+
+@main.command("report", help="The register report as PDF (or xlsx/CSV), as of a date or a round.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "csv"]), default="pdf")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The register as it stood at the end of this date.",
+)
+@click.option("--round", "round_id", type=int, default=None, help="A closed reporting round.")
+@click.option(
+    "--include-confidential",
+    is_flag=True,
+    help="Include content marked confidential; needs --user with clearance.",
+)
+@click.option("--user", "username", default=None, help="The user the report is made for.")
+def report_command(
+    fmt: str,
+    output: str,
+    as_of: datetime | None,
+    round_id: int | None,
+    include_confidential: bool,
+    username: str | None,
+) -> None:
+    from capabilities.reports.pdf import write_pdf
+
+    if as_of is not None and round_id is not None:
+        _fail("Ange antingen --as-of eller --round, inte båda.")
+    with session_scope() as session:
+        user = None
+        if username is not None:
+            user = session.scalar(sa.select(User).where(User.username == username.lower()))
+            if user is None or not user.is_active:
+                _fail(f"Okänd eller inaktiv användare: {username}")
+        if include_confidential and (user is None or not user.can_see_confidential):
+            _fail(
+                "Sekretessmarkerade uppgifter kräver --user med behörighet att se "
+                "sekretessmarkerade uppgifter."
+            )
+        day = as_of.date() if as_of else None
+        round_info = None
+        if round_id is not None:
+            try:
+                day, round_info = _round_report(session, round_id, include_confidential)
+            except DomainError as exc:
+                _fail(exc.message)
+        data = build_report(
+            session,
+            as_of=day,
+            include_confidential=include_confidential,
+            exported_by=user.display_name if user else os.environ.get("USER", ""),
+        )
+    if fmt == "pdf":
+        with open(output, "wb") as handle:
+            write_pdf(data, handle, round_info)
+    elif fmt == "xlsx":
+        with open(output, "wb") as handle:
+            write_workbook(data, handle)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            write_register_csv(data, handle)
+    click.echo(f"Skrev {output} ({len(data.capabilities)} delförmågor, per {data.as_of}).")
+
+
+def _round_report(session: Any, round_id: int, include_confidential: bool) -> tuple[Any, Any]:
+    """A closed round's report is the register at the end of its closing day (Swedish time),
+    compared with the closed round before it."""
+    from capabilities.models import ReportingRound, RoundSnapshot
+    from capabilities.queries.rounds import compare_rounds, get_round
+    from capabilities.reports.meta import local_stamp, local_time
+    from capabilities.reports.pdf import RoundInfo
+
+    round_ = get_round(session, round_id)
+    snap = session.scalar(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_id))
+    if snap is None or round_.closed_at is None:
+        raise DomainError(f"Uppföljningsomgången ”{round_.name}” är inte stängd än.")
+    previous = session.scalar(
+        sa.select(ReportingRound.id)
+        .join(RoundSnapshot, RoundSnapshot.round_id == ReportingRound.id)
+        .where(ReportingRound.closed_at < round_.closed_at)
+        .order_by(ReportingRound.closed_at.desc())
+        .limit(1)
+    )
+    comparison = (
+        compare_rounds(session, previous, round_id, can_see_confidential=include_confidential)
+        if previous is not None
+        else None
+    )
+    info = RoundInfo(
+        name=round_.name,
+        reference_date=round_.reference_date.isoformat(),
+        closed=local_stamp(round_.closed_at),
+        sha256=snap.sha256,
+        comparison=comparison,
+    )
+    return local_time(round_.closed_at).date(), info
 
 
 @main.command("import", help="Import status updates from an exported workbook's Uppdatering sheet.")

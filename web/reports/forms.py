@@ -17,6 +17,7 @@ class ExportForm(FlaskForm):
     format = RadioField(
         _l("Format"),
         choices=[
+            SelectChoice("pdf", _l("PDF-rapport (.pdf) att bifoga ett brev")),
             SelectChoice("xlsx", _l("Excel-arbetsbok (.xlsx) med alla blad")),
             SelectChoice("csv", _l("CSV för Excel (registret, semikolonseparerad)")),
         ],

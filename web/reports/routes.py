@@ -60,7 +60,13 @@ def export() -> ResponseReturnValue:
         exported_by=current_user.display_name,
     )
     stem = f"formagaregistret-{report.as_of.isoformat()}" + ("-SEKRETESS" if confidential else "")
-    if form.format.data == "csv":
+    if form.format.data == "pdf":
+        from capabilities.reports.pdf import write_pdf  # WeasyPrint loads only for a PDF
+
+        binary = io.BytesIO()
+        write_pdf(report, binary)
+        body, mimetype, name = binary.getvalue(), "application/pdf", f"{stem}.pdf"
+    elif form.format.data == "csv":
         text = io.StringIO(newline="")
         write_register_csv(report, text)
         body, mimetype, name = (
