@@ -108,11 +108,14 @@ def overlaps(all_pages: list[Page]) -> list[str]:
     return found
 
 
-RUN_TOGETHER = re.compile(r"\d{4}-\d{2}-\d{2}[^\s,.;:)–-]")
+RUN_TOGETHER = re.compile(
+    r"\d{4}-\d{2}-\d{2}[^\s,.;:)–-]"  # a date glued to the next cell
+    r"|[a-zåäö]{3}[A-ZÅÄÖ][a-zåäö]{2}"  # two words glued across cells ("NummerDelförmåga")
+)
 
 
 def run_together(all_pages: list[Page]) -> list[str]:
-    """A date glued to the next cell's text ('2026-10-153 Utvecklad') in one word."""
+    """Text of two cells read as one word: '2026-10-153 Utvecklad', 'NummerDelförmåga'."""
     return [
         f"page {w.page}: {w.text!r}"
         for p in all_pages

@@ -24,7 +24,7 @@ from capabilities.reports.meta import CONFIDENTIAL_BANNER, SENDER, TITLE, local_
 
 SECRET_KEY = "S"
 NONE_KEY = "-"
-MAIN_GAPS = 12  # capabilities listed on the summary page
+MAIN_GAPS = 6  # capabilities listed on the summary page (it stays one page)
 
 
 @dataclass
@@ -193,6 +193,7 @@ def build_context(report: ReportData, round_info: RoundInfo | None = None) -> di
         "banner": CONFIDENTIAL_BANNER,
         "produced": local_stamp(report.generated_at),
         "round": round_info,
+        "running_title": round_info.name if round_info else f"per {report.as_of.isoformat()}",
         "keys": keys,
         "labels": labels,
         "colours": colours,
