@@ -268,6 +268,7 @@ def test_no_formula_injection(
     wb = load_workbook(io.BytesIO(_xlsx(session)))
     cell = next(row[4] for row in wb["Register"].iter_rows(min_row=3) if row[0].value == "1.1.1")
     assert cell.data_type == "s" and cell.value == (payload + " rest").strip()
+    assert cell.quotePrefix  # shown as text, never re-read as a formula when edited
     text = io.StringIO(newline="")
     write_register_csv(build_report(session), text)
     line = next(line for line in text.getvalue().splitlines() if ";1.1.1;" in line)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -159,6 +160,9 @@ def _new_workbook(levels: dict[int, str]) -> Workbook:
     wb.add_named_style(normal)
     for style in _styles(levels):
         wb.add_named_style(style)
+    # Each cell refers to its named style by the style's index record, computed once here:
+    # assigning `cell.style = name` per cell looks the name up in a list every time.
+    wb.fr_style_arrays = {style.name: style.as_tuple() for style in wb._named_styles}
     return wb
 
 
@@ -207,6 +211,7 @@ class Sheet:
         subtitle: str,
     ) -> None:
         self.ws: WriteOnlyWorksheet = wb.create_sheet(name)
+        self.styles: dict[str, Any] = wb.fr_style_arrays
         self.columns = columns
         self.header_row = HEADER_ROW
         self.rows = 0
@@ -230,10 +235,6 @@ class Sheet:
         if isinstance(value, str):
             value = clean_text(value)
         cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text is text: never a formula
-            if looks_like_formula(value):
-                cell.quotePrefix = True
         if style is None:
             if isinstance(value, datetime):
                 style = "fr datetime"
@@ -243,7 +244,12 @@ class Sheet:
                 style = "fr number"
             else:
                 style = "fr text"
-        cell.style = style
+        cell._style = self.styles[style]  # shared, never changed: see _new_workbook
+        if isinstance(value, str):
+            cell.data_type = "s"  # text is text: never a formula
+            if looks_like_formula(value):
+                cell._style = copy(cell._style)
+                cell.quotePrefix = True
         return cell
 
     def header(self, columns: Sequence[Column]) -> None:
@@ -367,6 +373,7 @@ def _overview(wb: Workbook, report: ReportData) -> None:
     ws = wb.create_sheet("Översikt")
     sheet = Sheet.__new__(Sheet)
     sheet.ws, sheet.columns, sheet.rows, sheet.header_row = ws, columns, 0, 0
+    sheet.styles = wb.fr_style_arrays
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     _page_setup(ws, report)
