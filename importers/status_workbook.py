@@ -82,8 +82,8 @@ class Change:
     summary: str
     justification: str | None
     assessed_on: date
-    target_changed: bool = False  # False: the assessment keeps the current target
-    target_level: int | None = None
+    target_changed: bool = False  # False: the row keeps the current target
+    target_level: int | None = None  # the target the row ends with (current when unchanged)
 
 
 @dataclass
@@ -258,14 +258,16 @@ def _plan(
         number = _text(cell("Nummer"))
         capability = capabilities.get(number or "")
         target_cell = cell(TARGET_COLUMN)
-        target_changed, target = False, None
+        now = currents.get(capability.id) if capability is not None else None
+        # Unless the cell changes it, the row keeps the current target (an empty cell too).
+        target = now.target_level if now is not None else None
+        target_changed = False
         if target_cell not in (None, "") and capability is not None:
-            target = _parse_level(target_cell, levels)
-            if target is None:
+            parsed = _parse_level(target_cell, levels)
+            if parsed is None:
                 problem(TARGET_COLUMN, f"”{target_cell}” är inte en nivå. Ange 1–5.")
                 continue
-            now_target = currents[capability.id].target_level if capability.id in currents else None
-            target_changed = target != now_target
+            target_changed, target = parsed != target, parsed
         if new_level in (None, "") and not new_summary and not justification and new_date is None:
             if target_changed:
                 problem(
