@@ -208,7 +208,7 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     if any(d < today for d in expected):
         assert "Datum passerat" in text and "Redovisning ej registrerad" in text
     assert message["List-Unsubscribe"] == "<https://formaga.example.se/account/profile>"
-    assert "Skickade 1 påminnelser." in result.output
+    assert "Skickade 1 påminnelse." in result.output
     logged = _notices(session)
     assert logged == len(tasks)
 
@@ -227,7 +227,7 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     result = _remind(smtp)
     assert result.exit_code != 0
     assert "Kunde inte ansluta till e-postservern" in result.output
-    assert "1 av 1 påminnelser skickades inte; de skickas vid nästa körning." in result.output
+    assert "1 av 1 påminnelse skickades inte och skickas vid nästa körning." in result.output
     assert _notices(session) == logged
 
     # Back up: the next run sends it, and only it.
@@ -256,7 +256,7 @@ def test_dry_run_shows_who_would_get_what_and_sends_nothing(
     result = CliRunner().invoke(main, ["remind", "--dry-run"])  # needs no SMTP settings
     assert result.exit_code == 0, result.output
     assert "anna <anna@lakemedelsverket.se>:" in result.output
-    assert "Provkörning: 1 påminnelser skulle skickas." in result.output
+    assert "Provkörning: 1 påminnelse skulle skickas." in result.output
     assert smtp.inbox.messages == []
     assert _notices(session) == 0
     # Without settings a real run refuses clearly.

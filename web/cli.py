@@ -432,6 +432,10 @@ def calendar(output: str, username: str | None) -> None:
     click.echo(f"Skrev {output} ({events} händelser).")
 
 
+def _reminders(count: int) -> str:
+    return f"{count} påminnelse" if count == 1 else f"{count} påminnelser"
+
+
 @main.command(help="E-mail each subscribed user a digest of what changed among their tasks.")
 @click.option("--dry-run", is_flag=True, help="Show who would get what; send and log nothing.")
 def remind(dry_run: bool) -> None:
@@ -454,7 +458,7 @@ def remind(dry_run: bool) -> None:
                 click.echo(f"{digest.user.username} <{digest.user.email}>:")
                 for item in digest.items:
                     click.echo(f"  [{item.state}] {task_summary(item.task)}")
-            click.echo(f"Provkörning: {len(report.digests)} påminnelser skulle skickas.")
+            click.echo(f"Provkörning: {_reminders(len(report.digests))} skulle skickas.")
             return
     for address in report.sent:
         click.echo(f"Skickade påminnelse till {address}.")
@@ -464,11 +468,11 @@ def remind(dry_run: bool) -> None:
         unsent = len(report.digests) - len(report.sent)
         _fail(
             "\n".join(report.failed)
-            + f"\n{unsent} av {len(report.digests)} påminnelser skickades inte;"
-            " de skickas vid nästa körning."
+            + f"\n{unsent} av {_reminders(len(report.digests))} skickades inte"
+            " och skickas vid nästa körning."
         )
     elif report.digests:
-        click.echo(f"Skickade {len(report.sent)} påminnelser.")
+        click.echo(f"Skickade {_reminders(len(report.sent))}.")
 
 
 @main.command(help="Back up the whole database to FILE (SQLite backup API or pg_dump).")
