@@ -465,8 +465,8 @@ PARAMETERS: dict[str, Any] = {
         "name": "page",
         "in": "query",
         "required": False,
-        "description": "Sidnummer, från 1.",
-        "schema": {"type": "integer", "minimum": 1, "default": 1},
+        "description": "Sidnummer, från 1 (högst 999999999).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 999_999_999, "default": 1},
     },
     "per_page": {
         "name": "per_page",

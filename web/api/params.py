@@ -12,6 +12,7 @@ from capabilities.queries.api import PageRequest
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
 
 MAX_PER_PAGE = 500
+MAX_PAGE = 999_999_999  # nine digits, as the OpenAPI document says
 DEFAULT_PER_PAGE = 100
 _INTEGER = re.compile(r"\d{1,9}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -57,7 +58,7 @@ def _integer(name: str, default: int, low: int, high: int | None) -> int:
 def page_request() -> PageRequest:
     """`page` (≥ 1) and `per_page` (1–500, default 100)."""
     return PageRequest(
-        page=_integer("page", 1, 1, None),
+        page=_integer("page", 1, 1, MAX_PAGE),
         per_page=_integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
     )
 
@@ -65,9 +66,11 @@ def page_request() -> PageRequest:
 def as_of() -> date | None:
     """`as_of=YYYY-MM-DD`: the register as it stood at the end of that day."""
     text = _value("as_of")
-    if text is None:
+    if text is None and "as_of" not in request.args:
         return None
     try:
+        if text is None:
+            raise ValueError("empty")  # `as_of=` is a mistake, not "today"
         if not _DATE.fullmatch(text):
             raise ValueError(text)
         return date.fromisoformat(text)
