@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter, Map
 
 from capabilities.db import database_url
 from capabilities.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -25,6 +26,16 @@ from web.security import init_security
 
 # The calendar feed authenticates with the secret token in its URL, never the session.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "deadlines.feed"}
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:…> that matches only ids a 32-bit integer column can hold (PostgreSQL's INTEGER)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 _SESSION_ID = re.compile(r"[0-9]{1,18}\.[0-9]{1,18}")
 
 
@@ -55,6 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = ""
     filters.register(app)
+    # Ids in URLs fit the database's integer column: a larger one is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedIntConverter
     _register_blueprints(app)
     _register_guards(app)
     _register_error_handlers(app)

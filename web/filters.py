@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale
@@ -108,7 +109,11 @@ def url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = [str(value)]
-    return url_for(request.endpoint or "register.overview", **(request.view_args or {}), **args)
+    # The query string is built apart from url_for: a query key named like one of its own
+    # arguments (_anchor, endpoint, or a URL variable such as number) must not reach it.
+    base = url_for(request.endpoint or "register.overview", **(request.view_args or {}))
+    query = urlencode([(key, value) for key, values in args.items() for value in values])
+    return f"{base}?{query}" if query else base
 
 
 def register(app: Flask) -> None:

@@ -80,6 +80,8 @@ FLAG_NAMES = [f.name for f in FLAGS]
 def _months_before(day: date, months: int) -> date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
+    if year < date.min.year:  # months before year 1: nothing is older than that
+        return date.min
     for candidate in (31, 30, 29, 28):
         try:
             return date(year, month, min(day.day, candidate))

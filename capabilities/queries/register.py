@@ -96,6 +96,8 @@ class RegisterRow:
 
 def end_of_day(day: date) -> datetime:
     """The moment a date ends (UTC): links and assessments made that day count."""
+    if day >= date.max:  # 9999-12-31 has no next day: its end is the end of time
+        return datetime.max.replace(tzinfo=UTC)
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
