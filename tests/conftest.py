@@ -21,7 +21,7 @@ import sqlalchemy.orm as so
 
 from capabilities import migrate
 from capabilities.db import make_engine
-from capabilities.models import User
+from capabilities.models import Actor, Capability, User
 from capabilities.services import create_user
 from importers.seed import seed
 from tests.pg import PostgresUnavailable, ThrowawayCluster, create_database
@@ -209,3 +209,16 @@ def count_queries(connection: sa.Connection) -> Callable[[], Any]:
             sa.event.remove(connection, "before_cursor_execute", counter)
 
     return counting
+
+
+# --- lookups of seeded rows ------------------------------------------------------------------
+
+
+def find_capability(session: so.Session, number: str) -> Capability:
+    """The seeded capability numbered e.g. "1.1.1"."""
+    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
+
+
+def find_actor(session: so.Session, short_name: str) -> Actor:
+    """The seeded actor with this short name, e.g. "LV"."""
+    return session.scalars(sa.select(Actor).where(Actor.short_name == short_name)).one()

@@ -13,17 +13,14 @@ import sqlalchemy.orm as so
 from openpyxl import Workbook, load_workbook
 
 from capabilities import services
-from capabilities.models import AuditEvent, Capability, StatusAssessment, User
+from capabilities.models import AuditEvent, StatusAssessment, User
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
 from importers import status_workbook
 from importers.status_workbook import ImportRejected, apply_import, plan_import
+from tests.conftest import find_capability
 
 LEVEL, SUMMARY, JUSTIFICATION, DATE = 7, 8, 9, 10  # columns G–J of Uppdatering
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
 
 
 def _export(session: so.Session) -> Any:
@@ -107,7 +104,9 @@ def test_newer_assessment_after_export_is_a_conflict(
 ) -> None:
     member = make_user()
     wb = _export(session)
-    services.record_assessment(session, member, _cap(session, "1.1.2"), level=4, summary="Annan")
+    services.record_assessment(
+        session, member, find_capability(session, "1.1.2"), level=4, summary="Annan"
+    )
     _edit(wb, "1.1.2", 2, "Min version")
     _edit(wb, "1.1.3", 2, "Ingen konflikt")
     plan = plan_import(session, member, _bytes(wb))

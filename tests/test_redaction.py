@@ -15,14 +15,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from capabilities import services
 from capabilities.errors import PermissionDenied
-from capabilities.models import Capability, Measure, User
+from capabilities.models import Measure, User
 from capabilities.queries.dashboard import latest_changes
 from capabilities.redaction import (
     ASSESSMENT,
@@ -34,22 +33,18 @@ from capabilities.redaction import (
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
 from importers.status_workbook import plan_import
-from tests.conftest import login, post
+from tests.conftest import find_capability, login, post
 
 MARKER = "HEMLIG-MARKÖR-7f3a"
 SECRECY_REF = "OSL 18:13 HEMLIG-REF-91c2"
 NUMBER = "1.1.1"
 
 
-def _cap(session: so.Session, number: str = NUMBER) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
-
-
 def _confidential_assessment(session: so.Session, author: User) -> None:
     services.record_assessment(
         session,
         author,
-        _cap(session),
+        find_capability(session, NUMBER),
         level=4,
         summary=f"Lagret räcker i tre månader {MARKER}",
         justification=f"Inventering {MARKER}",
@@ -229,7 +224,10 @@ def test_latest_changes_hide_a_measure_made_confidential_later(
 ) -> None:
     editor = make_user("medlem", can_see_confidential=True)
     measure = services.create_measure(
-        session, editor, title=f"Öppen titel {MARKER}", capability_ids=[_cap(session).id]
+        session,
+        editor,
+        title=f"Öppen titel {MARKER}",
+        capability_ids=[find_capability(session, NUMBER).id],
     )
     session.flush()
     services.update_measure(
@@ -254,7 +252,10 @@ def test_dashboard_page_hides_a_measure_made_confidential_later(
 ) -> None:
     editor = make_user("medlem", can_see_confidential=True)
     measure = services.create_measure(
-        session, editor, title=f"Öppen titel {MARKER}", capability_ids=[_cap(session).id]
+        session,
+        editor,
+        title=f"Öppen titel {MARKER}",
+        capability_ids=[find_capability(session, NUMBER).id],
     )
     session.flush()
     services.update_measure(
@@ -314,7 +315,7 @@ def test_uncleared_member_cannot_change_state_of_confidential_measure(
         session,
         cleared,
         title=f"Hemlig åtgärd {MARKER}",
-        capability_ids=[_cap(session).id],
+        capability_ids=[find_capability(session, NUMBER).id],
         confidential=True,
         secrecy_ref="OSL 15:2",
     )

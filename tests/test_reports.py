@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 from openpyxl import load_workbook
 
@@ -24,6 +23,7 @@ from capabilities.reports.data import build_report
 from capabilities.reports.meta import SENDER, TITLE
 from capabilities.reports.xlsx import CONFIDENTIAL_BANNER, PAGE_WIDTH, write_workbook
 from tests import pdfcheck
+from tests.conftest import find_capability
 
 SHEETS = [
     "Översikt",
@@ -36,10 +36,6 @@ SHEETS = [
     "Täckningsluckor",
     "Uppdatering",
 ]
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
 
 
 def _xlsx(session: so.Session, **kwargs: object) -> bytes:
@@ -59,7 +55,7 @@ def test_workbook_sheets_and_formatting(
     services.record_assessment(
         session,
         member,
-        _cap(session, "3.2.10"),
+        find_capability(session, "3.2.10"),
         level=4,
         target_level=5,
         summary="Påvisad i övning",
@@ -146,7 +142,9 @@ def test_every_sheet_prints_on_a4_landscape_with_explicit_fonts(session: so.Sess
 def test_counts_per_level_on_overview(session: so.Session, make_user: Callable[..., User]) -> None:
     member = make_user()
     for number, level in (("1.1.1", 1), ("1.1.2", 1), ("2.2.1", 5)):
-        services.record_assessment(session, member, _cap(session, number), level=level, summary="x")
+        services.record_assessment(
+            session, member, find_capability(session, number), level=level, summary="x"
+        )
     frame = pd.read_excel(io.BytesIO(_xlsx(session)), sheet_name="Översikt", header=None)
     header = frame[frame[0] == "Område"].iloc[0]
     assert list(header[1:9]) == [
@@ -182,7 +180,7 @@ def test_confidential_content_only_when_asked(
     services.record_assessment(
         session,
         member,
-        _cap(session, "1.1.1"),
+        find_capability(session, "1.1.1"),
         level=1,
         summary="HEMLIG-XLSX-17",
         justification="MOTIV-XLSX-17",
@@ -193,7 +191,7 @@ def test_confidential_content_only_when_asked(
         session,
         member,
         title="HEMLIG-ÅTGÄRD-17",
-        capability_ids=[_cap(session, "1.1.1").id],
+        capability_ids=[find_capability(session, "1.1.1").id],
         confidential=True,
         secrecy_ref="OSL 18:13",
     )
@@ -216,7 +214,7 @@ def test_as_of_before_and_after_an_edit_differs_exactly_by_it(
     edit = services.record_assessment(
         session,
         member,
-        _cap(session, "2.1.4"),
+        find_capability(session, "2.1.4"),
         level=3,
         summary="Ny bedömning",
         assessed_on="2026-01-10",
@@ -239,7 +237,9 @@ def test_as_of_excludes_links_made_later_and_retired_capabilities(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     admin = make_user("admin")
-    services.retire_capability(session, admin, _cap(session, "3.3.9"), retired_on="2026-01-01")
+    services.retire_capability(
+        session, admin, find_capability(session, "3.3.9"), retired_on="2026-01-01"
+    )
     numbers_then = [
         r.row.number for r in build_report(session, as_of=date(2025, 12, 31)).capabilities
     ]
@@ -250,7 +250,10 @@ def test_as_of_excludes_links_made_later_and_retired_capabilities(
     assert all(not r.row.assignments for r in before.capabilities)
     member = make_user("medlem")
     services.link_assignment(
-        session, member, _cap(session, "1.2.2"), session.scalars(sa.select(Assignment)).first()
+        session,
+        member,
+        find_capability(session, "1.2.2"),
+        session.scalars(sa.select(Assignment)).first(),
     )
     yesterday = build_report(session, as_of=date.today() - timedelta(days=1))
     linked = {r.row.number for r in yesterday.capabilities if r.row.assignments}
@@ -263,7 +266,7 @@ def test_no_formula_injection(
 ) -> None:
     member = make_user()
     services.record_assessment(
-        session, member, _cap(session, "1.1.1"), level=2, summary=payload + " rest"
+        session, member, find_capability(session, "1.1.1"), level=2, summary=payload + " rest"
     )
     wb = load_workbook(io.BytesIO(_xlsx(session)))
     cell = next(row[4] for row in wb["Register"].iter_rows(min_row=3) if row[0].value == "1.1.1")
@@ -327,7 +330,7 @@ def _assess_some(session: so.Session, make_user: Callable[..., User]) -> None:
         services.record_assessment(
             session,
             member,
-            _cap(session, number),
+            find_capability(session, number),
             level=level,
             target_level=target,
             summary="Bedömd vid övningen i oktober; lager för 30 dagar finns hos regionerna.",
@@ -337,7 +340,7 @@ def _assess_some(session: so.Session, make_user: Callable[..., User]) -> None:
     services.record_assessment(
         session,
         member,
-        _cap(session, "1.2.2"),
+        find_capability(session, "1.2.2"),
         level=1,
         summary="Sekretessmarkerad bedömning",
         confidential=True,
@@ -386,7 +389,7 @@ def test_workbook_prints_readably_in_libreoffice(
 def test_coverage_gap_sheet(session: so.Session, make_user: Callable[..., User]) -> None:
     member = make_user()
     services.record_assessment(
-        session, member, _cap(session, "1.2.2"), level=2, target_level=4, summary="Svag"
+        session, member, find_capability(session, "1.2.2"), level=2, target_level=4, summary="Svag"
     )
     frame = pd.read_excel(
         io.BytesIO(_xlsx(session)), sheet_name="Täckningsluckor", header=1, dtype=str

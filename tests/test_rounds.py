@@ -14,7 +14,6 @@ import sqlalchemy.orm as so
 from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
 from capabilities.models import (
     AuditEvent,
-    Capability,
     ReportingRound,
     RoundEntry,
     RoundSnapshot,
@@ -27,10 +26,7 @@ from capabilities.queries.scores import LevelInput, register_scores, scores
 from capabilities.services import create_measure, record_assessment
 from capabilities.services import rounds as r
 from capabilities.services.rounds import EntryInput
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
+from tests.conftest import find_capability
 
 
 @pytest.fixture
@@ -95,7 +91,7 @@ def test_whole_workflow_with_return_and_approval(
     session: so.Session, people: dict[str, User]
 ) -> None:
     round_ = _open(session, people)
-    cap = _cap(session, "1.1.1")
+    cap = find_capability(session, "1.1.1")
     before_assessments = session.scalar(sa.select(sa.func.count(StatusAssessment.id)))
     entry = r.save_entry(session, people["anna"], round_, cap, _draft())
     assert (entry.state, entry.content_version) == ("utkast", 1)
@@ -146,7 +142,12 @@ def test_whole_workflow_with_return_and_approval(
 def test_self_approval_is_refused(session: so.Session, people: dict[str, User]) -> None:
     round_ = _open(session, people)
     entry = r.save_entry(
-        session, people["granskare"], round_, _cap(session, "1.1.2"), _draft(), submit=True
+        session,
+        people["granskare"],
+        round_,
+        find_capability(session, "1.1.2"),
+        _draft(),
+        submit=True,
     )
     with pytest.raises(PermissionDenied) as refused:
         r.approve_entry(session, people["granskare"], entry)
@@ -161,7 +162,9 @@ def test_self_approval_is_refused(session: so.Session, people: dict[str, User]) 
     assert entry.state == "fastställd"
 
     # Nor does a reviewer approve content they wrote and someone else submitted.
-    other = r.save_entry(session, people["granskare2"], round_, _cap(session, "1.1.3"), _draft())
+    other = r.save_entry(
+        session, people["granskare2"], round_, find_capability(session, "1.1.3"), _draft()
+    )
     r.submit_entry(session, people["anna"], other)
     with pytest.raises(PermissionDenied) as author:
         r.approve_entry(session, people["granskare2"], other)
@@ -173,7 +176,7 @@ def test_editing_an_approved_entry_needs_a_new_approval(
     session: so.Session, people: dict[str, User]
 ) -> None:
     round_ = _open(session, people)
-    cap = _cap(session, "1.2.1")
+    cap = find_capability(session, "1.2.1")
     entry = r.save_entry(session, people["anna"], round_, cap, _draft(), submit=True)
     r.approve_entry(session, people["granskare"], entry)
     r.save_entry(session, people["bo"], round_, cap, _draft(level=4))
@@ -189,7 +192,7 @@ def test_closed_round_refuses_edits_and_submissions(
     session: so.Session, people: dict[str, User]
 ) -> None:
     round_ = _open(session, people)
-    cap = _cap(session, "1.1.1")
+    cap = find_capability(session, "1.1.1")
     entry = r.save_entry(session, people["anna"], round_, cap, _draft())
     r.close_round(session, people["admin"], round_)
     message = "Uppföljningsomgången ”Lägesbild 2026” är stängd och kan inte längre ändras."
@@ -212,7 +215,7 @@ def test_snapshot_lists_unapproved_without_drafts_and_hash_is_canonical(
         session,
         people["anna"],
         round_,
-        _cap(session, "1.1.1"),
+        find_capability(session, "1.1.1"),
         _draft(
             level=4,
             target_level=5,
@@ -223,7 +226,9 @@ def test_snapshot_lists_unapproved_without_drafts_and_hash_is_canonical(
         submit=True,
     )
     r.approve_entry(session, people["granskare"], approved)
-    r.save_entry(session, people["bo"], round_, _cap(session, "1.1.2"), _draft(summary="Utkast"))
+    r.save_entry(
+        session, people["bo"], round_, find_capability(session, "1.1.2"), _draft(summary="Utkast")
+    )
     snap = r.close_round(session, people["admin"], round_)
     assert not round_.is_open and round_.closed_by_id == people["admin"].id
     data = json.loads(snap.content)
@@ -238,7 +243,9 @@ def test_snapshot_lists_unapproved_without_drafts_and_hash_is_canonical(
     assert "Utkast" not in snap.content
     assert len(data["capabilities"]) == len(register_rows(session))
     # The register outside the round moves on; the snapshot does not.
-    record_assessment(session, people["anna"], _cap(session, "1.1.1"), level=1, summary="Slut.")
+    record_assessment(
+        session, people["anna"], find_capability(session, "1.1.1"), level=1, summary="Slut."
+    )
     session.expire_all()
     stored = session.scalar(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_.id))
     assert stored is not None and stored.sha256 == snap.sha256
@@ -250,9 +257,9 @@ def test_progress_and_tasks(
     round_ = _open(session, people)
     assert {t.role for t in q.round_tasks_for(session, people["granskare"])} == {"member"}
     entry = r.save_entry(
-        session, people["anna"], round_, _cap(session, "1.1.1"), _draft(), submit=True
+        session, people["anna"], round_, find_capability(session, "1.1.1"), _draft(), submit=True
     )
-    r.save_entry(session, people["anna"], round_, _cap(session, "1.1.2"), _draft())
+    r.save_entry(session, people["anna"], round_, find_capability(session, "1.1.2"), _draft())
     reviewer_tasks = [
         t for t in q.round_tasks_for(session, people["granskare"]) if t.role == "reviewer"
     ]
@@ -322,7 +329,7 @@ def test_scores_are_mean_level_over_five() -> None:
 def test_register_scores_hide_confidential_levels(
     session: so.Session, people: dict[str, User]
 ) -> None:
-    cap = _cap(session, "2.1.1")
+    cap = find_capability(session, "2.1.1")
     record_assessment(
         session, people["anna"], cap, level=5, summary="x", confidential=True, secrecy_ref="OSL"
     )
@@ -338,7 +345,7 @@ def test_compare_two_rounds_and_with_today(session: so.Session, people: dict[str
             session,
             people["anna"],
             first,
-            _cap(session, number),
+            find_capability(session, number),
             _draft(level=level),
             submit=True,
         )
@@ -351,7 +358,7 @@ def test_compare_two_rounds_and_with_today(session: so.Session, people: dict[str
             session,
             people["bo"],
             second,
-            _cap(session, number),
+            find_capability(session, number),
             _draft(level=level, target_level=target),
             submit=True,
         )
@@ -360,7 +367,7 @@ def test_compare_two_rounds_and_with_today(session: so.Session, people: dict[str
         session,
         people["anna"],
         title="Nytt beredskapslager",
-        capability_ids=[_cap(session, "1.1.2").id],
+        capability_ids=[find_capability(session, "1.1.2").id],
     )
     r.close_round(session, people["admin"], second)
 

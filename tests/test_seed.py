@@ -25,10 +25,7 @@ from capabilities.queries.register import register_rows
 from capabilities.services import end_assignment_link, record_assessment
 from importers.seed import seed
 from importers.seed_data import load_seed_data
-
-
-def _capability(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
+from tests.conftest import find_capability
 
 
 def test_register_has_62_capabilities_with_the_printed_area_counts(session: so.Session) -> None:
@@ -50,14 +47,14 @@ def test_register_order_puts_3_2_10_after_3_2_9(session: so.Session) -> None:
 
 
 def test_texts_are_kept_as_printed(session: so.Session) -> None:
-    text = _capability(session, "2.1.1").title
+    text = find_capability(session, "2.1.1").title
     assert text.startswith("Kontinuerlig omvärldsbevakning och uppmärksammande av sådant")
     assert "\n• tillgängliga produkter i distributionskedjan\n" in text
     assert text.endswith(
         "• möjliga störningar i tillverknings- och distributionskedjan (även internationellt)"
     )
     assert (
-        _capability(session, "1.1.4").assignments_note
+        find_capability(session, "1.1.4").assignments_note
         == "Ett flertal uppdrag finns (redovisas ej här)"
     )
     area = session.scalars(sa.select(Area).where(Area.number == "2.2")).one()
@@ -129,7 +126,7 @@ def test_seed_never_touches_user_assessments_or_ended_links(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     member = make_user("medlem")
-    capability = _capability(session, "1.1.1")
+    capability = find_capability(session, "1.1.1")
     assessment = record_assessment(
         session, member, capability, level=2, summary="Lager räcker en vecka."
     )
@@ -157,7 +154,7 @@ def test_changed_register_text_is_applied_and_audited_by_system(session: so.Sess
     entry["title"] = entry["title"] + " (reviderad)"
     counts = seed(session, data)
     assert counts == Counter({"capabilities updated": 1})
-    capability = _capability(session, "3.2.10")
+    capability = find_capability(session, "3.2.10")
     assert capability.title.endswith("(reviderad)")
     event = session.scalars(
         sa.select(AuditEvent).where(

@@ -13,24 +13,15 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
 from capabilities.models import (
-    Actor,
     Assignment,
     AuditEvent,
-    Capability,
     Measure,
     StatusAssessment,
     StatusLevel,
     User,
 )
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView, register_rows
-
-
-def _cap(session: so.Session, number: str = "1.1.1") -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
-
-
-def _actor(session: so.Session, short: str = "LV") -> Actor:
-    return session.scalars(sa.select(Actor).where(Actor.short_name == short)).one()
+from tests.conftest import find_actor, find_capability
 
 
 def _events(session: so.Session) -> int:
@@ -39,7 +30,7 @@ def _events(session: so.Session) -> int:
 
 # Every write a medlem may make, as (description, callable(session, user)).
 def _member_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]]]:
-    cap, lv = _cap(session), _actor(session)
+    cap, lv = find_capability(session, "1.1.1"), find_actor(session, "LV")
     assignment = session.scalars(sa.select(Assignment).order_by(Assignment.id)).first()
     assert assignment is not None
     return [
@@ -59,7 +50,9 @@ def _member_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]
         ),
         (
             "link",
-            lambda u: services.link_assignment(session, u, _cap(session, "1.2.2"), assignment),
+            lambda u: services.link_assignment(
+                session, u, find_capability(session, "1.2.2"), assignment
+            ),
         ),
         (
             "assignment",
@@ -77,7 +70,7 @@ def _member_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]
 
 
 def _admin_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]]]:
-    cap = _cap(session, "3.3.9")
+    cap = find_capability(session, "3.3.9")
     level = session.get(StatusLevel, 3)
     assert level is not None
     return [
@@ -152,7 +145,9 @@ def test_deactivated_member_cannot_write(
     admin, member = make_user("admin"), make_user("medlem")
     services.deactivate_user(session, admin, member)
     with pytest.raises(PermissionDenied):
-        services.record_assessment(session, member, _cap(session), level=2, summary="x")
+        services.record_assessment(
+            session, member, find_capability(session, "1.1.1"), level=2, summary="x"
+        )
 
 
 def test_assessment_validation_reports_every_field_in_swedish(
@@ -163,7 +158,7 @@ def test_assessment_validation_reports_every_field_in_swedish(
         services.record_assessment(
             session,
             member,
-            _cap(session),
+            find_capability(session, "1.1.1"),
             level=9,
             summary="  ",
             target_level="x",
@@ -181,7 +176,7 @@ def test_assessments_are_appended_and_newest_is_current(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     member = make_user()
-    cap = _cap(session, "3.2.10")
+    cap = find_capability(session, "3.2.10")
     old = services.record_assessment(
         session, member, cap, level=2, summary="Äldre", assessed_on="2025-01-10"
     )
@@ -214,7 +209,7 @@ def test_confidential_status_is_redacted_without_clearance(
     services.record_assessment(
         session,
         member,
-        _cap(session),
+        find_capability(session, "1.1.1"),
         level=1,
         summary="HEMLIGT-X",
         confidential=True,
@@ -232,7 +227,7 @@ def test_stale_measure_edit_raises_conflict(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     alice, bob = make_user(), make_user()
-    cap = _cap(session)
+    cap = find_capability(session, "1.1.1")
     measure = services.create_measure(session, alice, title="Lager", capability_ids=[cap.id])
     version = measure.version
     services.update_measure(session, alice, measure, expected_version=version, priority="hög")
@@ -247,7 +242,7 @@ def test_measure_link_changes_bump_version_and_end_date_links(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     member = make_user()
-    a, b = _cap(session, "1.1.1"), _cap(session, "1.1.2")
+    a, b = find_capability(session, "1.1.1"), find_capability(session, "1.1.2")
     measure = services.create_measure(session, member, title="Lager", capability_ids=[a.id])
     version = measure.version
     services.update_measure(
@@ -290,7 +285,7 @@ def test_links_are_end_dated_not_deleted(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     member = make_user()
-    cap, lv = _cap(session, "1.2.2"), _actor(session)
+    cap, lv = find_capability(session, "1.2.2"), find_actor(session, "LV")
     responsibility = services.add_responsibility(session, member, cap, lv, role="kan_ansvara")
     with pytest.raises(Conflict):
         services.add_responsibility(session, member, cap, lv, role="kan_ansvara")

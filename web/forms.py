@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app, request
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from capabilities.errors import ValidationFailed
+from capabilities.queries.pagination import PageRequest
 
 
 def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
@@ -29,3 +31,9 @@ def to_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 def is_id(text: str | None) -> bool:
     """A plain ASCII number such as "42" (str.isdigit also accepts "²", which int() refuses)."""
     return bool(text) and text.isascii() and text.isdigit()  # type: ignore[union-attr]
+
+
+def page_request() -> PageRequest:
+    """The list page asked for by `?page=` (junk means page 1), PAGE_SIZE rows a page."""
+    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    return PageRequest(number, current_app.config["PAGE_SIZE"])

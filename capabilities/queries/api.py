@@ -6,10 +6,7 @@ Confidential content is replaced here, on the read side, so that no caller can l
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -31,61 +28,18 @@ from capabilities.models import (
 )
 from capabilities.queries.assignments import swedish_key
 from capabilities.queries.capability import history_entries
+from capabilities.queries.pagination import Page, PageRequest, paginate, paginate_list
 from capabilities.queries.register import level_labels, register_rows
 from capabilities.redaction import CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
-
-
-@dataclass(frozen=True)
-class PageRequest:
-    """Which slice of a list the client asked for (already validated: page ≥ 1)."""
-
-    page: int = 1
-    per_page: int = 100
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-
-@dataclass
-class Page:
-    items: list[dict[str, Any]]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "items": self.items,
-            "page": self.page,
-            "per_page": self.per_page,
-            "total": self.total,
-            "pages": self.pages,
-        }
 
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _slice(items: Sequence[dict[str, Any]], request: PageRequest) -> Page:
-    chosen = list(items[request.offset : request.offset + request.per_page])
-    return Page(chosen, request.page, request.per_page, len(items))
-
-
-def _page_ids(session: so.Session, model: Any, request: PageRequest) -> tuple[list[int], int]:
+def _page_ids(session: so.Session, model: Any, request: PageRequest) -> Page[int]:
     """One page of ids in id order and the total: two queries."""
-    total = session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
-    ids = list(
-        session.scalars(
-            sa.select(model.id).order_by(model.id).limit(request.per_page).offset(request.offset)
-        )
-    )
-    return ids, total
+    return paginate(session, sa.select(model.id).order_by(model.id), request)
 
 
 # --- capabilities ----------------------------------------------------------------------------
@@ -97,10 +51,10 @@ def capability_page(
     *,
     as_of: date | None = None,
     can_see_confidential: bool,
-) -> Page:
+) -> Page[dict[str, Any]]:
     """The register (as of a date) in register order, like `formaga register --format json`."""
     rows = register_rows(session, as_of=as_of, can_see_confidential=can_see_confidential)
-    return _slice([row.as_json() for row in rows], request)
+    return paginate_list([row.as_json() for row in rows], request)
 
 
 def capability_item(
@@ -123,7 +77,7 @@ def capability_item(
 
 def capability_history(
     session: so.Session, number: str, request: PageRequest, *, can_see_confidential: bool
-) -> tuple[dict[str, Any], Page]:
+) -> tuple[dict[str, Any], Page[dict[str, Any]]]:
     """All assessments of one capability, newest first, each with its trend: three queries."""
     capability = session.scalar(sa.select(Capability).where(Capability.number == number))
     if capability is None:
@@ -168,7 +122,7 @@ def capability_history(
         "title": capability.title,
         "retired_on": _iso(capability.retired_on),
     }
-    return summary, _slice(items, request)
+    return summary, paginate_list(items, request)
 
 
 # --- assignments -----------------------------------------------------------------------------
@@ -227,9 +181,10 @@ def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> d
     }
 
 
-def assignment_page(session: so.Session, request: PageRequest) -> Page:
+def assignment_page(session: so.Session, request: PageRequest) -> Page[dict[str, Any]]:
     """Assignments by id with dnrs, recipients, milestones, reports and capabilities: 7 queries."""
-    ids, total = _page_ids(session, Assignment, request)
+    id_page = _page_ids(session, Assignment, request)
+    ids = id_page.items
     assignments = session.scalars(
         sa.select(Assignment)
         .where(Assignment.id.in_(ids))
@@ -254,15 +209,16 @@ def assignment_page(session: so.Session, request: PageRequest) -> Page:
         if number not in numbers[assignment_id]:
             numbers[assignment_id].append(number)
     items = [_assignment_json(a, numbers[a.id]) for a in assignments]
-    return Page(items, request.page, request.per_page, total)
+    return id_page.with_items(items)
 
 
 # --- actors ----------------------------------------------------------------------------------
 
 
-def actor_page(session: so.Session, request: PageRequest) -> Page:
+def actor_page(session: so.Session, request: PageRequest) -> Page[dict[str, Any]]:
     """Actors by id, retired ones too, with their current responsibilities: four queries."""
-    ids, total = _page_ids(session, Actor, request)
+    id_page = _page_ids(session, Actor, request)
+    ids = id_page.items
     actors = session.scalars(sa.select(Actor).where(Actor.id.in_(ids)).order_by(Actor.id)).all()
     responsibilities: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for actor_id, number, role, note in session.execute(
@@ -288,7 +244,7 @@ def actor_page(session: so.Session, request: PageRequest) -> Page:
         }
         for actor in actors
     ]
-    return Page(items, request.page, request.per_page, total)
+    return id_page.with_items(items)
 
 
 # --- measures --------------------------------------------------------------------------------
@@ -320,9 +276,12 @@ def _measure_json(measure: Measure, can_see_confidential: bool) -> dict[str, Any
     return item
 
 
-def measure_page(session: so.Session, request: PageRequest, *, can_see_confidential: bool) -> Page:
+def measure_page(
+    session: so.Session, request: PageRequest, *, can_see_confidential: bool
+) -> Page[dict[str, Any]]:
     """Measures by id with their linked capabilities and actors: five queries."""
-    ids, total = _page_ids(session, Measure, request)
+    id_page = _page_ids(session, Measure, request)
+    ids = id_page.items
     measures = session.scalars(
         sa.select(Measure).where(Measure.id.in_(ids)).order_by(Measure.id)
     ).all()
@@ -350,4 +309,4 @@ def measure_page(session: so.Session, request: PageRequest, *, can_see_confident
         item["capability_numbers"] = numbers[measure.id]
         item["actors"] = actors[measure.id]
         items.append(item)
-    return Page(items, request.page, request.per_page, total)
+    return id_page.with_items(items)

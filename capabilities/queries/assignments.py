@@ -6,7 +6,6 @@ runs in Python with `casefold()`, because SQLite's `lower()` leaves å, ä and �
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from capabilities.models import (
     DiaryNumber,
     Milestone,
 )
+from capabilities.queries.pagination import Page, PageRequest, paginate_list
 
 DUE_WINDOW_DAYS = 90
 DUE_CHOICES = ("overdue", str(DUE_WINDOW_DAYS))
@@ -79,14 +79,6 @@ class AssignmentFilters:
     @property
     def any(self) -> bool:
         return bool(self.due or self.status or self.q)
-
-
-@dataclass
-class AssignmentPage:
-    rows: list[AssignmentRow]
-    total: int
-    number: int
-    pages: int
 
 
 @dataclass(frozen=True)
@@ -237,14 +229,12 @@ def assignment_page(
     filters: AssignmentFilters,
     *,
     today: date,
-    page: int = 1,
-    page_size: int = 100,
-) -> AssignmentPage:
+    request: PageRequest,
+) -> Page[AssignmentRow]:
     """One page of the filtered list: at most seven queries, whatever the data size."""
     ids = _matching_ids(session, filters, today)
-    pages = max(1, math.ceil(len(ids) / page_size))
-    number = min(max(page, 1), pages)
-    page_ids = ids[(number - 1) * page_size : number * page_size]
+    id_page = paginate_list(ids, request, clamp=True)
+    page_ids = id_page.items
     loaded = _loaded(session, page_ids) if page_ids else {}
     counts = _capability_counts(session, page_ids)
     rows = []
@@ -262,7 +252,7 @@ def assignment_page(
                 capability_count=counts.get(assignment.id, 0),
             )
         )
-    return AssignmentPage(rows=rows, total=len(ids), number=number, pages=pages)
+    return id_page.with_items(rows)
 
 
 def assignment_detail(session: so.Session, assignment_id: int, *, today: date) -> AssignmentDetail:

@@ -6,7 +6,6 @@ confidential content here, on the read side, so that a template cannot print it 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,6 +24,7 @@ from capabilities.models import (
     MeasureCapability,
     User,
 )
+from capabilities.queries.pagination import Page, PageRequest, paginate_list
 from capabilities.redaction import MEASURE, is_hidden, redact
 
 CLOSED_STATES = ("genomförd", "avförd")
@@ -113,14 +113,6 @@ class MeasureFilters:
     @property
     def any(self) -> bool:
         return bool(self.state or self.priority or self.capability or self.actor or self.q)
-
-
-@dataclass
-class MeasurePage:
-    rows: list[MeasureView]
-    total: int
-    number: int
-    pages: int
 
 
 @dataclass(frozen=True)
@@ -267,20 +259,13 @@ def measure_page(
     *,
     can_see_confidential: bool,
     today: date,
-    page: int = 1,
-    size: int = 100,
-) -> MeasurePage:
+    request: PageRequest,
+) -> Page[MeasureView]:
     """One page of the filtered list: four queries. A page past the end shows the last."""
     ids = _filtered_ids(session, filters, can_see_confidential)
-    pages = max(1, math.ceil(len(ids) / size))
-    number = min(max(page, 1), pages)
-    rows = _views(
-        session,
-        ids[(number - 1) * size : number * size],
-        can_see_confidential=can_see_confidential,
-        today=today,
-    )
-    return MeasurePage(rows=rows, total=len(ids), number=number, pages=pages)
+    id_page = paginate_list(ids, request, clamp=True)
+    rows = _views(session, id_page.items, can_see_confidential=can_see_confidential, today=today)
+    return id_page.with_items(rows)
 
 
 def measure_view(

@@ -16,17 +16,9 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
-from tests.conftest import login, post
+from tests.conftest import find_actor, find_capability, login, post
 
 SECRET_TITLE = "Hemligt beredskapslager i Östergötland"
-
-
-def _actor(session: so.Session, short_name: str) -> Actor:
-    return session.scalars(sa.select(Actor).where(Actor.short_name == short_name)).one()
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
 
 
 def _names(html: str) -> list[str]:
@@ -48,12 +40,19 @@ def test_reader_sees_list_and_detail(
     client: Any, session: so.Session, as_role: Callable[..., User], make_user: Callable[..., User]
 ) -> None:
     as_role("läsare")
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     member = make_user("medlem")
     services.add_responsibility(
-        session, member, _cap(session, "1.1.1"), lv, role="ansvarar", note="Enligt instruktionen"
+        session,
+        member,
+        find_capability(session, "1.1.1"),
+        lv,
+        role="ansvarar",
+        note="Enligt instruktionen",
     )
-    services.add_responsibility(session, member, _cap(session, "3.2.10"), lv, role="kan_ansvara")
+    services.add_responsibility(
+        session, member, find_capability(session, "3.2.10"), lv, role="kan_ansvara"
+    )
     session.flush()
 
     html = client.get("/actors/").get_data(as_text=True)
@@ -71,7 +70,7 @@ def test_reader_sees_list_and_detail(
     assert 'href="/capabilities/1.1.1"' in detail and 'href="/capabilities/3.2.10"' in detail
     assert "Ansvarar" in detail and "Kan ansvara" in detail and "Enligt instruktionen" in detail
     assert "Redigera aktören" not in detail
-    sos = _actor(session, "SoS")
+    sos = find_actor(session, "SoS")
     sos_page = client.get(f"/actors/{sos.id}").get_data(as_text=True)
     assert "S2022/04550" in sos_page  # an assignment Socialstyrelsen received
     assert client.get("/actors/999999").status_code == 404
@@ -110,7 +109,7 @@ def test_admin_routes_refused(
     client: Any, session: so.Session, as_role: Callable[..., User], role: str
 ) -> None:
     as_role(role)
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     count = session.scalar(sa.select(sa.func.count(Actor.id)))
     assert client.get("/actors/new").status_code == 403
     assert client.get(f"/actors/{lv.id}/edit").status_code == 403
@@ -168,7 +167,7 @@ def test_stale_edit_shows_both_versions_and_resubmit_saves(
     client: Any, session: so.Session, as_role: Callable[..., User], make_user: Callable[..., User]
 ) -> None:
     as_role("admin")
-    actor = _actor(session, "TLV")
+    actor = find_actor(session, "TLV")
     version = actor.version
     services.update_actor(
         session,
@@ -206,9 +205,9 @@ def test_confidential_measure_title_is_absent_for_uncleared(
     as_role: Callable[..., User],
     make_user: Callable[..., User],
 ) -> None:
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     member = make_user("medlem", can_see_confidential=True)
-    cap = _cap(session, "1.1.1")
+    cap = find_capability(session, "1.1.1")
     services.create_measure(
         session,
         member,
@@ -238,7 +237,7 @@ def test_retire_without_csrf_token_is_refused(
     client: Any, session: so.Session, as_role: Callable[..., User]
 ) -> None:
     as_role("admin")
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     assert client.post(f"/actors/{lv.id}/retire").status_code == 400
     assert client.post("/actors/new", data=_actor_data()).status_code == 400
     session.expire_all()
@@ -255,7 +254,7 @@ def test_query_count_does_not_grow(
 ) -> None:
     as_role("läsare")
     admin = make_user("admin", can_see_confidential=True)
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     capabilities = session.scalars(sa.select(Capability).order_by(Capability.id)).all()
     services.add_responsibility(session, admin, capabilities[0], lv, role="ansvarar")
     services.create_measure(

@@ -13,17 +13,13 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import SYSTEM_USERNAME, Actor, AuditEvent, StatusLevel, User
 from importers.seed_data import load_seed_data
-from tests.conftest import PASSWORD, csrf_token, login, post
+from tests.conftest import PASSWORD, csrf_token, find_actor, login, post
 
 NEW_PASSWORD = "ett-annat-långt-lösenord"
 
 
 def _user_count(session: so.Session) -> int:
     return int(session.scalar(sa.select(sa.func.count()).select_from(User)) or 0)
-
-
-def _actor(session: so.Session, short_name: str) -> Actor:
-    return session.scalars(sa.select(Actor).where(Actor.short_name == short_name)).one()
 
 
 def _hidden_version(html: str, prefix: str = "") -> str:
@@ -106,7 +102,7 @@ def test_users_list_shows_each_user_with_role_clearance_and_last_login(
     client: Any, session: so.Session, as_role: Callable[..., User], make_user: Callable[..., User]
 ) -> None:
     admin = as_role("admin")
-    sos = _actor(session, "SoS")
+    sos = find_actor(session, "SoS")
     make_user(
         "medlem",
         username="kalle",
@@ -205,7 +201,7 @@ def test_created_user_is_listed_and_can_log_in(
     client: Any, app: Any, session: so.Session, as_role: Callable[..., User]
 ) -> None:
     admin = as_role("admin")
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     session.commit()
     form = client.get("/admin/users/new").get_data(as_text=True)
     assert 'name="username"' in form and 'name="password"' in form
@@ -255,7 +251,7 @@ def test_edit_sets_role_and_clearance(
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'value="Läsaren"' in html and _hidden_version(html) == str(reader.version)
-    fohm = _actor(session, "FoHM")
+    fohm = find_actor(session, "FoHM")
     response = post(
         client,
         f"/admin/users/{reader.id}/edit",

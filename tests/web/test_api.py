@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
 from capabilities.queries.register import register_rows
+from tests.conftest import find_capability
 
 LISTS = ("/api/v1/capabilities", "/api/v1/assignments", "/api/v1/actors", "/api/v1/measures")
 PATHS = (
@@ -38,10 +39,6 @@ def bearer(session: so.Session, make_user: Callable[..., User]) -> Bearer:
         return {"Authorization": f"Bearer {plain}"}
 
     return make
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
 
 
 def _get(client: Any, path: str, headers: dict[str, str], status: int = 200) -> Any:
@@ -174,7 +171,7 @@ def test_capabilities_as_of(
     services.record_assessment(
         session,
         member,
-        _cap(session, "1.1.1"),
+        find_capability(session, "1.1.1"),
         level=4,
         summary="Ny bedömning i dag",
         assessed_on=today - timedelta(days=3),
@@ -215,7 +212,7 @@ def test_history_newest_first_with_trend(
     client: Any, session: so.Session, make_user: Callable[..., User]
 ) -> None:
     member = make_user("medlem")
-    capability = _cap(session, "2.1.1")
+    capability = find_capability(session, "2.1.1")
     today = date.today()
     for days, level, summary in ((20, 2, "Äldre"), (10, 3, "Nyare"), (5, 3, "Nyast")):
         services.record_assessment(
@@ -309,8 +306,10 @@ def test_assignment_links_and_milestones(
     services.add_milestone(
         session, member, assignment, due_on=date(2031, 3, 31), kind="slutredovisning"
     )
-    services.link_assignment(session, member, _cap(session, "3.2.10"), assignment, partial=True)
-    services.link_assignment(session, member, _cap(session, "3.2.9"), assignment)
+    services.link_assignment(
+        session, member, find_capability(session, "3.2.10"), assignment, partial=True
+    )
+    services.link_assignment(session, member, find_capability(session, "3.2.9"), assignment)
     _token, plain = services.create_token(session, member, name="x")
     session.flush()
     body = _get(client, "/api/v1/assignments", {"Authorization": f"Bearer {plain}"})
@@ -344,9 +343,16 @@ def test_actors_shape(client: Any, session: so.Session, make_user: Callable[...,
     member = make_user("medlem")
     actor = session.scalars(sa.select(Actor).order_by(Actor.id)).first()
     assert actor is not None
-    services.add_responsibility(session, member, _cap(session, "3.2.10"), actor, role="ansvarar")
     services.add_responsibility(
-        session, member, _cap(session, "1.1.1"), actor, role="kan_ansvara", note="Efter beslut"
+        session, member, find_capability(session, "3.2.10"), actor, role="ansvarar"
+    )
+    services.add_responsibility(
+        session,
+        member,
+        find_capability(session, "1.1.1"),
+        actor,
+        role="kan_ansvara",
+        note="Efter beslut",
     )
     _token, plain = services.create_token(session, member, name="x")
     session.flush()
@@ -386,7 +392,10 @@ def test_measures_shape(client: Any, session: so.Session, make_user: Callable[..
         state="beslutad",
         priority="hög",
         due_on="2027-06-30",
-        capability_ids=[_cap(session, "3.2.10").id, _cap(session, "1.1.1").id],
+        capability_ids=[
+            find_capability(session, "3.2.10").id,
+            find_capability(session, "1.1.1").id,
+        ],
         actor_ids=[actor.id],
     )
     _token, plain = services.create_token(session, member, name="x")
@@ -470,7 +479,7 @@ def test_unknown_path_and_method_are_json(client: Any, bearer: Bearer) -> None:
 
 
 def _plant_secrets(session: so.Session, member: User) -> None:
-    capability = _cap(session, "1.1.1")
+    capability = find_capability(session, "1.1.1")
     services.record_assessment(
         session,
         member,
@@ -622,7 +631,11 @@ def _grow(session: so.Session, admin: User) -> None:
             session, admin, capability, level=(i % 5) + 1, summary=f"Tillväxt {i}"
         )
         services.record_assessment(
-            session, admin, _cap(session, "1.1.1"), level=(i % 5) + 1, summary=f"Historik {i}"
+            session,
+            admin,
+            find_capability(session, "1.1.1"),
+            level=(i % 5) + 1,
+            summary=f"Historik {i}",
         )
         services.create_measure(
             session,

@@ -16,17 +16,13 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, Milestone, User
-from tests.conftest import post
+from tests.conftest import find_actor, post
 
 BAD_DNR_MESSAGE = "”XX 12” är inte ett giltigt diarienummer"
 
 
 def _seeded(session: so.Session, key: str) -> Assignment:
     return session.scalars(sa.select(Assignment).where(Assignment.seed_key == key)).one()
-
-
-def _actor(session: so.Session, short_name: str) -> Actor:
-    return session.scalars(sa.select(Actor).where(Actor.short_name == short_name)).one()
 
 
 def _count(session: so.Session) -> int:
@@ -106,7 +102,7 @@ def test_member_creates_assignment_with_bad_then_good_dnr(
 ) -> None:
     as_role("medlem")
     assert client.get("/assignments/new").status_code == 200
-    sos, lv = _actor(session, "SoS"), _actor(session, "LV")
+    sos, lv = find_actor(session, "SoS"), find_actor(session, "LV")
     before = _count(session)
     data = {
         "title": "Uppdrag om beredskapslager för Öresundsregionen",

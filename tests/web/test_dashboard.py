@@ -16,19 +16,16 @@ import sqlalchemy.orm as so
 import yaml
 
 from capabilities import services
-from capabilities.models import Area, Capability, StatusAssessment, User
+from capabilities.models import Area, StatusAssessment, User
 from capabilities.queries.dashboard import quarter_end, quarter_points
 from capabilities.queries.gaps import FLAGS
+from tests.conftest import find_capability
 from web.dashboard.chart import _step
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "capabilities.yaml"
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
 
 
 def _text(fragment: str) -> str:
@@ -86,7 +83,12 @@ def _months_before(day: date, months: int) -> date:
 
 def _assess(session: so.Session, user: User, number: str, level: int, **extra: Any) -> Any:
     return services.record_assessment(
-        session, user, _cap(session, number), level=level, summary=f"Nivå {level}", **extra
+        session,
+        user,
+        find_capability(session, number),
+        level=level,
+        summary=f"Nivå {level}",
+        **extra,
     )
 
 
@@ -184,7 +186,7 @@ def test_low_level_without_measure_boundary(
         session,
         member,
         title="Aktiv åtgärd",
-        capability_ids=[_cap(session, "2.1.3").id],
+        capability_ids=[find_capability(session, "2.1.3").id],
         state="pågående",
     )
     session.commit()
@@ -224,7 +226,7 @@ def test_overdue_milestone_boundary(
     ):
         assignment = services.create_assignment(session, member, title=title)
         services.add_milestone(session, member, assignment, due_on=due_on, kind="delredovisning")
-        services.link_assignment(session, member, _cap(session, number), assignment)
+        services.link_assignment(session, member, find_capability(session, number), assignment)
     session.commit()
     rows = _gaps(client)
     assert rows[late_cap]["milestone_overdue"] == "Ja"
@@ -314,7 +316,7 @@ def _confidential_level_five(session: so.Session, make_user: Callable[..., User]
     services.record_assessment(
         session,
         author,
-        _cap(session, "3.2.10"),
+        find_capability(session, "3.2.10"),
         level=5,
         target_level=5,
         summary="HEMLIG-SAMMANFATTNING-5150",
@@ -378,7 +380,10 @@ def test_latest_changes_skip_the_seed_and_show_the_newest_ten(
     for i, number in enumerate(["1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.2.1"]):
         _assess(session, member, number, 1 + i % 5)
         services.create_measure(
-            session, member, title=f"Åtgärd nummer {i}", capability_ids=[_cap(session, number).id]
+            session,
+            member,
+            title=f"Åtgärd nummer {i}",
+            capability_ids=[find_capability(session, number).id],
         )
     session.commit()
     changes = _section(client.get("/").get_data(as_text=True), "h-changes")

@@ -13,25 +13,17 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Actor, AuditEvent, Capability, Measure, User
-from tests.conftest import csrf_token, post
+from tests.conftest import csrf_token, find_actor, find_capability, post
 
 SECRET_TITLE = "Hemlig lagerplats i Norrland"
 SECRET_TEXT = "Kostnaden är hemlig"
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
-
-
-def _actor(session: so.Session, short_name: str) -> Actor:
-    return session.scalars(sa.select(Actor).where(Actor.short_name == short_name)).one()
 
 
 def _measure(session: so.Session, user: User, **data: Any) -> Measure:
     # flush, not commit: on SQLite (pysqlite) releasing the test session's outermost
     # savepoint would commit for real and leak rows into later tests.
     data.setdefault("title", "Utökad lagerhållning av infusionsvätskor")
-    data.setdefault("capability_ids", [_cap(session, "1.1.1").id])
+    data.setdefault("capability_ids", [find_capability(session, "1.1.1").id])
     measure = services.create_measure(session, user, **data)
     session.flush()
     return measure
@@ -67,7 +59,10 @@ def _form(session: so.Session, **changes: Any) -> dict[str, Any]:
         "legal_assessment": "Ingen lagändring krävs",
         "priority": "hög",
         "due_on": "2027-06-30",
-        "capability_ids": [str(_cap(session, "1.1.1").id), str(_cap(session, "2.2.2").id)],
+        "capability_ids": [
+            str(find_capability(session, "1.1.1").id),
+            str(find_capability(session, "2.2.2").id),
+        ],
         "actor_ids": [],
         "secrecy_ref": "",
     }
@@ -121,7 +116,7 @@ def test_create_appears_on_list_and_detail(
     client: Any, session: so.Session, as_role: Callable[..., User]
 ) -> None:
     user = as_role("medlem")
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     response = post(client, "/measures/new", _form(session, actor_ids=[str(lv.id)]))
     assert response.status_code == 302
     measure = session.scalars(sa.select(Measure).order_by(Measure.id.desc())).first()
@@ -152,11 +147,11 @@ def test_capability_query_preselects(
     client: Any, session: so.Session, as_role: Callable[..., User]
 ) -> None:
     as_role("medlem")
-    cap = _cap(session, "1.1.1")
+    cap = find_capability(session, "1.1.1")
     html = _html(client.get("/measures/new?capability=1.1.1"))
     assert re.search(rf'<option selected value="{cap.id}">1\.1\.1 Robust lagerhållning', html)
     assert 'href="/capabilities/1.1.1">Avbryt' in html
-    option = re.search(rf'<option value="{_cap(session, "1.1.2").id}">([^<]+)<', html)
+    option = re.search(rf'<option value="{find_capability(session, "1.1.2").id}">([^<]+)<', html)
     assert option and option.group(1).endswith("…") and len(option.group(1)) < 75
 
 
@@ -390,7 +385,7 @@ def test_history_hides_content_once_measure_is_confidential(
 @pytest.fixture
 def three_measures(session: so.Session, make_user: Callable[..., User]) -> dict[str, Measure]:
     user = make_user("medlem")
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     return {
         "lager": _measure(
             session,
@@ -405,7 +400,7 @@ def three_measures(session: so.Session, make_user: Callable[..., User]) -> dict[
             title="Nya avtal med grossister",
             state="beslutad",
             description="Gäller även övningar i regionerna.",
-            capability_ids=[_cap(session, "2.2.2").id],
+            capability_ids=[find_capability(session, "2.2.2").id],
             actor_ids=[lv.id],
         ),
         "klar": _measure(
@@ -455,7 +450,7 @@ def test_filter_by_actor_and_overdue_marker(
     three_measures: dict[str, Measure],
 ) -> None:
     as_role("läsare")
-    lv = _actor(session, "LV")
+    lv = find_actor(session, "LV")
     mine = {m.id for m in three_measures.values()}
     found = set(_ids(_html(client.get(f"/measures/?actor={lv.id}")))) & mine
     assert found == {three_measures["avtal"].id}

@@ -20,11 +20,7 @@ from capabilities.models import (
     StatusAssessment,
     User,
 )
-from tests.conftest import PASSWORD, post
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
+from tests.conftest import PASSWORD, find_capability, post
 
 
 def _numbers(html: str) -> list[str]:
@@ -83,7 +79,7 @@ def test_filter_by_level_actor_and_assignment(
     client: Any, session: so.Session, as_role: Callable[..., User]
 ) -> None:
     member = as_role("medlem")
-    cap = _cap(session, "2.2.2")
+    cap = find_capability(session, "2.2.2")
     services.record_assessment(session, member, cap, level=3, summary="Utvecklad")
     lv = session.scalars(sa.select(Actor).where(Actor.short_name == "LV")).one()
     services.add_responsibility(session, member, cap, lv, role="ansvarar")
@@ -179,7 +175,7 @@ def test_link_and_end_assignment(
     assert "KN2023/03908" in html
     link = session.scalars(
         sa.select(CapabilityAssignment).where(
-            CapabilityAssignment.capability_id == _cap(session, "1.2.2").id
+            CapabilityAssignment.capability_id == find_capability(session, "1.2.2").id
         )
     ).one()
     assert link.partial is True
@@ -246,7 +242,7 @@ def test_admin_adds_edits_and_retires_capability(
     assert ok.status_code == 302
     numbers = _numbers(client.get("/register").get_data(as_text=True))
     assert numbers[-1] == "3.3.10" and len(numbers) == 63
-    cap = _cap(session, "3.3.10")
+    cap = find_capability(session, "3.3.10")
     assert (
         post(
             client,
@@ -280,7 +276,7 @@ def test_confidential_status_absent_for_reader_without_clearance(
     services.record_assessment(
         session,
         author,
-        _cap(session, "1.1.1"),
+        find_capability(session, "1.1.1"),
         level=1,
         summary="HEMLIG-MARKÖR-4711",
         justification="MOTIV-4711",
@@ -303,7 +299,7 @@ def test_confidential_status_visible_with_clearance(
     services.record_assessment(
         session,
         author,
-        _cap(session, "1.1.1"),
+        find_capability(session, "1.1.1"),
         level=1,
         summary="HEMLIG-MARKÖR-4711",
         confidential=True,

@@ -13,12 +13,8 @@ import sqlalchemy.orm as so
 from openpyxl import load_workbook
 
 from capabilities import services
-from capabilities.models import Capability, StatusAssessment, User
-from tests.conftest import csrf_token, post
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
+from capabilities.models import StatusAssessment, User
+from tests.conftest import csrf_token, find_capability, post
 
 
 def test_reader_downloads_xlsx_and_csv(client: Any, as_role: Callable[..., User]) -> None:
@@ -45,7 +41,7 @@ def test_confidential_export_needs_clearance(
     services.record_assessment(
         session,
         author,
-        _cap(session, "1.1.1"),
+        find_capability(session, "1.1.1"),
         level=1,
         summary="HEMLIG-RAPPORT-9",
         confidential=True,
@@ -65,7 +61,7 @@ def test_cleared_user_gets_confidential_content_when_asked(
     services.record_assessment(
         session,
         author,
-        _cap(session, "1.1.1"),
+        find_capability(session, "1.1.1"),
         level=1,
         summary="HEMLIG-RAPPORT-9",
         confidential=True,

@@ -14,11 +14,7 @@ from capabilities import services
 from capabilities.models import Area, Capability, ReportingRound, RoundEntry, User
 from capabilities.services import rounds as r
 from capabilities.services.rounds import EntryInput
-from tests.conftest import PASSWORD, login, post
-
-
-def _cap(session: so.Session, number: str) -> Capability:
-    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
+from tests.conftest import PASSWORD, find_capability, login, post
 
 
 def _open(session: so.Session, admin: User, reviewers: list[User], name: str) -> ReportingRound:
@@ -149,7 +145,12 @@ def test_self_approval_refused_on_the_page(
     granskare = make_user("medlem")
     round_ = _open(session, admin, [granskare], "Lägesbild 2026")
     r.save_entry(
-        session, granskare, round_, _cap(session, "1.1.1"), EntryInput(3, "x"), submit=True
+        session,
+        granskare,
+        round_,
+        find_capability(session, "1.1.1"),
+        EntryInput(3, "x"),
+        submit=True,
     )
     session.commit()
     login(client, granskare)
@@ -175,7 +176,7 @@ def test_confidential_entries_are_redacted(
         session,
         cleared,
         round_,
-        _cap(session, "1.1.1"),
+        find_capability(session, "1.1.1"),
         EntryInput(4, "Hemlig lagernivå", confidential=True, secrecy_ref="OSL 18:13"),
         submit=True,
     )
@@ -277,7 +278,7 @@ def test_api_rounds_and_comparison_follow_clearance(
             session,
             member,
             first,
-            _cap(session, number),
+            find_capability(session, number),
             EntryInput(level, f"Text {number}", confidential=secret, secrecy_ref="OSL 18:13"),
             submit=True,
         )
@@ -285,7 +286,12 @@ def test_api_rounds_and_comparison_follow_clearance(
     r.close_round(session, admin, first)
     second = _open(session, admin, [granskare], "Lägesbild 2027")
     entry = r.save_entry(
-        session, member, second, _cap(session, "1.1.1"), EntryInput(3, "Bättre"), submit=True
+        session,
+        member,
+        second,
+        find_capability(session, "1.1.1"),
+        EntryInput(3, "Bättre"),
+        submit=True,
     )
     r.approve_entry(session, granskare, entry)
     r.close_round(session, admin, second)
@@ -374,7 +380,7 @@ def test_new_entry_starts_from_the_registers_target(
 ) -> None:
     member = make_user("medlem")
     services.record_assessment(
-        session, member, _cap(session, "1.2.1"), level=2, target_level=4, summary="Mål 4"
+        session, member, find_capability(session, "1.2.1"), level=2, target_level=4, summary="Mål 4"
     )
     round_ = _open(session, make_user("admin"), [make_user("medlem")], "Lägesbild 2026")
     login(client, member)

@@ -8,8 +8,8 @@ from datetime import date
 from flask import request
 from flask_babel import gettext as _
 
-from capabilities.queries.api import PageRequest
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
+from capabilities.queries.pagination import PageRequest
 
 MAX_PER_PAGE = 500
 MAX_PAGE = 999_999_999  # nine digits, as the OpenAPI document says

@@ -9,6 +9,7 @@ from capabilities.errors import NotFound
 from capabilities.queries import api as queries
 from capabilities.queries.gaps import gap_frame
 from capabilities.queries.gaps import records as gap_records
+from capabilities.queries.pagination import paginate_list
 from capabilities.queries.procurement import (
     commitment_as_json,
     commitments,
@@ -100,12 +101,7 @@ def gaps() -> ResponseReturnValue:
         can_see_confidential=_cleared(),
     )
     items = gap_records(frame)
-    page = queries.Page(
-        items[request.offset : request.offset + request.per_page],
-        request.page,
-        request.per_page,
-        len(items),
-    )
+    page = paginate_list(items, request)
     return json_response(page.as_json())
 
 
@@ -124,12 +120,7 @@ def rounds() -> ResponseReturnValue:
         }
         for r, s in list_rounds(db_session())
     ]
-    page = queries.Page(
-        items[request.offset : request.offset + request.per_page],
-        request.page,
-        request.per_page,
-        len(items),
-    )
+    page = paginate_list(items, request)
     return json_response(page.as_json())
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -33,7 +33,7 @@ from web.assignments.forms import (
     MilestoneForm,
 )
 from web.db import db_session
-from web.forms import apply_errors, is_id
+from web.forms import apply_errors, is_id, page_request
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -65,8 +65,7 @@ def index() -> ResponseReturnValue:
         db_session(),
         filters,
         today=date.today(),
-        page=request.args.get("page", 1, type=int) or 1,
-        page_size=current_app.config["PAGE_SIZE"],
+        request=page_request(),
     )
     return render_template("assignments/index.html", page=page, filters=filters)
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy.orm as so
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,7 +30,7 @@ from capabilities.queries.measures import (
 from capabilities.queries.procurement import industry_contacts
 from web.access import acting_user, editor_required
 from web.db import db_session
-from web.forms import apply_errors
+from web.forms import apply_errors, page_request
 from web.measures.data import ComparedField, compare_versions, form_data, view_data
 from web.measures.forms import (
     ACTION_LABELS,
@@ -81,8 +81,7 @@ def index() -> ResponseReturnValue:
         filters,
         can_see_confidential=current_user.can_see_confidential,
         today=date.today(),
-        page=request.args.get("page", 1, type=int) or 1,
-        size=current_app.config["PAGE_SIZE"],
+        request=page_request(),
     )
     return render_template(
         "measures/index.html",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,12 +22,13 @@ from capabilities.models import (
     StatusLevel,
 )
 from capabilities.queries.capability import capability_detail, changed_fields
+from capabilities.queries.pagination import paginate_list
 from capabilities.queries.procurement import commitments
 from capabilities.queries.register import RegisterRow, register_rows
 from capabilities.queries.rounds import capability_round_history
 from web.access import acting_user, admin_required, editor_required
 from web.db import db_session
-from web.forms import apply_errors, is_id, to_choices
+from web.forms import apply_errors, is_id, page_request, to_choices
 from web.register.forms import (
     CapabilityForm,
     ConfirmForm,
@@ -40,13 +38,6 @@ from web.register.forms import (
 )
 
 bp = Blueprint("register", __name__)
-
-
-@dataclass
-class Page:
-    number: int
-    pages: int
-    total: int
 
 
 def _matches(row: RegisterRow, args: dict[str, str]) -> bool:
@@ -88,10 +79,7 @@ def overview() -> ResponseReturnValue:
         for row in register_rows(db, can_see_confidential=current_user.can_see_confidential)
         if _matches(row, args)
     ]
-    size = current_app.config["PAGE_SIZE"]
-    pages = max(1, math.ceil(len(rows) / size))
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    page_rows = rows[(number - 1) * size : number * size]
+    page = paginate_list(rows, page_request(), clamp=True)
     levels = db.execute(
         sa.select(StatusLevel.level, StatusLevel.label).order_by(StatusLevel.level)
     ).all()
@@ -107,8 +95,8 @@ def overview() -> ResponseReturnValue:
     ).all()
     return render_template(
         "register/overview.html",
-        rows=page_rows,
-        page=Page(number, pages, len(rows)),
+        rows=page.items,
+        page=page,
         args=args,
         levels=levels,
         areas=areas,
