@@ -201,20 +201,46 @@ def test_add_and_end_responsibility(
     assert resp.removed_at is not None
 
 
-def test_reader_gets_403_on_every_write(client: Any, as_role: Callable[..., User]) -> None:
-    as_role("läsare")
-    for path in (
+@pytest.mark.parametrize(
+    "path",
+    [
         "/capabilities/1.1.1/assessments/new",
         "/capabilities/1.1.1/assignments/link",
         "/capabilities/1.1.1/responsibilities/new",
         "/capabilities/new",
         "/capabilities/1.1.1/edit",
         "/capabilities/1.1.1/retire",
-    ):
-        assert client.get(path).status_code == 403, path
-        assert post(client, path, {}).status_code == 403, path
-    assert post(client, "/capabilities/1.1.1/assignments/1/end").status_code == 403
-    assert post(client, "/capabilities/1.1.1/responsibilities/1/end").status_code == 403
+    ],
+)
+def test_reader_gets_403_on_every_form(
+    client: Any, as_role: Callable[..., User], path: str
+) -> None:
+    as_role("läsare")
+    assert client.get(path).status_code == 403
+    assert post(client, path, {}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path", ["/capabilities/1.1.1/assignments/1/end", "/capabilities/1.1.1/responsibilities/1/end"]
+)
+def test_reader_gets_403_on_every_end(client: Any, as_role: Callable[..., User], path: str) -> None:
+    as_role("läsare")
+    assert post(client, path).status_code == 403
+
+
+@pytest.mark.parametrize("version", ["abc", "²", "", "-1", "12345678901234567890"])
+def test_malformed_version_on_capability_edit_is_a_conflict_not_a_crash(
+    client: Any, session: so.Session, as_role: Callable[..., User], version: str
+) -> None:
+    """A garbled version counts as stale: 409 with the conflict page, and nothing is saved."""
+    as_role("admin")
+    response = post(
+        client, "/capabilities/1.1.1/edit", {"title": "Överskriven", "version": version}
+    )
+    assert response.status_code == 409
+    assert "Någon annan har ändrat" in response.get_data(as_text=True)
+    session.expire_all()
+    assert find_capability(session, "1.1.1").title != "Överskriven"
 
 
 def test_member_cannot_change_structure(client: Any, as_role: Callable[..., User]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from capabilities import services
-from capabilities.errors import Conflict, ValidationFailed
+from capabilities.errors import ValidationFailed
 from capabilities.models import Actor
 from capabilities.queries.actors import ActorFilters, actor_detail, actor_list
 from web.access import acting_user, admin_required
@@ -28,7 +27,15 @@ from web.actors.forms import (
 )
 from web.assignments.forms import STATUS_LABELS
 from web.db import db_session
-from web.forms import apply_errors, is_id
+from web.forms import (
+    ComparedField,
+    ConflictView,
+    Shown,
+    compare_fields,
+    parse_version,
+    shown_text,
+    submit,
+)
 from web.measures.forms import STATE_LABELS as MEASURE_STATE_LABELS
 
 bp = Blueprint("actors", __name__, url_prefix="/actors")
@@ -69,52 +76,41 @@ def detail(actor_id: int) -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
 def new() -> ResponseReturnValue:
-    db = db_session()
     form = ActorForm()
-    if form.validate_on_submit():
-        try:
-            actor = services.create_actor(db, acting_user(), **_form_data(form))
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return _render_form(form, None), 422
-        db.commit()
-        flash(_("Aktören %(name)s är tillagd.", name=actor.name), "success")
-        return redirect(url_for(".detail", actor_id=actor.id))
-    return _render_form(form, None), 422 if form.is_submitted() else 200
+    return submit(
+        form,
+        lambda: services.create_actor(db_session(), acting_user(), **_form_data(form)),
+        render=lambda conflict: _render_form(form, None),
+        success=lambda actor: _("Aktören %(name)s är tillagd.", name=actor.name),
+        redirect_to=lambda actor: url_for(".detail", actor_id=actor.id),
+    )
 
 
 @bp.route("/<int:actor_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(actor_id: int) -> ResponseReturnValue:
     """Edit with optimistic concurrency: a stale version gets 409 with both versions shown."""
-    db = db_session()
     actor = _actor(actor_id)
     form = ActorForm(data=_stored_data(actor) if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.update_actor(
-                db,
-                acting_user(),
-                actor,
-                expected_version=_version(form.version.data),
-                **_form_data(form),
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return _render_form(form, actor), 422
-        except Conflict as exc:
-            db.rollback()
-            actor = _actor(actor_id)
-            form.version.data = str(actor.version)
-            return _render_form(
-                form, actor, conflict=_compare(form, actor), message=exc.message
-            ), 409
-        db.commit()
-        flash(_("Aktören är uppdaterad."), "success")
-        return redirect(url_for(".detail", actor_id=actor_id))
-    return _render_form(form, actor), 422 if form.is_submitted() else 200
+
+    def compare() -> list[ComparedField]:
+        form.version.data = str(actor.version)  # reloaded after the rollback
+        return compare_fields(FIELD_LABELS, _submitted(form), _stored_data(actor), _shown)
+
+    return submit(
+        form,
+        lambda: services.update_actor(
+            db_session(),
+            acting_user(),
+            actor,
+            expected_version=parse_version(form.version.data),
+            **_form_data(form),
+        ),
+        render=lambda conflict: _render_form(form, actor, conflict),
+        success=_("Aktören är uppdaterad."),
+        redirect_to=url_for(".detail", actor_id=actor_id),
+        conflict=compare,
+    )
 
 
 @bp.post("/<int:actor_id>/retire")
@@ -142,11 +138,6 @@ def _actor(actor_id: int) -> Actor:
     if actor is None:
         abort(404)
     return actor
-
-
-def _version(raw: str | None) -> int:
-    """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
-    return int(raw) if is_id(raw) else -1
 
 
 def _stored_data(actor: Actor) -> dict[str, Any]:
@@ -181,18 +172,11 @@ def _form_data(form: ActorForm) -> dict[str, Any]:
     }
 
 
-@dataclass
-class ComparedField:
-    label: str
-    mine: str
-    stored: str
-
-    @property
-    def differs(self) -> bool:
-        return self.mine != self.stored
+def _submitted(form: ActorForm) -> dict[str, Any]:
+    return {name: form[name].data for name in FIELD_LABELS}
 
 
-def _shown(name: str, value: Any) -> str:
+def _shown(name: str, value: Any) -> Shown:
     """A field value (as form data) the way the conflict box shows it."""
     if name == "kind":
         return str(KIND_LABELS.get(value, value or "–"))
@@ -200,25 +184,13 @@ def _shown(name: str, value: Any) -> str:
         return str(PUBLIC_LABELS.get(PUBLIC_VALUES.get(value, True)))
     if name == "is_beredskapsmyndighet":
         return str(BEREDSKAP_LABELS[BEREDSKAP_VALUES.get(value or "")])
-    text = str(value).strip() if value is not None else ""
-    return text or "–"
-
-
-def _compare(form: ActorForm, actor: Actor) -> list[ComparedField]:
-    """Both versions side by side: what the admin submitted and what is stored now."""
-    theirs = _stored_data(actor)
-    return [
-        ComparedField(str(label), _shown(name, form[name].data), _shown(name, theirs[name]))
-        for name, label in FIELD_LABELS.items()
-    ]
+    return shown_text(value)
 
 
 def _render_form(
     form: ActorForm,
     actor: Actor | None,
-    *,
-    conflict: list[ComparedField] | None = None,
-    message: str | None = None,
+    conflict: ConflictView | None = None,
 ) -> str:
     return render_template(
         "actors/form.html",
@@ -226,5 +198,4 @@ def _render_form(
         actor=actor,
         cancel=url_for(".detail", actor_id=actor.id) if actor else url_for(".index"),
         conflict=conflict,
-        conflict_message=message,
     )

@@ -8,8 +8,6 @@ from the service, with its Swedish message on the right field.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,8 +19,7 @@ from wtforms.widgets import EmailInput
 
 from capabilities.models import User
 from web.filters import USER_ROLE_LABELS
-
-_ID = re.compile(r"\d{1,9}")
+from web.forms import ComparedField, compare_fields, parse_id, shown_text
 
 FIELD_LABELS = {
     "display_name": _l("Namn"),
@@ -85,22 +82,11 @@ class LevelForm(FlaskForm):
 # --- form <-> service data, and the conflict comparison -------------------------------------
 
 
-@dataclass(frozen=True)
-class ComparedField:
-    label: str
-    mine: str
-    stored: str
-
-    @property
-    def differs(self) -> bool:
-        return self.mine != self.stored
-
-
 def _organisation_id(raw: str | None) -> int | None:
     """The chosen actor's id; a malformed value becomes 0 so the service reports it as unknown."""
     if not raw:
         return None
-    return int(raw) if _ID.fullmatch(raw) else 0
+    return parse_id(raw) or 0
 
 
 def user_data(form: UserCreateForm | UserEditForm) -> dict[str, Any]:
@@ -137,19 +123,12 @@ def _shown(form: UserEditForm, name: str, value: Any) -> str:
         return str(USER_ROLE_LABELS.get(value, value))
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
-    text = "" if value is None else str(value).strip()
-    return text or "–"
+    return str(shown_text(value))
 
 
 def compare(form: UserEditForm, stored: User) -> list[ComparedField]:
     """Both versions side by side: what the admin submitted and what is stored now."""
     mine = user_data(form) | {"is_active": bool(form.is_active.data)}
-    theirs = stored_data(stored)
-    return [
-        ComparedField(
-            str(FIELD_LABELS[name]),
-            _shown(form, name, mine[name]),
-            _shown(form, name, theirs[name]),
-        )
-        for name in FIELD_LABELS
-    ]
+    return compare_fields(
+        FIELD_LABELS, mine, stored_data(stored), lambda name, value: _shown(form, name, value)
+    )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,11 +9,10 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from capabilities import services
-from capabilities.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from capabilities.errors import NotFound, PermissionDenied, ValidationFailed
 from capabilities.models import StatusLevel, User
 from web.access import acting_user, admin_required
 from web.admin.forms import (
-    ComparedField,
     ConfirmForm,
     LevelForm,
     PasswordResetForm,
@@ -28,11 +24,18 @@ from web.admin.forms import (
 )
 from web.admin.queries import editable_user, organisation_options, scale_levels, user_rows
 from web.db import db_session
-from web.forms import apply_errors
+from web.forms import (
+    ComparedField,
+    ConflictView,
+    RefusedInput,
+    apply_errors,
+    compare_fields,
+    parse_version,
+    save,
+    submit,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-_ID = re.compile(r"\d{1,9}")
 
 
 @bp.get("/")
@@ -56,23 +59,19 @@ def new_user() -> ResponseReturnValue:
     db = db_session()
     form = UserCreateForm()
     _set_organisations(db, form, None)
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                db,
-                acting_user(),
-                username=form.username.data,
-                password=form.password.data,
-                **user_data(form),
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("admin/user_new.html", form=form), 422
-        db.commit()
-        flash(_("Användaren ”%(username)s” är skapad.", username=user.username), "success")
-        return redirect(url_for(".users"))
-    return render_template("admin/user_new.html", form=form), 422 if form.is_submitted() else 200
+    return submit(
+        form,
+        lambda: services.create_user(
+            db,
+            acting_user(),
+            username=form.username.data,
+            password=form.password.data,
+            **user_data(form),
+        ),
+        render=lambda conflict: render_template("admin/user_new.html", form=form),
+        success=lambda user: _("Användaren ”%(username)s” är skapad.", username=user.username),
+        redirect_to=url_for(".users"),
+    )
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -83,42 +82,43 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     user = _user(db, user_id)
     form = UserEditForm(data=stored_data(user) if request.method == "GET" else None)
     _set_organisations(db, form, user.organisation_id)
-    if form.validate_on_submit():
+
+    def update() -> None:
         try:
             services.update_user(
                 db,
                 acting_user(),
                 user,
-                expected_version=_version(form.version.data),
+                expected_version=parse_version(form.version.data),
                 is_active=form.is_active.data,
                 **user_data(form),
             )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return _render_edit(user, form), 422
         except PermissionDenied as exc:  # an admin demoting, deactivating or clearing themselves
-            db.rollback()
             culprit = (
-                form.role
+                "role"
                 if form.role.data != "admin"
-                else form.is_active
+                else "is_active"
                 if not form.is_active.data
-                else form.can_see_confidential
+                else "can_see_confidential"
             )
-            culprit.errors = [*culprit.errors, exc.message]
-            return _render_edit(user, form), 403
-        except Conflict as exc:
-            db.rollback()
-            user = _user(db, user_id)
-            _set_organisations(db, form, user.organisation_id)
-            conflict = compare(form, user)
-            form.version.data = str(user.version)
-            return _render_edit(user, form, conflict=conflict, message=exc.message), 409
-        db.commit()
-        flash(_("Ändringarna för ”%(username)s” är sparade.", username=user.username), "success")
-        return redirect(url_for(".users"))
-    return _render_edit(user, form), 422 if form.is_submitted() else 200
+            raise RefusedInput({culprit: [exc.message]}, status=403) from exc
+
+    def reload_and_compare() -> list[ComparedField]:
+        _set_organisations(db, form, user.organisation_id)  # user reloads after the rollback
+        conflict = compare(form, user)
+        form.version.data = str(user.version)
+        return conflict
+
+    return submit(
+        form,
+        update,
+        render=lambda conflict: _render_edit(user, form, conflict=conflict),
+        success=lambda _none: _(
+            "Ändringarna för ”%(username)s” är sparade.", username=user.username
+        ),
+        redirect_to=url_for(".users"),
+        conflict=reload_and_compare,
+    )
 
 
 @bp.post("/users/<int:user_id>/deactivate")
@@ -187,39 +187,32 @@ def rename_level(level: int) -> ResponseReturnValue:
     form = LevelForm(prefix=_prefix(level))
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.rename_level(
+
+    def compare() -> list[ComparedField]:
+        form.version.data = str(stored.version)  # reloaded after the rollback
+        return compare_fields(
+            {"label": _("Benämning")}, {"label": form.label.data or ""}, {"label": stored.label}
+        )
+
+    return save(
+        form,
+        lambda: services.rename_level(
             db,
             acting_user(),
             stored,
             label=form.label.data or "",
-            expected_version=_version(form.version.data),
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return _render_scale(scale_levels(db), {level: form}), 422
-    except Conflict as exc:
-        db.rollback()
-        levels = scale_levels(db)
-        current = next(lv for lv in levels if lv.level == level)
-        form.version.data = str(current.version)
-        conflict = LevelConflict(level, exc.message, form.label.data or "", current.label)
-        return _render_scale(levels, {level: form}, conflict), 409
-    db.commit()
-    flash(_("Nivå %(level)s heter nu ”%(label)s”.", level=level, label=stored.label), "success")
-    return redirect(url_for(".scale"))
+            expected_version=parse_version(form.version.data),
+        ),
+        render=lambda conflict: _render_scale(scale_levels(db), {level: form}, level, conflict),
+        success=lambda _none: _(
+            "Nivå %(level)s heter nu ”%(label)s”.", level=level, label=stored.label
+        ),
+        redirect_to=url_for(".scale"),
+        conflict=compare,
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LevelConflict:
-    level: int
-    message: str
-    mine: str
-    stored: str
 
 
 def _user(db: so.Session, user_id: int) -> User:
@@ -227,11 +220,6 @@ def _user(db: so.Session, user_id: int) -> User:
     if user is None:
         raise NotFound(_("Användaren finns inte."))
     return user
-
-
-def _version(raw: str | None) -> int:
-    """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
-    return int(raw) if raw and _ID.fullmatch(raw) else -1
 
 
 def _prefix(level: int) -> str:
@@ -251,8 +239,7 @@ def _render_edit(
     form: UserEditForm,
     *,
     password_form: PasswordResetForm | None = None,
-    conflict: list[ComparedField] | None = None,
-    message: str | None = None,
+    conflict: ConflictView | None = None,
 ) -> str:
     return render_template(
         "admin/user_edit.html",
@@ -261,14 +248,14 @@ def _render_edit(
         password_form=password_form or PasswordResetForm(formdata=None),
         is_self=user.id == acting_user().id,
         conflict=conflict,
-        conflict_message=message,
     )
 
 
 def _render_scale(
     levels: list[StatusLevel],
     forms: dict[int, LevelForm] | None = None,
-    conflict: LevelConflict | None = None,
+    conflict_level: int | None = None,
+    conflict: ConflictView | None = None,
 ) -> str:
     """The scale page; `forms` holds the submitted form of a level whose rename was refused."""
     shown = dict(forms or {})
@@ -279,4 +266,10 @@ def _render_scale(
                 prefix=_prefix(level.level),
                 data={"label": level.label, "version": str(level.version)},
             )
-    return render_template("admin/scale.html", levels=levels, forms=shown, conflict=conflict)
+    return render_template(
+        "admin/scale.html",
+        levels=levels,
+        forms=shown,
+        conflict_level=conflict_level if conflict else None,
+        conflict=conflict,
+    )

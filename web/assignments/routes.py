@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,7 +11,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from capabilities import services
-from capabilities.errors import Conflict, ValidationFailed
+from capabilities.errors import ValidationFailed
 from capabilities.models import Assignment, Milestone
 from capabilities.queries.assignments import (
     DUE_CHOICES,
@@ -33,7 +32,18 @@ from web.assignments.forms import (
     MilestoneForm,
 )
 from web.db import db_session
-from web.forms import apply_errors, is_id, page_request
+from web.forms import (
+    ComparedField,
+    ConflictView,
+    Shown,
+    compare_fields,
+    is_id,
+    page_request,
+    parse_version,
+    save,
+    shown_text,
+    submit,
+)
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -78,55 +88,46 @@ def detail(assignment_id: int) -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
 def new() -> ResponseReturnValue:
-    db = db_session()
     form = AssignmentForm()
     _set_choices(form)
-    if form.validate_on_submit():
-        try:
-            assignment = services.create_assignment(db, acting_user(), **_form_data(form))
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return _render_form(form, None), 422
-        db.commit()
-        flash(_("Regeringsuppdraget är registrerat."), "success")
-        return redirect(url_for(".detail", assignment_id=assignment.id))
-    return _render_form(form, None), 422 if form.is_submitted() else 200
+    return submit(
+        form,
+        lambda: services.create_assignment(db_session(), acting_user(), **_form_data(form)),
+        render=lambda conflict: _render_form(form, None),
+        success=_("Regeringsuppdraget är registrerat."),
+        redirect_to=lambda assignment: url_for(".detail", assignment_id=assignment.id),
+    )
 
 
 @bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(assignment_id: int) -> ResponseReturnValue:
     """Edit with optimistic concurrency: a stale version gets 409 with both versions shown."""
-    db = db_session()
     stored = _detail(assignment_id)
     form = AssignmentForm(data=_stored_data(stored) if request.method == "GET" else None)
     _set_choices(form, keep=[r.actor_id for r in stored.recipients])
-    if form.validate_on_submit():
-        try:
-            services.update_assignment(
-                db,
-                acting_user(),
-                stored.assignment,
-                expected_version=_version(form.version.data),
-                **_form_data(form),
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return _render_form(form, stored), 422
-        except Conflict as exc:
-            db.rollback()
-            stored = _detail(assignment_id)
-            form.version.data = str(stored.assignment.version)
-            _set_choices(form, keep=[r.actor_id for r in stored.recipients])
-            return _render_form(
-                form, stored, conflict=_compare(form, stored), message=exc.message
-            ), 409
-        db.commit()
-        flash(_("Regeringsuppdraget är uppdaterat."), "success")
-        return redirect(url_for(".detail", assignment_id=assignment_id))
-    return _render_form(form, stored), 422 if form.is_submitted() else 200
+
+    def compare() -> list[ComparedField]:
+        nonlocal stored
+        stored = _detail(assignment_id)
+        form.version.data = str(stored.assignment.version)
+        _set_choices(form, keep=[r.actor_id for r in stored.recipients])
+        return _compare(form, stored)
+
+    return submit(
+        form,
+        lambda: services.update_assignment(
+            db_session(),
+            acting_user(),
+            stored.assignment,
+            expected_version=parse_version(form.version.data),
+            **_form_data(form),
+        ),
+        render=lambda conflict: _render_form(form, stored, conflict),
+        success=_("Regeringsuppdraget är uppdaterat."),
+        redirect_to=url_for(".detail", assignment_id=assignment_id),
+        conflict=compare,
+    )
 
 
 @bp.post("/<int:assignment_id>/milestones")
@@ -137,22 +138,20 @@ def add_milestone(assignment_id: int) -> ResponseReturnValue:
     form = MilestoneForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.add_milestone(
+    return save(
+        form,
+        lambda: services.add_milestone(
             db,
             acting_user(),
             assignment,
             due_on=form.due_on.data,
             kind=form.kind.data or "",
             report_reference=form.report_reference.data,
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return _render_detail(_detail(assignment_id), form), 422
-    db.commit()
-    flash(_("Redovisningstillfället är tillagt."), "success")
-    return redirect(url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar"))
+        ),
+        render=lambda conflict: _render_detail(_detail(assignment_id), form),
+        success=_("Redovisningstillfället är tillagt."),
+        redirect_to=url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar"),
+    )
 
 
 @bp.post("/<int:assignment_id>/milestones/<int:milestone_id>/done")
@@ -225,11 +224,6 @@ def _render_detail(
     )
 
 
-def _version(raw: str | None) -> int:
-    """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
-    return int(raw) if is_id(raw) else -1
-
-
 def _set_choices(form: AssignmentForm, keep: list[int] | None = None) -> None:
     """Recipients: actors not retired, plus those already chosen."""
     actors = [SelectChoice(str(i), label) for i, label in actor_choices(db_session(), keep or [])]
@@ -277,18 +271,7 @@ def _form_data(form: AssignmentForm) -> dict[str, Any]:
     }
 
 
-@dataclass
-class ComparedField:
-    label: str
-    mine: str | list[str]
-    stored: str | list[str]
-
-    @property
-    def differs(self) -> bool:
-        return self.mine != self.stored
-
-
-def _shown(name: str, value: Any, labels: dict[str, str]) -> str | list[str]:
+def _shown(name: str, value: Any, labels: dict[str, str]) -> Shown:
     """A field value as the conflict box shows it."""
     if name == "status":
         return str(STATUS_LABELS.get(value, value or "–"))
@@ -296,30 +279,22 @@ def _shown(name: str, value: Any, labels: dict[str, str]) -> str | list[str]:
         return [labels.get(v, v) for v in value or []]
     if name == "lead_actor_id":
         return labels.get(value, "–") if value else "–"
-    text = str(value).strip() if value is not None else ""
-    return text or "–"
+    return shown_text(value)
 
 
 def _compare(form: AssignmentForm, stored: AssignmentDetail) -> list[ComparedField]:
     """Both versions side by side: what the member submitted and what is stored now."""
     labels = {str(c.value): str(c.label) for c in form.recipient_ids.choices}
-    theirs = _stored_data(stored)
-    return [
-        ComparedField(
-            str(label),
-            _shown(name, form[name].data, labels),
-            _shown(name, theirs[name], labels),
-        )
-        for name, label in FIELD_LABELS.items()
-    ]
+    mine = {name: form[name].data for name in FIELD_LABELS}
+    return compare_fields(
+        FIELD_LABELS, mine, _stored_data(stored), lambda n, v: _shown(n, v, labels)
+    )
 
 
 def _render_form(
     form: AssignmentForm,
     stored: AssignmentDetail | None,
-    *,
-    conflict: list[ComparedField] | None = None,
-    message: str | None = None,
+    conflict: ConflictView | None = None,
 ) -> str:
     return render_template(
         "assignments/form.html",
@@ -329,5 +304,4 @@ def _render_form(
         if stored
         else url_for(".index"),
         conflict=conflict,
-        conflict_message=message,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 
 from capabilities.queries.measures import MeasureView
+from web.forms import ComparedField, Shown, compare_fields, shown_text
 from web.measures.forms import FIELD_LABELS, PRIORITY_LABELS, STATE_LABELS, MeasureForm
 
 
@@ -46,18 +46,7 @@ def form_data(form: MeasureForm) -> dict[str, Any]:
     }
 
 
-@dataclass
-class ComparedField:
-    label: str
-    mine: str | list[str]
-    stored: str | list[str]
-
-    @property
-    def differs(self) -> bool:
-        return self.mine != self.stored
-
-
-def _shown(name: str, value: Any) -> str | list[str]:
+def _shown(name: str, value: Any) -> Shown:
     """A field value as the conflict box shows it."""
     if name == "state":
         return str(STATE_LABELS.get(value, value or "–"))
@@ -67,10 +56,7 @@ def _shown(name: str, value: Any) -> str | list[str]:
         )
     if name == "confidential":
         return str(_("Ja") if value else _("Nej"))
-    if isinstance(value, list):
-        return [str(item) for item in value]
-    text = str(value).strip() if value is not None else ""
-    return text or "–"
+    return shown_text(value)
 
 
 def compare_versions(form: MeasureForm, stored: MeasureView) -> list[ComparedField]:
@@ -95,4 +81,4 @@ def compare_versions(form: MeasureForm, stored: MeasureView) -> list[ComparedFie
         "confidential",
         "secrecy_ref",
     )
-    return [ComparedField(str(FIELD_LABELS[n]), mine[n], theirs[n]) for n in order]
+    return compare_fields({n: FIELD_LABELS[n] for n in order}, mine, theirs, lambda _n, v: v)

@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy.orm as so
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from capabilities import services
-from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
+from capabilities.errors import PermissionDenied
 from capabilities.models import MEASURE_STATES, PRIORITIES, Measure
 from capabilities.queries.measures import (
     NO_PRIORITY,
@@ -30,8 +30,17 @@ from capabilities.queries.measures import (
 from capabilities.queries.procurement import industry_contacts
 from web.access import acting_user, editor_required
 from web.db import db_session
-from web.forms import apply_errors, page_request
-from web.measures.data import ComparedField, compare_versions, form_data, view_data
+from web.forms import (
+    ComparedField,
+    ConflictView,
+    compare_fields,
+    page_request,
+    parse_id,
+    parse_version,
+    save,
+    submit,
+)
+from web.measures.data import compare_versions, form_data, view_data
 from web.measures.forms import (
     ACTION_LABELS,
     FIELD_LABELS,
@@ -43,7 +52,6 @@ from web.measures.forms import (
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 
-_ID = re.compile(r"\d{1,9}")
 _NUMBER = re.compile(r"\d{1,2}(\.\d{1,3}){1,3}")
 
 
@@ -67,7 +75,7 @@ def _filters() -> MeasureFilters:
         state=value["state"] if value["state"] in MEASURE_STATES else "",
         priority=value["priority"] if value["priority"] in (*PRIORITIES, NO_PRIORITY) else "",
         capability=value["capability"] if _NUMBER.fullmatch(value["capability"]) else "",
-        actor=int(value["actor"]) if _ID.fullmatch(value["actor"]) else None,
+        actor=parse_id(value["actor"]),
         q=request.args.get("q", "").strip()[:200],
     )
 
@@ -109,22 +117,29 @@ def change_state(measure_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     wanted = form.state.data or ""
-    try:
-        services.transition_measure(
-            db, acting_user(), measure, wanted, expected_version=_version(form.version.data)
+
+    def compare() -> list[ComparedField]:
+        stored = _detail(measure_id).measure
+        form.version.data = str(stored.version)
+        return compare_fields(
+            {"state": FIELD_LABELS["state"]},
+            {"state": wanted},
+            {"state": stored.state},
+            lambda _name, value: str(STATE_LABELS.get(value, value)),
         )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return _render_detail(_detail(measure_id), form), 422
-    except Conflict as exc:
-        db.rollback()
-        found = _detail(measure_id)
-        form.version.data = str(found.measure.version)
-        return _render_detail(found, form, state_conflict=(wanted, exc.message)), 409
-    db.commit()
-    flash(_("Åtgärdens status är nu ”%(state)s”.", state=STATE_LABELS[wanted]), "success")
-    return redirect(url_for(".detail", measure_id=measure_id))
+
+    return save(
+        form,
+        lambda: services.transition_measure(
+            db, acting_user(), measure, wanted, expected_version=parse_version(form.version.data)
+        ),
+        render=lambda conflict: _render_detail(_detail(measure_id), form, conflict),
+        success=lambda _result: _(
+            "Åtgärdens status är nu ”%(state)s”.", state=STATE_LABELS[wanted]
+        ),
+        redirect_to=url_for(".detail", measure_id=measure_id),
+        conflict=compare,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -138,17 +153,13 @@ def new() -> ResponseReturnValue:
         form.capability_ids.data = [
             c.value for c in form.capability_ids.choices if _number(c.label) == origin
         ]
-    if form.validate_on_submit():
-        try:
-            measure = services.create_measure(db, acting_user(), **form_data(form))
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return _render_form(form, None, origin), 422
-        db.commit()
-        flash(_("Åtgärden är sparad."), "success")
-        return redirect(url_for(".detail", measure_id=measure.id))
-    return _render_form(form, None, origin), 422 if form.is_submitted() else 200
+    return submit(
+        form,
+        lambda: services.create_measure(db, acting_user(), **form_data(form)),
+        render=lambda conflict: _render_form(form, None, origin),
+        success=_("Åtgärden är sparad."),
+        redirect_to=lambda measure: url_for(".detail", measure_id=measure.id),
+    )
 
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
@@ -160,29 +171,27 @@ def edit(measure_id: int) -> ResponseReturnValue:
     stored = _editable_view(db, measure_id)
     form = MeasureForm(data=view_data(stored) if request.method == "GET" else None)
     _set_choices(db, form, stored)
-    if form.validate_on_submit():
-        try:
-            services.update_measure(
-                db,
-                acting_user(),
-                measure,
-                expected_version=_version(form.version.data),
-                **form_data(form),
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return _render_form(form, stored), 422
-        except Conflict as exc:
-            db.rollback()
-            stored = _editable_view(db, measure_id)
-            form.version.data = str(stored.version)
-            conflict = compare_versions(form, stored)
-            return _render_form(form, stored, conflict=conflict, message=exc.message), 409
-        db.commit()
-        flash(_("Åtgärden är uppdaterad."), "success")
-        return redirect(url_for(".detail", measure_id=measure_id))
-    return _render_form(form, stored), 422 if form.is_submitted() else 200
+
+    def compare() -> list[ComparedField]:
+        nonlocal stored
+        stored = _editable_view(db, measure_id)
+        form.version.data = str(stored.version)
+        return compare_versions(form, stored)
+
+    return submit(
+        form,
+        lambda: services.update_measure(
+            db,
+            acting_user(),
+            measure,
+            expected_version=parse_version(form.version.data),
+            **form_data(form),
+        ),
+        render=lambda conflict: _render_form(form, stored, conflict=conflict),
+        success=_("Åtgärden är uppdaterad."),
+        redirect_to=url_for(".detail", measure_id=measure_id),
+        conflict=compare,
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -219,11 +228,6 @@ def _editable_view(db: so.Session, measure_id: int) -> MeasureView:
     return view
 
 
-def _version(raw: str | None) -> int:
-    """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
-    return int(raw) if raw and _ID.fullmatch(raw) else -1
-
-
 def _number(label: str) -> str:
     return label.split(" ", 1)[0]
 
@@ -245,8 +249,7 @@ def _render_form(
     stored: MeasureView | None,
     origin: str = "",
     *,
-    conflict: list[ComparedField] | None = None,
-    message: str | None = None,
+    conflict: ConflictView | None = None,
 ) -> str:
     if stored is not None:
         cancel = url_for(".detail", measure_id=stored.id)
@@ -260,12 +263,11 @@ def _render_form(
         measure=stored,
         cancel=cancel,
         conflict=conflict,
-        conflict_message=message,
     )
 
 
 def _render_detail(
-    found: MeasureDetail, form: StateForm, *, state_conflict: tuple[str, str] | None = None
+    found: MeasureDetail, form: StateForm, state_conflict: ConflictView | None = None
 ) -> str:
     return render_template(
         "measures/detail.html",

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from capabilities import services
-from capabilities.errors import ValidationFailed
 from capabilities.models import (
     Actor,
     Area,
@@ -28,7 +27,7 @@ from capabilities.queries.register import RegisterRow, register_rows
 from capabilities.queries.rounds import capability_round_history
 from web.access import acting_user, admin_required, editor_required
 from web.db import db_session
-from web.forms import apply_errors, is_id, page_request, to_choices
+from web.forms import ConflictView, page_request, parse_id, parse_version, save, submit, to_choices
 from web.register.forms import (
     CapabilityForm,
     ConfirmForm,
@@ -167,11 +166,8 @@ def link_assignment(number: str) -> ResponseReturnValue:
     form = LinkAssignmentForm()
     form.assignment_id.choices = to_choices((a.id, a.title) for a in candidates)
     if form.is_submitted():
-        chosen = (
-            db.get(Assignment, int(form.assignment_id.data))
-            if is_id(form.assignment_id.data)
-            else None
-        )
+        chosen_id = parse_id(form.assignment_id.data)
+        chosen = db.get(Assignment, chosen_id) if chosen_id is not None else None
         if not form.validate() or chosen is None:
             if chosen is None:
                 form.assignment_id.errors = [_("Välj ett regeringsuppdrag i listan.")]
@@ -217,24 +213,27 @@ def new_responsibility(number: str) -> ResponseReturnValue:
         sa.select(Actor.id, Actor.name).where(Actor.retired_on.is_(None)).order_by(Actor.name)
     ).all()
     form.actor_id.choices = to_choices([("", _("Välj aktör")), *actors])
+
+    def render(conflict: ConflictView | None) -> str:
+        return render_template("register/responsibility_form.html", form=form, cap=cap)
+
     if form.is_submitted():
-        actor = db.get(Actor, int(form.actor_id.data)) if is_id(form.actor_id.data) else None
+        actor_id = parse_id(form.actor_id.data)
+        actor = db.get(Actor, actor_id) if actor_id is not None else None
         if not form.validate() or actor is None:
             if actor is None:
                 form.actor_id.errors = [_("Välj en aktör.")]
-            return render_template("register/responsibility_form.html", form=form, cap=cap), 422
-        try:
-            services.add_responsibility(
+            return render(None), 422
+        return save(
+            form,
+            lambda: services.add_responsibility(
                 db, acting_user(), cap, actor, role=form.role.data or "", note=form.note.data
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("register/responsibility_form.html", form=form, cap=cap), 422
-        db.commit()
-        flash(_("Ansvaret är registrerat."), "success")
-        return redirect(url_for("register.capability", number=cap.number))
-    return render_template("register/responsibility_form.html", form=form, cap=cap)
+            ),
+            render=render,
+            success=_("Ansvaret är registrerat."),
+            redirect_to=url_for("register.capability", number=cap.number),
+        )
+    return render(None)
 
 
 @bp.post("/capabilities/<number>/responsibilities/<int:responsibility_id>/end")
@@ -263,29 +262,32 @@ def _area_choices() -> list[tuple[str, str]]:
 def new_capability() -> ResponseReturnValue:
     form = CapabilityForm()
     form.area.choices = to_choices(_area_choices())
+
+    def render(conflict: ConflictView | None) -> str:
+        return render_template("register/capability_form.html", form=form, cap=None)
+
     if form.is_submitted():
         db = db_session()
-        area = db.get(Area, int(form.area.data)) if is_id(form.area.data) else None
+        area_id = parse_id(form.area.data)
+        area = db.get(Area, area_id) if area_id is not None else None
         if area is None or not form.validate():
             form.area.errors = [_("Välj ett område.")] if area is None else form.area.errors
-            return render_template("register/capability_form.html", form=form, cap=None), 422
-        try:
-            cap = services.create_capability(
+            return render(None), 422
+        return save(
+            form,
+            lambda: services.create_capability(
                 db,
                 acting_user(),
                 area=area,
                 number=form.number.data or "",
                 title=form.title.data or "",
                 assignments_note=form.assignments_note.data,
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("register/capability_form.html", form=form, cap=None), 422
-        db.commit()
-        flash(_("Delförmåga %(number)s är tillagd.", number=cap.number), "success")
-        return redirect(url_for("register.capability", number=cap.number))
-    return render_template("register/capability_form.html", form=form, cap=None)
+            ),
+            render=render,
+            success=lambda cap: _("Delförmåga %(number)s är tillagd.", number=cap.number),
+            redirect_to=lambda cap: url_for("register.capability", number=cap.number),
+        )
+    return render(None)
 
 
 @bp.route("/capabilities/<number>/edit", methods=["GET", "POST"])
@@ -297,23 +299,22 @@ def edit_capability(number: str) -> ResponseReturnValue:
     if request.method == "GET":
         form.version.data = str(cap.version)
     if form.is_submitted():
-        db = db_session()
-        try:
-            services.update_capability(
-                db,
+        return save(
+            form,
+            lambda: services.update_capability(
+                db_session(),
                 acting_user(),
                 cap,
-                expected_version=int(form.version.data or 0),
+                expected_version=parse_version(form.version.data),
                 title=form.title.data,
                 assignments_note=form.assignments_note.data,
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("register/capability_form.html", form=form, cap=cap), 422
-        db.commit()
-        flash(_("Delförmåga %(number)s är uppdaterad.", number=cap.number), "success")
-        return redirect(url_for("register.capability", number=cap.number))
+            ),
+            render=lambda conflict: render_template(
+                "register/capability_form.html", form=form, cap=cap
+            ),
+            success=_("Delförmåga %(number)s är uppdaterad.", number=cap.number),
+            redirect_to=url_for("register.capability", number=cap.number),
+        )
     return render_template("register/capability_form.html", form=form, cap=cap)
 
 
@@ -322,21 +323,15 @@ def edit_capability(number: str) -> ResponseReturnValue:
 def retire_capability(number: str) -> ResponseReturnValue:
     cap = _capability(number)
     form = RetireForm()
-    if form.validate_on_submit():
-        db = db_session()
-        try:
-            services.retire_capability(
-                db, acting_user(), cap, retired_on=form.retired_on.data or ""
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("register/retire_form.html", form=form, cap=cap), 422
-        db.commit()
-        flash(_("Delförmåga %(number)s är avvecklad.", number=cap.number), "success")
-        return redirect(url_for("register.capability", number=cap.number))
-    status = 422 if form.is_submitted() else 200
-    return render_template("register/retire_form.html", form=form, cap=cap), status
+    return submit(
+        form,
+        lambda: services.retire_capability(
+            db_session(), acting_user(), cap, retired_on=form.retired_on.data or ""
+        ),
+        render=lambda conflict: render_template("register/retire_form.html", form=form, cap=cap),
+        success=_("Delförmåga %(number)s är avvecklad.", number=cap.number),
+        redirect_to=url_for("register.capability", number=cap.number),
+    )
 
 
 from web.register import assessments as _assessments  # noqa: E402,F401  (registers its routes)
