@@ -27,7 +27,7 @@ REFUSED_LOG = logging.getLogger("formaga.refused")
 REFUSED_STATUSES = frozenset({400, 401, 403, 409, 413, 422, 429})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Template variables that hold the message shown for a refusal (error page, login, conflicts).
-MESSAGE_VARIABLES = ("message", "error", "conflict_message", "state_conflict")
+MESSAGE_VARIABLES = ("message", "error", "conflict", "state_conflict")
 MAX_MESSAGE = 300
 _BARE = re.compile(r"[\w.,:/@+-]+")
 # Messages quote what the user typed ("”…” är inte ett datum"): that may be anything, so it
@@ -64,8 +64,7 @@ def _remember_messages(
     messages: list[str] = g.setdefault("formaga_messages", [])
     for name in MESSAGE_VARIABLES:
         value = context.get(name)
-        if isinstance(value, tuple) and value:  # (wanted state, message)
-            value = value[-1]
+        value = getattr(value, "message", value)  # a ConflictView: its message, not the fields
         if value:
             messages.append(str(value))  # str, Markup or a lazy translation
     for value in context.values():
