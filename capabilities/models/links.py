@@ -27,7 +27,3 @@ class LinkLifecycle:
     @property
     def is_active(self) -> bool:
         return self.removed_at is None
-
-    def active_on(self, moment: datetime) -> bool:
-        """True when the link existed at `moment`."""
-        return self.added_at <= moment and (self.removed_at is None or self.removed_at > moment)

@@ -86,8 +86,3 @@ class Capability(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-    def is_active_on(self, day: date) -> bool:
-        return (self.added_on is None or self.added_on <= day) and (
-            self.retired_on is None or self.retired_on > day
-        )

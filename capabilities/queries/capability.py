@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -241,8 +241,3 @@ def changed_fields(event: AuditEvent) -> list[tuple[str, Any, Any]]:
         for k in keys
         if before.get(k) != after.get(k) and not (not before and after.get(k) in (None, "", False))
     ]
-
-
-def next_milestone_on(assignment: Assignment) -> date | None:
-    milestone = assignment.next_milestone
-    return milestone.due_on if milestone else None

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from capabilities.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
 from capabilities.models import AuditEvent, User
 
 MAX_TITLE = 300
@@ -154,13 +154,6 @@ def audit(
 def _primary_key(entity: Any) -> int | None:
     identity = sa.inspect(entity).identity
     return int(identity[0]) if identity else None
-
-
-def get_or_404(session: so.Session, model: Any, ident: int, what: str) -> Any:
-    obj = session.get(model, ident)
-    if obj is None:
-        raise NotFound(f"{what} med id {ident} finns inte.")
-    return obj
 
 
 def flush_versioned(session: so.Session, what: str) -> None:
