@@ -347,7 +347,12 @@ def _grow_register(session: so.Session, member: User, extra: int) -> None:
     """Add capabilities, assessments, links and responsibilities to make N+1 visible."""
     area = session.scalars(sa.select(Area).where(Area.number == "3.3")).one()
     admin = services.create_user(
-        session, None, username="grow-admin", display_name="A", role="admin", password=PASSWORD
+        session,
+        None,
+        username="grow-admin",
+        display_name="Tillväxt",
+        role="admin",
+        password=PASSWORD,
     )
     assignment = session.scalars(sa.select(Assignment)).first()
     lv = session.scalars(sa.select(Actor).where(Actor.short_name == "LV")).one()
