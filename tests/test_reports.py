@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 from openpyxl import load_workbook
 
