@@ -46,7 +46,8 @@ def test_member_filters_records_status_links_assignment_adds_measure_and_logs_ou
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Ny statusbedömning").click()
-    page.get_by_label("Nivå", exact=True).select_option("3")
+    assert serious_violations(page) == []  # the level radios with their descriptions
+    page.get_by_role("group", name="Nivå").get_by_label("3 – Utvecklad förmåga").check()
     page.get_by_label("Statusbeskrivning").fill("Rutiner finns men är inte övade.")
     page.get_by_role("button", name="Spara bedömning").click()
     assert page.get_by_text("Statusbedömningen för 3.2.10 är sparad.").is_visible()
