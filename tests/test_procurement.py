@@ -380,3 +380,51 @@ def test_actors_named_by_seeds_000_and_001_are_seeded_once(session: so.Session) 
     )
     kinds = set(session.scalars(sa.select(Actor.kind).where(Actor.short_name == "NPO/NAG")))
     assert kinds == {"kunskapsstyrning"}
+
+
+def test_excel_report_lists_proposals_and_contacts_with_redaction(
+    session: so.Session, make_user: Callable[..., User]
+) -> None:
+    from openpyxl import load_workbook
+
+    from capabilities.reports.data import build_report
+    from capabilities.reports.xlsx import write_workbook
+
+    cleared = make_user("medlem", can_see_confidential=True)
+    public = create_proposal(session, cleared, complete_input(session))
+    secret = create_proposal(
+        session,
+        cleared,
+        complete_input(
+            session, title="HEMLIGT-förslag", confidential=True, secrecy_ref="OSL 18:13"
+        ),
+    )
+    for proposal, organisation in ((public, "Swedish Labtech"), (secret, "HEMLIGT AB")):
+        record_industry_contact(
+            session,
+            cleared,
+            proposal.measure,
+            ContactInput("2026-11-01", organisation, "A B", "skriftlig", "Syfte", "", "Dnr 1", []),
+            today=TODAY,
+        )
+    session.flush()
+
+    def sheets(include_confidential: bool) -> dict[str, list[tuple[object, ...]]]:
+        stream = BytesIO()
+        write_workbook(build_report(session, include_confidential=include_confidential), stream)
+        wb = load_workbook(BytesIO(stream.getvalue()), read_only=True)
+        return {
+            name: [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+            for name in ("Upphandlingsförslag", "Industrikontakter")
+        }
+
+    hidden = sheets(False)
+    rows = {r[0]: r for r in hidden["Upphandlingsförslag"] if isinstance(r[0], int)}
+    assert rows[public.id][1] == "Nationell upphandling av infusionspumpar"
+    assert rows[public.id][3] == "NPO/NAG:s förslag" and rows[public.id][4] == "a"
+    assert rows[public.id][5] == 10
+    assert rows[secret.id][1] == "Sekretessmarkerad uppgift"
+    flat = repr(hidden)
+    assert "HEMLIGT" not in flat and "Swedish Labtech" in flat
+    shown = repr(sheets(True))
+    assert "HEMLIGT-förslag" in shown and "HEMLIGT AB" in shown

@@ -35,6 +35,8 @@ SHEETS = [
     "Regeringsuppdrag",
     "Aktörer",
     "Täckningsluckor",
+    "Upphandlingsförslag",
+    "Industrikontakter",
     "Uppdatering",
 ]
 

@@ -101,6 +101,7 @@ class ProposalDetail:
     description: str | None
     secrecy_ref: str | None
     proposing_group: str | None
+    category: str | None
     procured_by: str | None
     answers: tuple[Answer, ...]
     unanswered: tuple[int, ...]
@@ -234,6 +235,45 @@ def industry_contacts(
     return contact_views(list(contacts))
 
 
+@dataclass(frozen=True)
+class ContactRow:
+    """An industry contact with the measure or proposal it belongs to, for exports."""
+
+    measure_id: int
+    measure_title: str
+    proposal_id: int | None
+    contact: ContactView
+
+
+def industry_contact_rows(session: so.Session, *, can_see_confidential: bool) -> list[ContactRow]:
+    """Every contact on a measure the viewer may read, by date (two queries).
+
+    Contacts on a confidential measure are left out for a viewer without clearance: a contact's
+    organisation and purpose would reveal what the measure is about.
+    """
+    contacts = session.scalars(
+        sa.select(IndustryContact)
+        .options(so.joinedload(IndustryContact.created_by))
+        .order_by(IndustryContact.contacted_on, IndustryContact.id)
+    ).all()
+    measure_ids = {c.measure_id for c in contacts}
+    if not measure_ids:
+        return []
+    measures = {
+        m.id: (m, proposal_id)
+        for m, proposal_id in session.execute(
+            sa.select(Measure, ProcurementProposal.id)
+            .outerjoin(ProcurementProposal, ProcurementProposal.measure_id == Measure.id)
+            .where(Measure.id.in_(measure_ids))
+        )
+    }
+    readable = [c for c in contacts if _can_read(measures[c.measure_id][0], can_see_confidential)]
+    return [
+        ContactRow(c.measure_id, measures[c.measure_id][0].title, measures[c.measure_id][1], view)
+        for c, view in zip(readable, contact_views(readable), strict=True)
+    ]
+
+
 def proposal_details(
     session: so.Session, *, can_see_confidential: bool, proposal_ids: list[int] | None = None
 ) -> list[ProposalDetail]:
@@ -301,6 +341,7 @@ def _detail(
         description=None if hidden else measure.description,
         secrecy_ref=None if hidden else measure.secrecy_ref,
         proposing_group=None if hidden else proposal.proposing_group,
+        category=None if hidden else proposal.category,
         procured_by=None if hidden else procured_by(proposal),
         answers=() if hidden else answers(proposal),
         unanswered=() if hidden else tuple(unanswered_questions(proposal)),

@@ -32,6 +32,12 @@ from capabilities.models import (
 )
 from capabilities.queries.capability import trend
 from capabilities.queries.gaps import gap_frame
+from capabilities.queries.procurement import (
+    ContactRow,
+    ProposalDetail,
+    industry_contact_rows,
+    proposal_details,
+)
 from capabilities.queries.register import (
     RegisterRow,
     StatusView,
@@ -111,6 +117,9 @@ class ReportData:
     assignments: list[AssignmentRow]
     actors: list[ActorRow]
     gaps: pd.DataFrame
+    # Procurement proposals and industry contacts as they stand now (like measure states).
+    proposals: list[ProposalDetail] = field(default_factory=list)
+    industry_contacts: list[ContactRow] = field(default_factory=list)
 
     @property
     def level_labels(self) -> dict[int, str]:
@@ -163,6 +172,8 @@ def build_report(
         assignments=_assignments(session, moment),
         actors=_actors(session, day, moment),
         gaps=gap_frame(session, as_of=day, can_see_confidential=include_confidential),
+        proposals=proposal_details(session, can_see_confidential=include_confidential),
+        industry_contacts=industry_contact_rows(session, can_see_confidential=include_confidential),
     )
 
 

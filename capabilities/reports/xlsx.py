@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from capabilities.guidance import QUESTIONS
 from capabilities.queries.gaps import FLAGS
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView
 from capabilities.reports.cells import clean_text, looks_like_formula
@@ -50,6 +51,7 @@ from capabilities.reports.meta import (
     local_stamp,
     local_time,
 )
+from capabilities.services.procurement import STAGE_NAMES
 
 __all__ = ["CONFIDENTIAL_BANNER", "HEADER_ROW", "TITLE", "UPDATE_COLUMNS", "UPDATE_SHEET"]
 
@@ -349,6 +351,8 @@ def write_workbook(report: ReportData, stream: IO[bytes]) -> None:
     _assignments(wb, report)
     _actors(wb, report)
     _gaps(wb, report)
+    _proposals(wb, report)
+    _industry_contacts(wb, report)
     _update(wb, report)
     wb.save(stream)
 
@@ -680,6 +684,80 @@ def _gaps(wb: Workbook, report: ReportData) -> None:
         cells = [None, sheet.cell(flag.label, style="fr label"), sheet.cell(flag.explanation)]
         sheet.raw(cells, height=LINE_HEIGHT * _lines(flag.explanation, room) + 3)
         sheet.ws.merged_cells.add(f"C{sheet.rows}:{last}{sheet.rows}")
+
+
+def _proposals(wb: Workbook, report: ReportData) -> None:
+    sheet = Sheet(
+        wb,
+        "Upphandlingsförslag",
+        [
+            Column("Id", 5, number=True),
+            Column("Förslag", 26),
+            Column("NPO/NAG", 16),
+            Column("Steg", 18),
+            Column("a/b", 5),
+            Column("Besvarade frågor", 9, number=True),
+            Column("Obesvarade frågor", 12),
+            Column("Upphandlas av", 16),
+            Column("Delförmågor", 14),
+            Column("Sekretess", 9),
+        ],
+        report,
+        "Förslag till nationell upphandling",
+    )
+    for p in report.proposals:
+        sheet.append(
+            [
+                p.id,
+                CONFIDENTIAL_LABEL if p.hidden else p.title,
+                p.proposing_group,
+                STAGE_NAMES[p.stage],
+                p.category,
+                None if p.hidden else len(QUESTIONS) - len(p.unanswered),
+                None if p.hidden else ", ".join(map(str, p.unanswered)),
+                p.procured_by,
+                ", ".join(c.number for c in p.capabilities),
+                "Ja" if p.confidential else "Nej",
+            ]
+        )
+    sheet.finish()
+
+
+def _industry_contacts(wb: Workbook, report: ReportData) -> None:
+    sheet = Sheet(
+        wb,
+        "Industrikontakter",
+        [
+            Column("Åtgärd eller förslag", 18),
+            Column("Datum", 10),
+            Column("Företag/organisation", 16),
+            Column("Deltagare", 18),
+            Column("Form", 9),
+            Column("Syfte", 17),
+            Column("Erbjudet eller betalt", 13),
+            Column("Dokumenterad", 14),
+            Column("Ej bekräftade principer", 15),
+        ],
+        report,
+        "Kontakter med industrin (samverkansreglerna)",
+    )
+    for row in report.industry_contacts:
+        c = row.contact
+        owner = f"Förslag {row.proposal_id}" if row.proposal_id else f"Åtgärd {row.measure_id}"
+        sheet.append(
+            [
+                f"{owner}: {row.measure_title}",
+                c.contacted_on,
+                c.organisation,
+                c.participants,
+                c.form,
+                c.purpose,
+                c.benefits,
+                c.documented_in,
+                ", ".join(c.missing_principles) or "–",
+            ]
+        )
+    sheet.finish()
 
 
 def level_choices(report: ReportData) -> list[str]:
