@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,6 +55,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    # SQLite's lower() leaves å, ä and ö alone; unicode_lower() (below) needs a real one.
+    dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value: str | None) -> str | None:
+    return value.lower() if value is not None else None
+
+
+class unicode_lower(sa.sql.functions.GenericFunction[str]):
+    """Lower-case text for case-insensitive matching in SQL, Swedish letters included: Python's
+    str.lower on SQLite (registered on every connection), lower() on PostgreSQL (Unicode-aware
+    there). Compare it with a needle lower-cased by str.lower."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(unicode_lower, "postgresql")
+def _unicode_lower_postgresql(element: unicode_lower, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
@@ -111,8 +112,12 @@ _SEQUENCES = (
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _LEET = str.maketrans("013457@$!", "oleastasi")
 
-# A hash to verify against when the username is unknown, so timing does not reveal it.
-_DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the username is unknown, so timing does not reveal it.
+    Made on first use, not at import: importing must stay cheap (`formaga --help`)."""
+    return _hasher.hash("dummy-password-for-timing")
 
 
 def hash_password(password: str) -> str:
@@ -121,7 +126,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 

@@ -110,3 +110,32 @@ def test_export_and_import_round_trip(runner: CliRunner, tmp_path: Any) -> None:
     wb.save(xlsx)
     bad = runner.invoke(main, ["import", str(xlsx), "--user", "admin"])
     assert bad.exit_code == 1 and "kolumn G (Ny nivå)" in bad.output
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`formaga --help` answers at once: the heavy libraries load only in the commands."""
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "openpyxl", "sqlalchemy", "flask", "alembic", "argon2", "capabilities.db")
+    script = (
+        "import sys\n"
+        "from web.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print('loaded:' + ','.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "Usage:" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "loaded:", result.stdout
+
+
+def test_stale_months_default_matches_the_analysis() -> None:
+    from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
+    from web import cli
+
+    assert cli.DEFAULT_STALE_MONTHS == DEFAULT_STALE_MONTHS

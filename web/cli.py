@@ -1,4 +1,9 @@
-"""The `formaga` command: database, seeding, first admin, register output, serving."""
+"""The `formaga` command: database, seeding, first admin, register output, serving.
+
+`formaga --help` must answer at once: only click and the standard library are imported here;
+each command imports what it needs (SQLAlchemy, pandas, openpyxl, the app) when it runs.
+tests/test_cli.py checks that importing this module pulls in none of them.
+"""
 
 from __future__ import annotations
 
@@ -10,39 +15,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
-import sqlalchemy as sa
-import sqlalchemy.orm as so
 
-from capabilities import migrate
-from capabilities.backup import BackupError
-from capabilities.backup import backup as backup_database
-from capabilities.backup import restore as restore_database
-from capabilities.db import database_url, make_engine, make_session_factory
-from capabilities.errors import DomainError
-from capabilities.models import User
-from capabilities.passwords import generate_password
-from capabilities.queries.gaps import (
-    DEFAULT_STALE_MONTHS,
-    FLAG_NAMES,
-    FLAGS,
-    flag_counts,
-    gap_frame,
-)
-from capabilities.queries.gaps import records as gap_records
-from capabilities.queries.register import register_rows
-from capabilities.redaction import CONFIDENTIAL_LABEL
-from capabilities.reports.csv_export import write_register_csv
-from capabilities.reports.data import build_report
-from capabilities.reports.xlsx import write_workbook
-from capabilities.services import create_user
-from importers.seed import seed as apply_seed
-from importers.seed_data import SeedDataError
-from importers.status_workbook import ImportRejected, apply_import, plan_import
 from web.cli_rounds import rounds
+
+if TYPE_CHECKING:
+    import sqlalchemy.orm as so
+
+    from capabilities.models import User
+
+# capabilities.queries.gaps.DEFAULT_STALE_MONTHS, without importing pandas for --help.
+DEFAULT_STALE_MONTHS = 12
 
 
 @contextmanager
@@ -52,6 +37,8 @@ def session_scope(*, writing: bool = False) -> Iterator[so.Session]:
     Commands that write say so: on SQLite they then wait for the write lock up front instead of
     failing with "database is locked" while the web app is writing too.
     """
+    from capabilities.db import make_engine, make_session_factory
+
     engine = make_engine()
     session = make_session_factory(engine, writing=writing)()
     try:
@@ -83,22 +70,31 @@ def db() -> None:
 @db.command("upgrade", help="Migrate the database to REVISION (default: head).")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
+    from capabilities import migrate
+
     migrate.upgrade(revision=revision)
 
 
 @db.command("downgrade", help="Migrate the database down to REVISION (e.g. base).")
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
+    from capabilities import migrate
+
     migrate.downgrade(revision=revision)
 
 
 @db.command("current", help="Show the current revision.")
 def db_current() -> None:
+    from capabilities import migrate
+
     migrate.current()
 
 
 @main.command(help="Load data/ (Bilaga 1–3) idempotently.")
 def seed() -> None:
+    from importers.seed import seed as apply_seed
+    from importers.seed_data import SeedDataError
+
     try:
         with session_scope(writing=True) as session:
             counts = apply_seed(session)
@@ -115,6 +111,11 @@ def _describe(counts: dict[str, int]) -> str:
 
 @main.command(help="Upgrade, seed, and create the first admin if there is no user.")
 def init() -> None:
+    from capabilities import migrate
+    from capabilities.errors import DomainError
+    from importers.seed import seed as apply_seed
+    from importers.seed_data import SeedDataError
+
     migrate.upgrade()
     try:
         with session_scope(writing=True) as session:
@@ -126,6 +127,12 @@ def init() -> None:
 
 
 def _ensure_first_admin(session: so.Session) -> None:
+    import sqlalchemy as sa
+
+    from capabilities.models import User
+    from capabilities.passwords import generate_password
+    from capabilities.services import create_user
+
     has_user = session.scalar(sa.select(sa.func.count(User.id)).where(User.is_system.is_(False)))
     if has_user:
         return
@@ -159,6 +166,8 @@ def _ensure_first_admin(session: so.Session) -> None:
     "--include-confidential", is_flag=True, help="Include content marked confidential (sekretess)."
 )
 def register(fmt: str, as_of: object, include_confidential: bool) -> None:
+    from capabilities.queries.register import register_rows
+
     day = as_of.date() if hasattr(as_of, "date") else None  # click gives a datetime
     with session_scope() as session:
         rows = register_rows(session, as_of=day, can_see_confidential=include_confidential)
@@ -208,6 +217,10 @@ def register(fmt: str, as_of: object, include_confidential: bool) -> None:
 def export(
     fmt: str, output: str, as_of: datetime | None, include_confidential: bool, exported_by: str
 ) -> None:
+    from capabilities.reports.csv_export import write_register_csv
+    from capabilities.reports.data import build_report
+    from capabilities.reports.xlsx import write_workbook
+
     with session_scope() as session:
         report = build_report(
             session,
@@ -248,7 +261,14 @@ def report_command(
     include_confidential: bool,
     username: str | None,
 ) -> None:
+    import sqlalchemy as sa
+
+    from capabilities.errors import DomainError
+    from capabilities.models import User
+    from capabilities.reports.csv_export import write_register_csv
+    from capabilities.reports.data import build_report
     from capabilities.reports.pdf import write_pdf
+    from capabilities.reports.xlsx import write_workbook
 
     if as_of is not None and round_id is not None:
         _fail("Ange antingen --as-of eller --round, inte båda.")
@@ -291,6 +311,9 @@ def report_command(
 def _round_report(session: Any, round_id: int, include_confidential: bool) -> tuple[Any, Any]:
     """A closed round's report is the register at the end of its closing day (Swedish time),
     compared with the closed round before it."""
+    import sqlalchemy as sa
+
+    from capabilities.errors import DomainError
     from capabilities.models import ReportingRound, RoundSnapshot
     from capabilities.queries.rounds import compare_rounds, get_round
     from capabilities.reports.meta import local_stamp, local_time
@@ -327,6 +350,13 @@ def _round_report(session: Any, round_id: int, include_confidential: bool) -> tu
 @click.option("--user", "username", required=True, help="The member the assessments are by.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def import_(file: str, username: str, dry_run: bool) -> None:
+    import sqlalchemy as sa
+
+    from capabilities.errors import DomainError
+    from capabilities.models import User
+    from capabilities.redaction import CONFIDENTIAL_LABEL
+    from importers.status_workbook import ImportRejected, apply_import, plan_import
+
     with session_scope(writing=not dry_run) as session:
         user = session.scalar(sa.select(User).where(User.username == username.lower()))
         if user is None or not user.is_active:
@@ -371,6 +401,11 @@ def import_(file: str, username: str, dry_run: bool) -> None:
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 @click.option("--include-confidential", is_flag=True)
 def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidential: bool) -> None:
+    import pandas as pd
+
+    from capabilities.queries.gaps import FLAG_NAMES, FLAGS, flag_counts, gap_frame
+    from capabilities.queries.gaps import records as gap_records
+
     with session_scope() as session:
         frame = gap_frame(
             session,
@@ -398,6 +433,10 @@ def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidenti
 
 
 def _find_user(session: so.Session, username: str) -> User:
+    import sqlalchemy as sa
+
+    from capabilities.models import User
+
     user = session.scalar(sa.select(User).where(User.username == username.strip().lower()))
     if user is None or not user.is_active or user.is_system:
         _fail(f"Okänd eller inaktiv användare: {username}")
@@ -478,6 +517,10 @@ def remind(dry_run: bool) -> None:
 @main.command(help="Back up the whole database to FILE (SQLite backup API or pg_dump).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def backup(output: str) -> None:
+    from capabilities.backup import BackupError
+    from capabilities.backup import backup as backup_database
+    from capabilities.db import database_url
+
     try:
         written = backup_database(database_url(), output)
     except BackupError as exc:
@@ -488,6 +531,10 @@ def backup(output: str) -> None:
 @main.command(help="Restore a backup FILE into the empty database at DATABASE_URL.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def restore(file: str) -> None:
+    from capabilities.backup import BackupError
+    from capabilities.backup import restore as restore_database
+    from capabilities.db import database_url
+
     try:
         restore_database(file, database_url())
     except BackupError as exc:

@@ -9,14 +9,7 @@ from typing import Any
 
 import click
 
-from capabilities.queries.procurement import (
-    commitment_as_json,
-    commitments,
-    proposal_as_json,
-    proposal_details,
-    proposal_rows,
-)
-from capabilities.services.procurement import STAGE_NAMES
+# The queries load when a command runs (`formaga --help` imports no SQLAlchemy).
 
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table"
@@ -32,6 +25,8 @@ def _session_scope() -> Any:
 @click.command("commitments", help="Commitments beyond government assignments, with seed lines.")
 @FORMAT
 def commitments_command(fmt: str) -> None:
+    from capabilities.queries.procurement import commitment_as_json, commitments
+
     with _session_scope() as session:
         views = commitments(session)
     if fmt == "json":
@@ -68,6 +63,9 @@ def commitments_command(fmt: str) -> None:
     "--include-confidential", is_flag=True, help="Include content marked confidential (sekretess)."
 )
 def proposals_command(fmt: str, include_confidential: bool) -> None:
+    from capabilities.queries.procurement import proposal_as_json, proposal_details, proposal_rows
+    from capabilities.services.procurement import STAGE_NAMES
+
     with _session_scope() as session:
         rows = proposal_rows(session, can_see_confidential=include_confidential)
         details = proposal_details(session, can_see_confidential=include_confidential)

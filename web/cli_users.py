@@ -8,15 +8,17 @@ log as the system user, like the seed; the services check the same rules as the 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
-import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from capabilities.errors import DomainError, ValidationFailed
-from capabilities.models import ROLES, User
-from capabilities.passwords import generate_password
-from capabilities.services import create_user, deactivate_user, set_password, system_user
+from capabilities.roles import ROLES
+
+if TYPE_CHECKING:  # the rest loads when a command runs: `formaga --help` stays fast
+    import sqlalchemy.orm as so
+
+    from capabilities.models import User
 
 
 def _fail(message: str) -> None:
@@ -37,10 +39,16 @@ def _password(from_stdin: bool) -> tuple[str, bool]:
         if not line:
             _fail("Inget lösenord på standard in.")
         return line, False
+    from capabilities.passwords import generate_password
+
     return generate_password(), True
 
 
 def _user(session: so.Session, username: str) -> User:
+    import sqlalchemy as sa
+
+    from capabilities.models import User
+
     user = session.scalar(
         sa.select(User).where(User.username == username.strip().lower(), User.is_system.is_(False))
     )
@@ -64,6 +72,7 @@ def users() -> None:
 def create(
     username: str, role: str, confidential: bool, display_name: str | None, password_stdin: bool
 ) -> None:
+    from capabilities.services import create_user, system_user
     from web.cli import session_scope
 
     password, generated = _password(password_stdin)
@@ -94,6 +103,7 @@ def create(
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def set_password_(username: str, password_stdin: bool) -> None:
+    from capabilities.services import set_password, system_user
     from web.cli import session_scope
 
     password, generated = _password(password_stdin)
@@ -111,6 +121,9 @@ def set_password_(username: str, password_stdin: bool) -> None:
 
 @users.command("list", help="List users: username, role, clearance, active, last login.")
 def list_() -> None:
+    import sqlalchemy as sa
+
+    from capabilities.models import User
     from web.cli import session_scope
 
     with session_scope() as session:
@@ -146,6 +159,7 @@ def list_() -> None:
 @users.command("deactivate", help="Deactivate a user: no login, every session ends at once.")
 @click.argument("username")
 def deactivate(username: str) -> None:
+    from capabilities.services import deactivate_user, system_user
     from web.cli import session_scope
 
     try:

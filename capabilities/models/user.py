@@ -9,11 +9,11 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.db import Base, UTCDateTime, utcnow
+from capabilities.roles import ROLES as ROLES  # re-exported: models.ROLES
 
 if TYPE_CHECKING:
     from capabilities.models.actor import Actor
 
-ROLES = ("läsare", "medlem", "admin")
 SYSTEM_USERNAME = "system"
 # What a personal token opens: the read-only JSON API, or one user's calendar feed.
 TOKEN_KINDS = ("api", "calendar")

@@ -7,7 +7,6 @@ the register (assessed by then and recorded by then, capabilities active then).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import UTCDateTime
 from capabilities.models import (
     Assignment,
     AuditEvent,
@@ -26,7 +26,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.queries.capability import _audit_subjects
-from capabilities.queries.register import end_of_day
+from capabilities.queries.register import counts_at, end_of_day
 from capabilities.redaction import ASSESSMENT, MEASURE, is_hidden, redact
 
 NOT_ASSESSED = "none"
@@ -34,6 +34,7 @@ SECRET = "secret"
 MAX_QUARTERS = 40
 DUE_WITHIN_DAYS = 90
 LATEST_CHANGES = 10
+MILESTONES_SHOWN = 25  # the dashboard's list; the assignments list has them all
 # Account and token events are administration, not register changes; seed rows are the report.
 PRIVATE_ENTITIES = ("users", "api_tokens", "login_attempts")
 SEED_ACTIONS = ("seed",)
@@ -79,17 +80,6 @@ def quarter_points(first: date, today: date, limit: int = MAX_QUARTERS) -> list[
     return points[-limit:]
 
 
-@dataclass
-class _Assessment:
-    capability_id: int
-    level: int
-    assessed_on: date
-    created_at: datetime
-    confidential: bool
-    id: int
-    withdrawn_at: datetime | None = None
-
-
 def level_distribution(
     session: so.Session,
     *,
@@ -97,66 +87,87 @@ def level_distribution(
     can_see_confidential: bool = False,
     limit: int = MAX_QUARTERS,
 ) -> list[QuarterCounts]:
-    """One entry per quarter from the first assessment to today; empty without assessments."""
+    """One entry per quarter from the first assessment to today; empty without assessments.
+
+    Two queries, counted in SQL: for every quarter end and every capability active then, the
+    assessment current then is one indexed lookup; only the counts per level come back.
+    """
     today = today or date.today()
-    assessments = [
-        _Assessment(*row)
-        for row in session.execute(
-            sa.select(
-                StatusAssessment.capability_id,
-                StatusAssessment.level,
-                StatusAssessment.assessed_on,
-                StatusAssessment.created_at,
-                StatusAssessment.confidential,
-                StatusAssessment.id,
-                StatusAssessment.withdrawn_at,
-            ).where(StatusAssessment.assessed_on <= today)
+    first = session.scalar(
+        sa.select(sa.func.min(StatusAssessment.assessed_on)).where(
+            StatusAssessment.assessed_on <= today
         )
-    ]
-    if not assessments:
+    )
+    if first is None:
         return []
-    capabilities = session.execute(
-        sa.select(Capability.id, Capability.added_on, Capability.retired_on)
-    ).all()
-    by_capability: dict[int, list[_Assessment]] = {}
-    for assessment in sorted(assessments, key=lambda a: (a.assessed_on, a.id)):
-        by_capability.setdefault(assessment.capability_id, []).append(assessment)
-    first = min(a.assessed_on for a in assessments)
+    points = quarter_points(first, today, limit)
+    table = sa.union_all(
+        *(
+            sa.select(
+                sa.literal(point, sa.Date()).label("day"),
+                sa.literal(end_of_day(point), UTCDateTime()).label("moment"),
+            )
+            for point in points
+        )
+    ).subquery("points")
+    current = (
+        sa.select(StatusAssessment.id)
+        .where(
+            StatusAssessment.capability_id == Capability.id,
+            counts_at(table.c.day, table.c.moment),
+        )
+        .order_by(StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc())
+        .limit(1)
+        .correlate(Capability, table)
+        .scalar_subquery()
+    )
+    active = (
+        sa.select(table.c.day, current.label("assessment_id"))
+        .select_from(table)
+        .join(
+            Capability,
+            sa.and_(
+                sa.or_(Capability.added_on.is_(None), Capability.added_on <= table.c.day),
+                sa.or_(Capability.retired_on.is_(None), Capability.retired_on > table.c.day),
+            ),
+        )
+        .subquery()
+    )
+    counted = (
+        sa.select(
+            active.c.day,
+            StatusAssessment.level,
+            StatusAssessment.confidential,
+            sa.func.count().label("n"),
+        )
+        .select_from(active)
+        .outerjoin(StatusAssessment, StatusAssessment.id == active.c.assessment_id)
+        .group_by(active.c.day, StatusAssessment.level, StatusAssessment.confidential)
+    )
     keys = bucket_keys(can_see_confidential)
-    result = []
-    for point in quarter_points(first, today, limit):
-        moment = end_of_day(point)
-        counts = dict.fromkeys(keys, 0)
-        for capability_id, added_on, retired_on in capabilities:
-            if (added_on is not None and added_on > point) or (
-                retired_on is not None and retired_on <= point
-            ):
-                continue
-            current = _current(by_capability.get(capability_id, ()), point, moment)
-            counts[_bucket(current, can_see_confidential)] += 1
-        result.append(QuarterCounts(point.year, (point.month - 1) // 3 + 1, point, counts))
-    return result
+    counts = {point: dict.fromkeys(keys, 0) for point in points}
+    for day, level, confidential, n in session.execute(counted):
+        if level is None:
+            key = NOT_ASSESSED
+        elif is_hidden(confidential, can_see_confidential):
+            key = SECRET
+        else:
+            key = str(level)
+        counts[day][key] += n
+    return [
+        QuarterCounts(point.year, (point.month - 1) // 3 + 1, point, counts[point])
+        for point in points
+    ]
 
 
-def _current(history: Iterable[_Assessment], day: date, moment: datetime) -> _Assessment | None:
-    """The newest assessment (assessed_on, then id) assessed and recorded by then, and not
-    withdrawn by then."""
-    current = None
-    for assessment in history:  # sorted oldest first
-        if assessment.assessed_on > day:
-            break
-        withdrawn = assessment.withdrawn_at is not None and assessment.withdrawn_at < moment
-        if assessment.created_at < moment and not withdrawn:
-            current = assessment
-    return current
+def register_version(session: so.Session) -> int:
+    """The newest audit event's id: changes whenever anything in the register changes.
 
-
-def _bucket(assessment: _Assessment | None, can_see_confidential: bool) -> str:
-    if assessment is None:
-        return NOT_ASSESSED
-    if assessment.confidential and not can_see_confidential:
-        return SECRET
-    return str(assessment.level)
+    Every write goes through a service that writes an audit event in the same transaction (the
+    audit log is append-only), so results computed from committed data can be kept under this
+    key until it moves; one primary-key lookup.
+    """
+    return session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
 
 
 # --- milestones ------------------------------------------------------------------------------
@@ -173,16 +184,25 @@ class DueMilestone:
     is_overdue: bool
 
 
+def _due(today: date, within_days: int) -> sa.ColumnElement[bool]:
+    return sa.and_(Milestone.is_done.is_(False), Milestone.due_on <= today + timedelta(within_days))
+
+
 def milestones_due(
-    session: so.Session, *, today: date | None = None, within_days: int = DUE_WITHIN_DAYS
+    session: so.Session,
+    *,
+    today: date | None = None,
+    within_days: int = DUE_WITHIN_DAYS,
+    limit: int | None = None,
 ) -> list[DueMilestone]:
     """Open milestones past due with no delivery recorded ("Redovisning ej registrerad") or
-    due within the coming days, the earliest first: two queries."""
+    due within the coming days, the earliest first (at most `limit`): two queries."""
     today = today or date.today()
     milestones = session.scalars(
         sa.select(Milestone)
-        .where(Milestone.is_done.is_(False), Milestone.due_on <= today + timedelta(within_days))
+        .where(_due(today, within_days))
         .order_by(Milestone.due_on, Milestone.id)
+        .limit(limit)
         .options(so.joinedload(Milestone.assignment).selectinload(Assignment.diary_numbers))
     )
     return [
@@ -197,6 +217,15 @@ def milestones_due(
         )
         for m in milestones
     ]
+
+
+def milestones_due_count(
+    session: so.Session, *, today: date | None = None, within_days: int = DUE_WITHIN_DAYS
+) -> int:
+    """How many open milestones `milestones_due` would list without a limit: one query."""
+    today = today or date.today()
+    counted = sa.select(sa.func.count(Milestone.id)).where(_due(today, within_days))
+    return session.scalar(counted) or 0
 
 
 # --- latest changes --------------------------------------------------------------------------

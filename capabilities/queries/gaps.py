@@ -19,19 +19,18 @@ import sqlalchemy.orm as so
 from capabilities.models import (
     ACTIVE_MEASURE_STATES,
     MEASURE_STATES,
+    Area,
     Assignment,
+    Capability,
+    CapabilityAssignment,
+    MainGroup,
     Measure,
     MeasureCapability,
     Milestone,
-    StatusAssessment,
+    Responsibility,
 )
-from capabilities.queries.capability import trend
-from capabilities.queries.register import (
-    end_of_day,
-    link_active_at,
-    register_rows,
-    status_view,
-)
+from capabilities.queries.register import end_of_day, latest_assessments, link_active_at
+from capabilities.redaction import is_hidden
 
 DEFAULT_STALE_MONTHS = 12
 LOW_LEVEL = 2
@@ -97,30 +96,77 @@ def gap_frame(
     stale_months: int = DEFAULT_STALE_MONTHS,
     can_see_confidential: bool = False,
 ) -> pd.DataFrame:
-    """One row per capability active on `as_of` (today by default), in register order."""
+    """One row per capability active on `as_of` (today by default), in register order.
+
+    Six queries, each returning at most a few rows per capability: the capabilities, their two
+    newest assessments (one window function), and link and measure counts aggregated in SQL.
+    """
     day = as_of or date.today()
     moment = end_of_day(day)
-    rows = register_rows(session, as_of=day, can_see_confidential=can_see_confidential)
-    previous = _previous_levels(session, day, can_see_confidential)
-    running = _running_assignments(session)
-    overdue = _overdue_milestones(session, day)
+    capabilities = session.execute(
+        sa.select(
+            Capability.id,
+            Capability.number,
+            Capability.title,
+            Capability.assignments_note,
+            Area.number,
+            Area.title,
+            MainGroup.number,
+            MainGroup.title,
+        )
+        .join(Area, Area.id == Capability.area_id)
+        .join(MainGroup, MainGroup.id == Area.main_group_id)
+        .where(
+            sa.or_(Capability.retired_on.is_(None), Capability.retired_on > day),
+            sa.or_(Capability.added_on.is_(None), Capability.added_on <= day),
+        )
+        .order_by(Capability.sort_key)
+    ).all()
+    latest: dict[int, dict[int, Any]] = defaultdict(dict)
+    ranked = latest_assessments(day, 2)
+    for row in session.execute(
+        sa.select(
+            ranked.c.capability_id,
+            ranked.c.rank,
+            ranked.c.level,
+            ranked.c.target_level,
+            ranked.c.assessed_on,
+            ranked.c.confidential,
+        )
+    ):
+        latest[row.capability_id][row.rank] = row
+    links = _assignment_counts(session, day, moment)
+    actors = _responsibility_counts(session, moment)
     measures = _measure_states(session, moment)
     stale_before = _months_before(day, stale_months)
     records: list[dict[str, Any]] = []
-    for row in rows:
-        status = row.status
-        level = status.level if status else None
-        target = status.target_level if status else None
-        hidden = bool(status and status.redacted)
-        states = measures.get(row.capability_id, {})
+    for (
+        capability_id,
+        number,
+        title,
+        note,
+        area_number,
+        area_title,
+        group_number,
+        group_title,
+    ) in capabilities:
+        status = latest[capability_id].get(1)
+        before = latest[capability_id].get(2)
+        hidden = bool(status and is_hidden(status.confidential, can_see_confidential))
+        level = None if status is None or hidden else status.level
+        target = None if status is None or hidden else status.target_level
+        previous_hidden = bool(before and is_hidden(before.confidential, can_see_confidential))
+        states = measures.get(capability_id, {})
         active = sum(states.get(s, 0) for s in ACTIVE_MEASURE_STATES)
+        linked, running, overdue = links.get(capability_id, (0, 0, 0))
+        roles = actors.get(capability_id, {})
         record: dict[str, Any] = {
-            "number": row.number,
-            "title": row.title.splitlines()[0],
-            "area": row.area_number,
-            "area_title": row.area_title,
-            "main_group": row.main_group_number,
-            "main_group_title": row.main_group_title,
+            "number": number,
+            "title": title.splitlines()[0],
+            "area": area_number,
+            "area_title": area_title,
+            "main_group": group_number,
+            "main_group_title": group_title,
             "level": level,
             "target_level": target,
             # how far below the target; a level above it is "över målnivå", never a negative gap
@@ -129,28 +175,26 @@ def gap_frame(
             "assessed_on": status.assessed_on if status else None,
             "days_since_assessment": (day - status.assessed_on).days if status else None,
             "trend": None
-            if hidden or not status
-            else trend(status, previous.get(row.capability_id)),
+            if level is None or before is None or previous_hidden
+            else _trend(level, before.level),
             "confidential": hidden,
-            "assignments": len(row.assignments),
-            "assignments_running": sum(1 for a in row.assignments if a.assignment_id in running),
-            "actors_ansvarar": sum(1 for _name, role in row.responsibilities if role == "ansvarar"),
-            "actors_kan_ansvara": sum(
-                1 for _name, role in row.responsibilities if role == "kan_ansvara"
-            ),
+            "assignments": linked,
+            "assignments_running": running,
+            "actors_ansvarar": roles.get("ansvarar", 0),
+            "actors_kan_ansvara": roles.get("kan_ansvara", 0),
             **{f"measures_{state}": states.get(state, 0) for state in MEASURE_STATES},
             "not_assessed": status is None,
             "stale": status is not None and status.assessed_on < stale_before,
             "below_target": None
             if hidden
             else (level is not None and target is not None and level < target),
-            "no_responsible_actor": not any(r == "ansvarar" for _n, r in row.responsibilities),
-            "no_linked_assignment": not row.assignments and not row.assignments_note,
+            "no_responsible_actor": roles.get("ansvarar", 0) == 0,
+            "no_linked_assignment": linked == 0 and not note,
             "no_active_measure": active == 0,
             "low_level_without_measure": None
             if hidden
             else (level is not None and level <= LOW_LEVEL and active == 0),
-            "milestone_overdue": any(a.assignment_id in overdue for a in row.assignments),
+            "milestone_overdue": overdue > 0,
         }
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=_columns())
@@ -162,6 +206,13 @@ def gap_frame(
     for name in FLAG_NAMES:
         frame[name] = frame[name].astype("boolean")
     return frame
+
+
+def _trend(level: int, previous: int) -> str:
+    """The same rule as `capabilities.queries.capability.trend`, on two visible levels."""
+    if level > previous:
+        return "better"
+    return "same" if level == previous else "worse"
 
 
 def _columns() -> list[str]:
@@ -189,47 +240,49 @@ def _columns() -> list[str]:
     ]
 
 
-def _previous_levels(session: so.Session, day: date, can_see: bool) -> dict[int, Any]:
-    """Each capability's second-newest assessment as of the day, for the trend."""
-    ranked = (
-        sa.select(
-            StatusAssessment,
-            sa.func.row_number()
-            .over(
-                partition_by=StatusAssessment.capability_id,
-                order_by=(StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc()),
-            )
-            .label("rank"),
-        )
+def _assignment_counts(
+    session: so.Session, day: date, moment: Any
+) -> dict[int, tuple[int, int, int]]:
+    """Per capability: linked assignments, those running, those with an overdue milestone.
+
+    Running and done-ness are today's (an assignment's status history lives in the audit log).
+    """
+    overdue = (
+        sa.select(Milestone.id)
         .where(
-            StatusAssessment.assessed_on <= day,
-            StatusAssessment.created_at < end_of_day(day),
-            StatusAssessment.in_force(end_of_day(day)),
+            Milestone.assignment_id == CapabilityAssignment.assignment_id,
+            Milestone.is_done.is_(False),
+            Milestone.due_on < day,
         )
-        .subquery()
+        .exists()
     )
-    alias = so.aliased(StatusAssessment, ranked)
-    labels: dict[int, str] = defaultdict(str)
+    statement = (
+        sa.select(
+            CapabilityAssignment.capability_id,
+            sa.func.count(CapabilityAssignment.id),
+            sa.func.count(sa.case((Assignment.status == "pågående", 1))),
+            sa.func.count(sa.case((overdue, 1))),
+        )
+        .join(Assignment, Assignment.id == CapabilityAssignment.assignment_id)
+        .where(link_active_at(CapabilityAssignment, moment))
+        .group_by(CapabilityAssignment.capability_id)
+    )
     return {
-        a.capability_id: status_view(a, labels, can_see)
-        for a in session.scalars(sa.select(alias).where(ranked.c.rank == 2))
+        cid: (linked, running, late) for cid, linked, running, late in session.execute(statement)
     }
 
 
-def _running_assignments(session: so.Session) -> set[int]:
-    """Status is today's: an assignment's status history lives in the audit log."""
-    return set(session.scalars(sa.select(Assignment.id).where(Assignment.status == "pågående")))
-
-
-def _overdue_milestones(session: so.Session, day: date) -> set[int]:
-    """Assignments with a milestone due before `day` and not done (done-ness is today's)."""
-    return set(
-        session.scalars(
-            sa.select(Milestone.assignment_id)
-            .where(Milestone.is_done.is_(False), Milestone.due_on < day)
-            .distinct()
+def _responsibility_counts(session: so.Session, moment: Any) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for capability_id, role, count in session.execute(
+        sa.select(
+            Responsibility.capability_id, Responsibility.role, sa.func.count(Responsibility.id)
         )
-    )
+        .where(link_active_at(Responsibility, moment))
+        .group_by(Responsibility.capability_id, Responsibility.role)
+    ):
+        counts[capability_id][role] = count
+    return counts
 
 
 def _measure_states(session: so.Session, moment: Any) -> dict[int, dict[str, int]]:

@@ -20,7 +20,11 @@ from capabilities.models import (
     StatusAssessment,
     User,
 )
-from tests.conftest import PASSWORD, find_capability, post
+from tests.conftest import PASSWORD, csrf_token, find_capability, login, post
+
+
+def _cap(session: so.Session, number: str) -> Capability:
+    return session.scalars(sa.select(Capability).where(Capability.number == number)).one()
 
 
 def _numbers(html: str) -> list[str]:
@@ -393,3 +397,102 @@ def test_pages_use_a_constant_number_of_queries(
             )
         counts.append((overview.count, page.count + busy.count))
     assert counts[0] == counts[1], counts
+
+
+def test_overview_pages_in_register_order_and_clamps_past_the_end(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    as_role("läsare")
+    client.application.config["PAGE_SIZE"] = 10
+    everything = [
+        number
+        for (number,) in session.execute(
+            sa.select(Capability.number)
+            .where(Capability.retired_on.is_(None))
+            .order_by(Capability.sort_key)
+        )
+    ]
+    second = client.get("/register?page=2").get_data(as_text=True)
+    assert _numbers(second) == everything[10:20]
+    assert "Sida 2 av 7" in second and "62 delförmågor visas" in second
+    last = client.get("/register?page=99").get_data(as_text=True)
+    assert _numbers(last) == everything[60:] and "Sida 7 av 7" in last
+    filtered = client.get("/register?area=3.2&page=2").get_data(as_text=True)
+    assert _numbers(filtered) == [n for n in everything if n.startswith("3.2.")][10:]
+
+
+def test_level_filter_never_reveals_a_level_under_secrecy(
+    client: Any, session: so.Session, make_user: Callable[..., User]
+) -> None:
+    member = make_user("medlem", can_see_confidential=True)
+    services.record_assessment(
+        session,
+        member,
+        _cap(session, "1.1.1"),
+        level=4,
+        summary="Hemlig",
+        confidential=True,
+        secrecy_ref="OSL 18:13",
+    )
+    session.commit()
+    reader = make_user("läsare")
+    login(client, reader)
+    assert _numbers(client.get("/register?level=4").get_data(as_text=True)) == []
+    assert "1.1.1" not in _numbers(client.get("/register?level=none").get_data(as_text=True))
+    cleared = make_user("läsare", can_see_confidential=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account/password")})
+    login(client, cleared)
+    assert _numbers(client.get("/register?level=4").get_data(as_text=True)) == ["1.1.1"]
+
+
+def test_filtered_and_later_pages_use_a_constant_number_of_queries(
+    client: Any,
+    session: so.Session,
+    as_role: Callable[..., User],
+    count_queries: Callable[[], Any],
+) -> None:
+    member = as_role("medlem")
+    client.application.config["PAGE_SIZE"] = 10
+    lv = session.scalars(sa.select(Actor).where(Actor.short_name == "LV")).one()
+    assignment = session.scalars(sa.select(Assignment).order_by(Assignment.id)).first()
+    assert assignment is not None
+    paths = (
+        "/register?page=3",
+        "/register?area=3.3",
+        "/register?level=2&q=extra",
+        f"/register?actor={lv.id}&assignment={assignment.id}",
+        "/reports/",
+    )
+    counts: list[list[int]] = []
+    for extra in (0, 30):
+        if extra:
+            _grow_register(session, member, extra)
+        round_counts = []
+        for path in paths:
+            with count_queries() as counter:
+                assert client.get(path).status_code == 200
+            round_counts.append(counter.count)
+        counts.append(round_counts)
+    assert counts[0] == counts[1], counts
+    grown = client.get("/register?level=2&q=extra").get_data(as_text=True)
+    assert "30 delförmågor visas" in grown and len(_numbers(grown)) == 10
+
+
+def test_filter_by_assignment_diary_number_or_title_words(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    as_role("läsare")
+    energy = session.scalars(
+        sa.select(Assignment).where(Assignment.seed_key == "kn2023-03646")
+    ).one()
+    by_id = _numbers(client.get(f"/register?assignment={energy.id}").get_data(as_text=True))
+    for query in ("KN2023/03646", "kn 2023/03646"):
+        html = client.get("/register", query_string={"assignment_q": query}).get_data(as_text=True)
+        assert _numbers(html) == by_id == ["1.2.3"]
+    words = energy.title.split()[1].upper()
+    linked = _numbers(
+        client.get("/register", query_string={"assignment_q": words}).get_data(as_text=True)
+    )
+    assert "1.2.3" in linked
+    chosen = client.get(f"/register?assignment={energy.id}").get_data(as_text=True)
+    assert f"Kopplade till uppdraget KN2023/01462 – {energy.title}" in chosen

@@ -18,16 +18,30 @@ from capabilities.models import (
     CapabilityAssignment,
     DiaryNumber,
     Responsibility,
-    StatusLevel,
 )
 from capabilities.queries.capability import capability_detail, changed_fields
-from capabilities.queries.pagination import paginate_list
 from capabilities.queries.procurement import commitments
-from capabilities.queries.register import RegisterRow, register_rows
+from capabilities.queries.register import (
+    LEVEL_FILTERS,
+    RegisterFilters,
+    filter_actors,
+    filter_areas,
+    filter_assignment,
+    filter_levels,
+    register_page,
+)
 from capabilities.queries.rounds import capability_round_history
 from web.access import acting_user, admin_required, editor_required
 from web.db import db_session
-from web.forms import ConflictView, page_request, parse_id, parse_version, save, submit, to_choices
+from web.forms import (
+    ConflictView,
+    page_request,
+    parse_id,
+    parse_version,
+    save,
+    submit,
+    to_choices,
+)
 from web.register.forms import (
     CapabilityForm,
     ConfirmForm,
@@ -39,69 +53,46 @@ from web.register.forms import (
 bp = Blueprint("register", __name__)
 
 
-def _matches(row: RegisterRow, args: dict[str, str]) -> bool:
-    level = args.get("level")
-    if args.get("area") and row.area_number != args["area"]:
-        return False
-    if level == "none" and row.status is not None:
-        return False
-    if level and level != "none" and (row.status is None or str(row.status.level) != level):
-        return False
-    if args.get("actor") and int(args["actor"]) not in row.actor_ids:
-        return False
-    if args.get("assignment") and all(
-        str(a.assignment_id) != args["assignment"] for a in row.assignments
-    ):
-        return False
-    query = args.get("q", "").strip().casefold()
-    return not query or query in f"{row.number} {row.title}".casefold()
-
-
-def _filter_args() -> dict[str, str]:
-    """Filter values from the URL; malformed ids are dropped rather than failing."""
-    args = {
-        k: request.args.get(k, "").strip() for k in ("area", "level", "actor", "assignment", "q")
+def _filters() -> RegisterFilters:
+    """Filters from the URL; malformed ids and unknown levels are dropped rather than failing."""
+    value = {
+        k: request.args.get(k, "").strip()
+        for k in ("area", "level", "actor", "assignment", "assignment_q", "q")
     }
-    for key in ("actor", "assignment"):
-        if args[key] and not (args[key].isascii() and args[key].isdigit()):  # not "²"
-            args[key] = ""
-    args["q"] = args["q"][:200]
-    return args
+
+    def ident(text: str) -> int | None:
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None  # "²"
+
+    return RegisterFilters(
+        area=value["area"],
+        level=value["level"] if value["level"] in LEVEL_FILTERS else "",
+        actor=ident(value["actor"]),
+        assignment=ident(value["assignment"]),
+        assignment_q=value["assignment_q"][:200].replace("\x00", ""),
+        q=value["q"][:200].replace("\x00", ""),
+    )
 
 
 @bp.get("/register")
 def overview() -> ResponseReturnValue:
     db = db_session()
-    args = _filter_args()
-    rows = [
-        row
-        for row in register_rows(db, can_see_confidential=current_user.can_see_confidential)
-        if _matches(row, args)
-    ]
-    page = paginate_list(rows, page_request(), clamp=True)
-    levels = db.execute(
-        sa.select(StatusLevel.level, StatusLevel.label).order_by(StatusLevel.level)
-    ).all()
-    areas = db.scalars(sa.select(Area).order_by(Area.sort_key)).all()
-    actors = db.execute(
-        sa.select(Actor.id, Actor.name).where(Actor.retired_on.is_(None)).order_by(Actor.name)
-    ).all()
-    assignments = db.execute(
-        sa.select(Assignment.id, Assignment.title, sa.func.min(DiaryNumber.number))
-        .outerjoin(DiaryNumber, DiaryNumber.assignment_id == Assignment.id)
-        .group_by(Assignment.id, Assignment.title)
-        .order_by(sa.func.min(DiaryNumber.number), Assignment.title)
-    ).all()
+    filters = _filters()
+    page = register_page(
+        db,
+        filters,
+        page_request(),
+        can_see_confidential=current_user.can_see_confidential,
+    )
     return render_template(
         "register/overview.html",
         rows=page.items,
         page=page,
-        args=args,
-        levels=levels,
-        areas=areas,
-        actors=actors,
-        assignments=assignments,
-        filtered=any(args.values()),
+        args=filters,
+        levels=filter_levels(db),
+        areas=filter_areas(db),
+        actors=filter_actors(db),
+        assignment=filter_assignment(db, filters.assignment),
+        filtered=filters.any,
     )
 
 
