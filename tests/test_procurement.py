@@ -22,15 +22,15 @@ from capabilities.models import (
     ProcurementProposal,
     User,
 )
-from capabilities.queries.procurement import commitments, proposal_detail, proposal_rows
+from capabilities.queries.commitments import commitments
+from capabilities.queries.procurement import proposal_detail, proposal_rows
 from capabilities.reports.proposal_docx import proposal_document
+from capabilities.services.industry_contacts import ContactInput, record_industry_contact
 from capabilities.services.procurement import (
-    ContactInput,
     ProposalInput,
     StepInput,
     advance_proposal,
     create_proposal,
-    record_industry_contact,
     unanswered_questions,
     update_proposal,
 )

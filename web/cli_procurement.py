@@ -25,7 +25,7 @@ def _session_scope() -> Any:
 @click.command("commitments", help="Commitments beyond government assignments, with seed lines.")
 @FORMAT
 def commitments_command(fmt: str) -> None:
-    from capabilities.queries.procurement import commitment_as_json, commitments
+    from capabilities.queries.commitments import commitment_as_json, commitments
 
     with _session_scope() as session:
         views = commitments(session)

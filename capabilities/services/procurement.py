@@ -9,7 +9,7 @@ decision at a time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,12 +18,10 @@ import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import PermissionDenied, ValidationFailed
-from capabilities.guidance import PRINCIPLES, QUESTIONS, REGIONS
+from capabilities.guidance import QUESTIONS, REGIONS
 from capabilities.models import (
-    CONTACT_FORMS,
     DECIDING_BODIES,
     NEXT_STAGES,
-    IndustryContact,
     Measure,
     ProcurementProposal,
     ProposalStep,
@@ -95,20 +93,6 @@ class StepInput:
     decision: str = ""
     procuring_body: str = ""
     procuring_region: str = ""
-
-
-@dataclass
-class ContactInput:
-    """A contact with industry, as the documentation principle asks it to be recorded."""
-
-    contacted_on: str | date | None = None
-    organisation: str = ""
-    participants: str = ""
-    form: str = ""
-    purpose: str = ""
-    benefits: str = ""
-    documented_in: str = ""
-    principles: Sequence[str] = field(default_factory=tuple)
 
 
 def unanswered_questions(proposal: ProcurementProposal) -> list[int]:
@@ -232,7 +216,7 @@ def _measure_fields(data: ProposalInput) -> dict[str, Any]:
     }
 
 
-def _require_clearance(user: User, measure: Measure) -> None:
+def require_clearance(user: User, measure: Measure) -> None:
     if measure.confidential and not user.can_see_confidential:
         raise PermissionDenied(
             "Förslaget är sekretessmarkerat. Du behöver behörighet för sekretessmarkerade "
@@ -272,7 +256,7 @@ def update_proposal(
 ) -> ProcurementProposal:
     """Update the measure's fields and the answers; refuse a stale version."""
     require_editor(acting_user)
-    _require_clearance(acting_user, proposal.measure)
+    require_clearance(acting_user, proposal.measure)
     check_version(proposal, expected_version, "Förslaget")
     answers = _all_valid(session, data)
     update_measure(
@@ -315,7 +299,7 @@ def advance_proposal(
 ) -> ProposalStep:
     """Record a decision and move the proposal one step along seed 000's path."""
     require_editor(acting_user)
-    _require_clearance(acting_user, proposal.measure)
+    require_clearance(acting_user, proposal.measure)
     check_version(proposal, expected_version, "Förslaget")
     today = today or date.today()
     errors = Errors()
@@ -408,72 +392,6 @@ def advance_proposal(
     session.flush()
     session.expire(proposal, ["steps"])
     return step
-
-
-def record_industry_contact(
-    session: so.Session,
-    acting_user: User,
-    measure: Measure,
-    data: ContactInput,
-    *,
-    today: date | None = None,
-) -> IndustryContact:
-    """Document one contact with industry on a measure or proposal (seed 004)."""
-    require_editor(acting_user)
-    _require_clearance(acting_user, measure)
-    today = today or date.today()
-    errors = Errors()
-    contacted_on = errors.date_value(
-        "contacted_on", data.contacted_on, label="Datum", required=True
-    )
-    if contacted_on is not None and contacted_on > today:
-        errors.add("contacted_on", "En kontakt kan inte registreras innan den har ägt rum.")
-    clean = {
-        "organisation": errors.text(
-            "organisation",
-            data.organisation,
-            label="Företag eller organisation",
-            required=True,
-            max_length=200,
-        ),
-        "participants": errors.text(
-            "participants", data.participants, label="Deltagare", required=True, max_length=2000
-        ),
-        "form": errors.choice("form", data.form or None, CONTACT_FORMS, label="Form"),
-        "purpose": errors.text("purpose", data.purpose, label="Syfte", required=True),
-        "benefits": errors.text("benefits", data.benefits, label="Erbjudet eller betalt"),
-        "documented_in": errors.text(
-            "documented_in",
-            data.documented_in,
-            label="Var kontakten är dokumenterad",
-            required=True,
-            max_length=300,
-        ),
-    }
-    principles = [p for p in dict.fromkeys(data.principles) if p]
-    unknown = [p for p in principles if p not in PRINCIPLES]
-    if unknown:
-        errors.add("principles", f"Okänd princip: {', '.join(unknown)}.")
-    errors.raise_if_any()
-    contact = IndustryContact(
-        measure_id=measure.id,
-        contacted_on=contacted_on,
-        principles=[p for p in PRINCIPLES if p in principles],
-        created_by_id=acting_user.id,
-        **clean,
-    )
-    session.add(contact)
-    session.flush()
-    audit(
-        session,
-        acting_user,
-        contact,
-        "create",
-        after=snapshot(contact),
-        confidential=measure.confidential,
-    )
-    session.flush()
-    return contact
 
 
 def proposal_for_measure(session: so.Session, measure_id: int) -> ProcurementProposal | None:

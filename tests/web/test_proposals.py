@@ -236,3 +236,28 @@ def test_capability_page_shows_the_commitments_that_bear_on_it(
     assert "Rek. 14/2023 om gemensam läkemedelsupphandling i Norden" in html
     assert "Klausul 1 och 2" in html
     assert "Åtaganden som berör delförmågan" not in _html(client.get("/capabilities/2.2.1"))
+
+
+def test_stale_edit_shows_both_versions_and_keeps_mine(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    user = as_role("medlem")
+    proposal = create_proposal(session, user, complete_input(session))
+    session.flush()
+    stale = str(proposal.version)
+    assert (
+        post(
+            client,
+            f"/proposals/{proposal.id}/edit",
+            _form(session, product="Sparad först", version=stale),
+        ).status_code
+        == 302
+    )
+    response = post(
+        client, f"/proposals/{proposal.id}/edit", _form(session, product="Min text", version=stale)
+    )
+    assert response.status_code == 409
+    html = _html(response)
+    assert "Sparad först" in html and "Min text" in html
+    session.refresh(proposal)
+    assert proposal.product == "Sparad först"

@@ -7,12 +7,11 @@ from flask.typing import ResponseReturnValue
 
 from capabilities.errors import NotFound
 from capabilities.queries import api as queries
+from capabilities.queries.commitments import commitment_as_json, commitments
 from capabilities.queries.gaps import gap_frame
 from capabilities.queries.gaps import records as gap_records
 from capabilities.queries.pagination import paginate_list
 from capabilities.queries.procurement import (
-    commitment_as_json,
-    commitments,
     proposal_as_json,
     proposal_detail,
     proposal_details,

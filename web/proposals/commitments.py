@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
-from capabilities.queries.procurement import commitments
+from capabilities.queries.commitments import commitments
 from web.db import db_session
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")

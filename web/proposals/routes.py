@@ -6,12 +6,13 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from capabilities.errors import Conflict, NotFound, ValidationFailed
+from capabilities.errors import NotFound
 from capabilities.models import (
     DECIDING_BODIES,
     NEXT_STAGES,
@@ -27,19 +28,26 @@ from capabilities.queries.procurement import (
     proposal_rows,
 )
 from capabilities.reports.proposal_docx import proposal_document
+from capabilities.services.industry_contacts import ContactInput, record_industry_contact
 from capabilities.services.procurement import (
-    ContactInput,
     ProposalInput,
     StepInput,
     advance_proposal,
     create_proposal,
     proposal_for_measure,
-    record_industry_contact,
     update_proposal,
 )
 from web.access import acting_user, editor_required
 from web.db import db_session
-from web.forms import apply_errors, is_id, to_choices
+from web.forms import (
+    ComparedField,
+    ConflictView,
+    compare_fields,
+    parse_version,
+    save,
+    submit,
+    to_choices,
+)
 from web.proposals.forms import (
     FORM_LABELS,
     PRINCIPLE_HINTS,
@@ -73,27 +81,19 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
 def new() -> ResponseReturnValue:
-    db = db_session()
     form = ProposalForm()
     _set_capability_choices(form)
     if request.method == "GET" and (origin := request.args.get("capability", "").strip()):
         form.capability_ids.data = [
             c.value for c in form.capability_ids.choices if c.label.split(" ", 1)[0] == origin
         ]
-    if form.validate_on_submit():
-        try:
-            proposal = create_proposal(db, acting_user(), _proposal_input(form))
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("proposals/form.html", form=form, proposal=None), 422
-        db.commit()
-        flash(
-            _("Förslaget är sparat. Besvara de frågor som återstår innan det lämnas vidare."),
-            "success",
-        )
-        return redirect(url_for(".detail", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=None)
+    return submit(
+        form,
+        lambda: create_proposal(db_session(), acting_user(), _proposal_input(form)),
+        render=lambda conflict: render_template("proposals/form.html", form=form, proposal=None),
+        success=_("Förslaget är sparat. Besvara de frågor som återstår innan det lämnas vidare."),
+        redirect_to=lambda proposal: url_for(".detail", proposal_id=proposal.id),
+    )
 
 
 @bp.get("/<int:proposal_id>")
@@ -105,84 +105,67 @@ def detail(proposal_id: int) -> ResponseReturnValue:
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(proposal_id: int) -> ResponseReturnValue:
-    db = db_session()
     proposal = _proposal(proposal_id)
     found = _readable(proposal_id)
-    if request.method == "GET":
-        form = ProposalForm(obj=proposal)
-        form.title.data = proposal.measure.title
-        form.description.data = proposal.measure.description
-        form.confidential.data = proposal.measure.confidential
-        form.secrecy_ref.data = proposal.measure.secrecy_ref
-        form.contract_ends_on.data = (
-            proposal.contract_ends_on.isoformat() if proposal.contract_ends_on else ""
-        )
-        form.capability_ids.data = [
-            str(link.capability_id)
-            for link in proposal.measure.capability_links
-            if link.removed_at is None
-        ]
-        form.version.data = str(proposal.version)
-    else:
+    form = ProposalForm(data=_stored(proposal) | {"version": str(proposal.version)})
+    if request.method == "POST":
         form = ProposalForm()
     _set_capability_choices(form)
-    if form.validate_on_submit():
-        try:
-            update_proposal(
-                db,
-                acting_user(),
-                proposal,
-                _proposal_input(form),
-                expected_version=_version(form.version.data),
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("proposals/form.html", form=form, proposal=found), 422
-        except Conflict as exc:
-            db.rollback()
-            form.version.data = str(_proposal(proposal_id).version)
-            return render_template(
-                "proposals/form.html", form=form, proposal=found, conflict=exc.message
-            ), 409
-        db.commit()
-        flash(_("Förslaget är sparat."), "success")
-        return redirect(url_for(".detail", proposal_id=proposal_id))
-    return render_template("proposals/form.html", form=form, proposal=found)
+
+    def conflict() -> list[ComparedField]:
+        stored = _proposal(proposal_id)
+        form.version.data = str(stored.version)
+        return compare_fields(_COMPARED, _proposal_input(form).__dict__, _stored(stored))
+
+    return submit(
+        form,
+        lambda: update_proposal(
+            db_session(),
+            acting_user(),
+            proposal,
+            _proposal_input(form),
+            expected_version=parse_version(form.version.data),
+        ),
+        render=lambda shown: render_template(
+            "proposals/form.html", form=form, proposal=found, conflict=shown
+        ),
+        success=_("Förslaget är sparat."),
+        redirect_to=url_for(".detail", proposal_id=proposal_id),
+        conflict=conflict,
+    )
 
 
 @bp.post("/<int:proposal_id>/step")
 @editor_required
 def step(proposal_id: int) -> ResponseReturnValue:
     """Record a decision and move the proposal to its next stage."""
-    db = db_session()
     proposal = _proposal(proposal_id)
     form = StepForm()
     _set_step_choices(form, proposal.stage)
     if not form.validate_on_submit():
         abort(400)
-    try:
-        advance_proposal(
-            db,
+    data = StepInput(**{f.name: getattr(form, f.name).data or "" for f in fields(StepInput)})
+
+    def conflict() -> list[ComparedField]:
+        form.version.data = str(_proposal(proposal_id).version)
+        return []
+
+    return save(
+        form,
+        lambda: advance_proposal(
+            db_session(),
             acting_user(),
             proposal,
-            StepInput(**{f.name: getattr(form, f.name).data or "" for f in fields(StepInput)}),
-            expected_version=_version(form.version.data),
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return _render_detail(_detail(proposal_id), form), 422
-    except Conflict as exc:
-        db.rollback()
-        found = _detail(proposal_id)
-        form.version.data = str(found.version)
-        form.form_errors.append(exc.message)
-        return _render_detail(found, form), 409
-    db.commit()
-    stage = _proposal(proposal_id).stage
-    flash(_("Förslaget är nu i steget ”%(stage)s”.", stage=STAGE_LABELS[stage]), "success")
-    return redirect(url_for(".detail", proposal_id=proposal_id))
+            data,
+            expected_version=parse_version(form.version.data),
+        ),
+        render=lambda shown: _render_detail(_detail(proposal_id), form, conflict=shown),
+        success=lambda step: _(
+            "Förslaget är nu i steget ”%(stage)s”.", stage=STAGE_LABELS[step.to_stage]
+        ),
+        redirect_to=url_for(".detail", proposal_id=proposal_id),
+        conflict=conflict,
+    )
 
 
 @bp.get("/<int:proposal_id>/forslag.docx")
@@ -217,26 +200,23 @@ def new_contact(measure_id: int) -> ResponseReturnValue:
         if proposal
         else url_for("measures.detail", measure_id=measure_id)
     )
-    form = ContactForm()
-    if request.method == "GET":
-        form.contacted_on.data = date.today().isoformat()
-    if form.validate_on_submit():
-        data = ContactInput(
-            **{
-                f.name: getattr(form, f.name).data or ("" if f.name != "principles" else [])
-                for f in fields(ContactInput)
-            }
-        )
-        try:
-            record_industry_contact(db, acting_user(), measure, data)
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return _render_contact(form, measure, back), 422
-        db.commit()
-        flash(_("Kontakten med %(org)s är registrerad.", org=data.organisation.strip()), "success")
-        return redirect(back)
-    return _render_contact(form, measure, back)
+    form = ContactForm(data={"contacted_on": date.today().isoformat()})
+    if request.method == "POST":
+        form = ContactForm()
+
+    def contact_input() -> ContactInput:
+        values = {f.name: getattr(form, f.name).data for f in fields(ContactInput)}
+        return ContactInput(**{k: v if v is not None else "" for k, v in values.items()})
+
+    return submit(
+        form,
+        lambda: record_industry_contact(db_session(), acting_user(), measure, contact_input()),
+        render=lambda conflict: _render_contact(form, measure, back),
+        success=lambda contact: _(
+            "Kontakten med %(org)s är registrerad.", org=contact.organisation
+        ),
+        redirect_to=back,
+    )
 
 
 def _render_contact(form: ContactForm, measure: Measure, back: str) -> str:
@@ -270,9 +250,37 @@ def _readable(proposal_id: int) -> ProposalDetail:
     return found
 
 
-def _version(raw: str | None) -> int:
-    """The version the form was based on; garbage counts as stale (never a silent overwrite)."""
-    return int(raw) if is_id(raw) and len(raw or "") < 10 else -1
+# The conflict box compares the fields a member edits, in the form's order.
+_COMPARED = {
+    "title": _l("Rubrik"),
+    "proposing_group": _l("Förslagsställande NPO/NAG"),
+    "product": _l("Produkt eller produktgrupp"),
+    "category": _l("Alternativ a eller b"),
+    "interested_regions": _l("Intresserade regioner"),
+    "existing_contract": _l("Befintligt avtal"),
+    "contract_ends_on": _l("Avtalet gäller till och med"),
+    "expected_need": _l("Bedömt behov"),
+    "preparedness_relevance": _l("Relevans för beredskap"),
+}
+
+
+def _stored(proposal: ProcurementProposal) -> dict[str, Any]:
+    """The stored proposal as form data (the measure's fields and the answers)."""
+    measure = proposal.measure
+    data = {f.name: getattr(proposal, f.name, None) for f in fields(ProposalInput)}
+    data |= {
+        "title": measure.title,
+        "description": measure.description,
+        "confidential": measure.confidential,
+        "secrecy_ref": measure.secrecy_ref,
+        "capability_ids": [
+            str(link.capability_id) for link in measure.capability_links if link.removed_at is None
+        ],
+        "contract_ends_on": proposal.contract_ends_on.isoformat()
+        if proposal.contract_ends_on
+        else "",
+    }
+    return data
 
 
 def _proposal_input(form: ProposalForm) -> ProposalInput:
@@ -297,10 +305,13 @@ def _step_form(found: ProposalDetail) -> StepForm:
     return form
 
 
-def _render_detail(found: ProposalDetail, form: StepForm) -> str:
+def _render_detail(
+    found: ProposalDetail, form: StepForm, conflict: ConflictView | None = None
+) -> str:
     return render_template(
         "proposals/detail.html",
         p=found,
         step_form=form,
+        step_conflict=conflict,
         PROCURING_LABELS=PROCURING_LABELS,
     )

@@ -20,7 +20,7 @@ from capabilities.models import (
     Responsibility,
 )
 from capabilities.queries.capability import capability_detail, changed_fields
-from capabilities.queries.procurement import commitments
+from capabilities.queries.commitments import commitments
 from capabilities.queries.register import (
     LEVEL_FILTERS,
     RegisterFilters,

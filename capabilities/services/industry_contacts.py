@@ -1,0 +1,94 @@
+"""Industry contacts (seed 004's documentation principle) on a measure or proposal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy.orm as so
+
+from capabilities.guidance import PRINCIPLES
+from capabilities.models import CONTACT_FORMS, IndustryContact, Measure, User
+from capabilities.services.base import Errors, audit, require_editor, snapshot
+from capabilities.services.procurement import require_clearance
+
+
+@dataclass
+class ContactInput:
+    """A contact with industry, as the documentation principle asks it to be recorded."""
+
+    contacted_on: str | date | None = None
+    organisation: str = ""
+    participants: str = ""
+    form: str = ""
+    purpose: str = ""
+    benefits: str = ""
+    documented_in: str = ""
+    principles: Sequence[str] = field(default_factory=tuple)
+
+
+def record_industry_contact(
+    session: so.Session,
+    acting_user: User,
+    measure: Measure,
+    data: ContactInput,
+    *,
+    today: date | None = None,
+) -> IndustryContact:
+    """Document one contact with industry on a measure or proposal (seed 004)."""
+    require_editor(acting_user)
+    require_clearance(acting_user, measure)
+    today = today or date.today()
+    errors = Errors()
+    contacted_on = errors.date_value(
+        "contacted_on", data.contacted_on, label="Datum", required=True
+    )
+    if contacted_on is not None and contacted_on > today:
+        errors.add("contacted_on", "En kontakt kan inte registreras innan den har ägt rum.")
+    clean = {
+        "organisation": errors.text(
+            "organisation",
+            data.organisation,
+            label="Företag eller organisation",
+            required=True,
+            max_length=200,
+        ),
+        "participants": errors.text(
+            "participants", data.participants, label="Deltagare", required=True, max_length=2000
+        ),
+        "form": errors.choice("form", data.form or None, CONTACT_FORMS, label="Form"),
+        "purpose": errors.text("purpose", data.purpose, label="Syfte", required=True),
+        "benefits": errors.text("benefits", data.benefits, label="Erbjudet eller betalt"),
+        "documented_in": errors.text(
+            "documented_in",
+            data.documented_in,
+            label="Var kontakten är dokumenterad",
+            required=True,
+            max_length=300,
+        ),
+    }
+    principles = [p for p in dict.fromkeys(data.principles) if p]
+    unknown = [p for p in principles if p not in PRINCIPLES]
+    if unknown:
+        errors.add("principles", f"Okänd princip: {', '.join(unknown)}.")
+    errors.raise_if_any()
+    contact = IndustryContact(
+        measure_id=measure.id,
+        contacted_on=contacted_on,
+        principles=[p for p in PRINCIPLES if p in principles],
+        created_by_id=acting_user.id,
+        **clean,
+    )
+    session.add(contact)
+    session.flush()
+    audit(
+        session,
+        acting_user,
+        contact,
+        "create",
+        after=snapshot(contact),
+        confidential=measure.confidential,
+    )
+    session.flush()
+    return contact
