@@ -88,6 +88,14 @@ def iso(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def first_line(text: str | None) -> str:
+    """The first line of a multi-line register text, with an ellipsis when more follows."""
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    return lines[0].strip() + (" …" if len(lines) > 1 else "")
+
+
 def audit_value(value: Any) -> str:
     """An audit before/after value as a person reads it."""
     if value is None or value == "":
@@ -119,6 +127,7 @@ def url_with(**changes: Any) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.filters["audit_value"] = audit_value
+    app.jinja_env.filters["first_line"] = first_line
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS,
         USER_ROLE_LABELS=USER_ROLE_LABELS,
