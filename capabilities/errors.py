@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from capabilities.i18n import N_
+
 
 class DomainError(Exception):
     """Base class: carries a user-facing Swedish message."""
@@ -18,7 +20,7 @@ class NotFound(DomainError):
 
 
 class PermissionDenied(DomainError):
-    def __init__(self, message: str = "Du saknar behörighet för den här åtgärden.") -> None:
+    def __init__(self, message: str = N_("Du saknar behörighet för den här åtgärden.")) -> None:
         super().__init__(message)
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask_login import current_user
 
 from capabilities.errors import PermissionDenied
+from capabilities.i18n import N_
 from capabilities.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,7 +26,7 @@ def editor_required(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.can_edit:
             raise PermissionDenied(
-                "Du behöver rollen medlem eller admin för att ändra i registret."
+                N_("Du behöver rollen medlem eller admin för att ändra i registret.")
             )
         return view(*args, **kwargs)
 
@@ -36,7 +37,7 @@ def admin_required(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_admin:
-            raise PermissionDenied("Endast administratörer har tillgång till den här sidan.")
+            raise PermissionDenied(N_("Endast administratörer har tillgång till den här sidan."))
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

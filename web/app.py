@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +17,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from capabilities.db import database_url
 from capabilities.errors import Conflict, DomainError, NotFound, PermissionDenied
+from capabilities.i18n import label_language
 from capabilities.models import User
 from web import filters
 from web.db import db_session, init_db
@@ -137,6 +139,12 @@ def _register_guards(app: Flask) -> None:
         if request.endpoint is None:
             return None  # 404 for unknown URLs
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def choose_label_language() -> None:
+        """Level labels follow the interface language; the API and the files stay Swedish."""
+        english = request.blueprint not in ("api", "reports") and str(get_locale()) == "en"
+        label_language.set("en" if english else "sv")
 
     @app.after_request
     def remember_language(response: Response) -> Response:

@@ -8,8 +8,11 @@ from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from capabilities.i18n import Message, translate
+from capabilities.services.users import SYSTEM_DISPLAY_NAME
 from web.i18n import LANGUAGES
 
 ROLE_LABELS = {"ansvarar": _l("Ansvarar"), "kan_ansvara": _l("Kan ansvara")}
@@ -124,7 +127,25 @@ def url_with(**changes: Any) -> str:
     return f"{base}?{query}" if query else base
 
 
+def tr(value: Any) -> Any:
+    """A domain message (capabilities.i18n.N_) in the interface language; anything else as is."""
+    return translate(value, _) if isinstance(value, Message) else value
+
+
+def display_name(name: str | None) -> str:
+    """A user's name; the seed's system user is named in the interface language."""
+    if name == SYSTEM_DISPLAY_NAME:
+        return _(SYSTEM_DISPLAY_NAME)
+    return name or "–"
+
+
 def register(app: Flask) -> None:
+    from web.measures.forms import STATE_LABELS
+
+    # Every {{ value }} passes through here: domain messages are translated wherever they show.
+    app.jinja_env.finalize = tr
+    app.jinja_env.filters["tr"] = tr
+    app.jinja_env.filters["display_name"] = display_name
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.filters["audit_value"] = audit_value
     app.jinja_env.filters["first_line"] = first_line
@@ -137,6 +158,7 @@ def register(app: Flask) -> None:
         AUDIT_ACTIONS=AUDIT_ACTIONS,
         FIELD_LABELS=FIELD_LABELS,
         LANGUAGES=LANGUAGES,
+        MEASURE_STATE_LABELS=STATE_LABELS,
         url_with=url_with,
         current_locale=lambda: str(get_locale() or "sv"),
     )

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.db import UTCDateTime, unicode_lower
+from capabilities.i18n import label_language
 from capabilities.models import (
     ACTIVE_MEASURE_STATES,
     Actor,
@@ -219,7 +220,9 @@ def status_view(
 
 
 def level_labels(session: so.Session) -> dict[int, str]:
-    return dict(session.execute(sa.select(StatusLevel.level, StatusLevel.label)).all())
+    """Level → label: Swedish, or the JEE English label when the interface is in English."""
+    column = StatusLevel.label_en if label_language.get() == "en" else StatusLevel.label
+    return dict(session.execute(sa.select(StatusLevel.level, column)).all())
 
 
 def _capability_scope(as_of: date | None, include_retired: bool) -> sa.ColumnElement[bool]:
@@ -460,12 +463,7 @@ def register_page(
 
 def filter_levels(session: so.Session) -> list[tuple[int, str]]:
     """The level filter's choices: (level, label) in order."""
-    return [
-        (level, label)
-        for level, label in session.execute(
-            sa.select(StatusLevel.level, StatusLevel.label).order_by(StatusLevel.level)
-        )
-    ]
+    return sorted(level_labels(session).items())
 
 
 def filter_areas(session: so.Session) -> list[Area]:

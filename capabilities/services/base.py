@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
+from capabilities.i18n import N_, Message
 from capabilities.models import AuditEvent, User
 
 MAX_TITLE = 300
@@ -21,12 +22,14 @@ MAX_SHORT = 200
 def require_editor(user: User) -> None:
     """Medlem or admin, and active."""
     if not user.can_edit:
-        raise PermissionDenied("Du behöver rollen medlem eller admin för att ändra i registret.")
+        raise PermissionDenied(
+            N_("Du behöver rollen medlem eller admin för att ändra i registret.")
+        )
 
 
 def require_admin(user: User) -> None:
     if not user.is_admin:
-        raise PermissionDenied("Endast administratörer kan göra den här ändringen.")
+        raise PermissionDenied(N_("Endast administratörer kan göra den här ändringen."))
 
 
 class Errors:
@@ -56,25 +59,43 @@ class Errors:
     ) -> str | None:
         """Strip a text; report it when required and empty, or too long."""
         cleaned = (value or "").strip()
+        name = _label(label)
         if not cleaned:
             if required:
-                self.add(field, f"{label} måste fyllas i.")
+                self.add(field, N_("%(label)s måste fyllas i.", label=name))
             return None
         if len(cleaned) > max_length:
-            self.add(field, f"{label} får vara högst {max_length} tecken (nu {len(cleaned)}).")
+            self.add(
+                field,
+                N_(
+                    "%(label)s får vara högst %(max)s tecken (nu %(n)s).",
+                    label=name,
+                    max=max_length,
+                    n=len(cleaned),
+                ),
+            )
         return cleaned
 
     def choice(
         self, field: str, value: Any, choices: Iterable[Any], *, label: str, required: bool = True
     ) -> Any:
         options = list(choices)
+        name = _label(label)
         if value in (None, ""):
             if required:
-                self.add(field, f"{label} måste väljas.")
+                self.add(field, N_("%(label)s måste väljas.", label=name))
             return None
         if value not in options:
             shown = ", ".join(str(o) for o in options)
-            self.add(field, f"Ogiltigt värde för {label.lower()}: ”{value}”. Välj bland: {shown}.")
+            self.add(
+                field,
+                N_(
+                    "Ogiltigt värde för %(label)s: ”%(value)s”. Välj bland: %(options)s.",
+                    label=name.lower(),
+                    value=value,
+                    options=shown,
+                ),
+            )
             return None
         return value
 
@@ -83,7 +104,7 @@ class Errors:
     ) -> date | None:
         if value in (None, ""):
             if required:
-                self.add(field, f"{label} måste anges.")
+                self.add(field, N_("%(label)s måste anges.", label=_label(label)))
             return None
         if isinstance(value, datetime):
             return value.date()
@@ -92,16 +113,33 @@ class Errors:
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.add(field, f"{label} ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”{value}”.")
+            self.add(
+                field,
+                N_(
+                    "%(label)s ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”%(value)s”.",
+                    label=_label(label),
+                    value=value,
+                ),
+            )
             return None
+
+
+def _label(label: str) -> Message:
+    """A field name as a message, so the edge translates it with the sentence around it."""
+    return label if isinstance(label, Message) else N_(label)
 
 
 def check_version(obj: Any, expected_version: int | None, what: str) -> None:
     """Refuse an edit based on a stale version (optimistic concurrency)."""
     if expected_version is not None and obj.version != expected_version:
         raise Conflict(
-            f"{what} har ändrats av någon annan sedan du öppnade den "
-            f"(version {expected_version}, nu {obj.version}). Jämför och spara igen.",
+            N_(
+                "%(what)s har ändrats av någon annan sedan du öppnade den "
+                "(version %(expected)s, nu %(now)s). Jämför och spara igen.",
+                what=N_(what),
+                expected=expected_version,
+                now=obj.version,
+            ),
             current=snapshot(obj),
         )
 

@@ -10,6 +10,7 @@ import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import PermissionDenied
+from capabilities.i18n import N_
 from capabilities.models import (
     MEASURE_STATES,
     PRIORITIES,
@@ -76,14 +77,14 @@ def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
     if clean["confidential"] and not clean["secrecy_ref"]:
         errors.add(
             "secrecy_ref",
-            "Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift.",
+            N_("Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift."),
         )
     capability_ids = _existing_ids(
         session, Capability, data.get("capability_ids"), errors, "capability_ids", "delförmåga"
     )
     actor_ids = _existing_ids(session, Actor, data.get("actor_ids"), errors, "actor_ids", "aktör")
     if "capability_ids" in data and not capability_ids and "capability_ids" not in errors.by_field:
-        errors.add("capability_ids", "Välj minst en delförmåga som åtgärden höjer.")
+        errors.add("capability_ids", N_("Välj minst en delförmåga som åtgärden höjer."))
     errors.raise_if_any()
     clean["capability_ids"] = capability_ids
     clean["actor_ids"] = actor_ids

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import Conflict, PermissionDenied
+from capabilities.i18n import N_
 from capabilities.models import Capability, StatusAssessment, StatusLevel, User
 from capabilities.services.base import MAX_SHORT, Errors, audit, require_editor, snapshot
 
@@ -61,16 +62,20 @@ def record_assessment(
     today = today or date.today()
     when = errors.date_value("assessed_on", assessed_on or today, label="Bedömningsdatum")
     if when is not None and when > today:
-        errors.add("assessed_on", "Bedömningsdatum kan inte ligga i framtiden.")
+        errors.add("assessed_on", N_("Bedömningsdatum kan inte ligga i framtiden."))
     if confidential and not secrecy_text:
         errors.add(
             "secrecy_ref",
-            "Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift.",
+            N_("Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift."),
         )
     if capability.retired_on is not None and when is not None and when >= capability.retired_on:
         errors.add(
             "assessed_on",
-            f"Delförmåga {capability.number} är avvecklad sedan {capability.retired_on}.",
+            N_(
+                "Delförmåga %(number)s är avvecklad sedan %(day)s.",
+                number=capability.number,
+                day=capability.retired_on,
+            ),
         )
     errors.raise_if_any()
     assert level_value is not None and summary_text is not None and when is not None
@@ -165,7 +170,7 @@ def _level(
 ) -> int | None:
     if value in (None, ""):
         if required:
-            errors.add(field, f"{label} måste väljas.")
+            errors.add(field, N_("%(label)s måste väljas.", label=N_(label)))
         return None
     try:
         number = int(str(value).strip())
@@ -173,7 +178,14 @@ def _level(
         number = -1
     if number not in levels:
         errors.add(
-            field, f"{label} ska vara en av nivåerna {levels[0]}–{levels[-1]}, inte ”{value}”."
+            field,
+            N_(
+                "%(label)s ska vara en av nivåerna %(first)s–%(last)s, inte ”%(value)s”.",
+                label=N_(label),
+                first=levels[0],
+                last=levels[-1],
+                value=value,
+            ),
         )
         return None
     return number

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.errors import PermissionDenied
+from capabilities.i18n import N_
 from capabilities.models import ROLES, SYSTEM_USERNAME, Actor, User
 from capabilities.passwords import hash_password, password_problem, verify_password
 from capabilities.services.base import (
@@ -21,6 +22,7 @@ from capabilities.services.base import (
     snapshot,
 )
 
+SYSTEM_DISPLAY_NAME = N_("Systemet (seed)")
 _USERNAME = re.compile(r"^[a-z0-9åäöéü._@-]{2,120}$")
 # One @, something on each side, a dot in the domain, no spaces or angle brackets: enough to
 # catch typing mistakes and header injection; the mail server does the rest.
@@ -33,7 +35,7 @@ def system_user(session: so.Session) -> User:
     if user is None:
         user = User(
             username=SYSTEM_USERNAME,
-            display_name="Systemet (seed)",
+            display_name=str(SYSTEM_DISPLAY_NAME),
             role="admin",
             is_system=True,
             is_active=True,

@@ -20,6 +20,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from capabilities.queries.rounds import open_round
@@ -170,17 +171,37 @@ def confirm() -> ResponseReturnValue:
         session.pop("import_token", None)
     if current_round is not None:
         message = (
-            _(
-                "%(n)s bedömningar är inskickade i %(round)s.",
-                n=len(saved),
+            ngettext(
+                "%(num)s bedömning är inskickad i %(round)s.",
+                "%(num)s bedömningar är inskickade i %(round)s.",
+                len(saved),
                 round=current_round.name,
             )
             if mode == "submit"
-            else _("%(n)s utkast är sparade i %(round)s.", n=len(saved), round=current_round.name)
+            else ngettext(
+                "%(num)s utkast är sparat i %(round)s.",
+                "%(num)s utkast är sparade i %(round)s.",
+                len(saved),
+                round=current_round.name,
+            )
         )
         flash(message, "success")
         return redirect(url_for("rounds.show", round_id=current_round.id))
-    flash(_("%(n)s nya statusbedömningar är inlästa.", n=len(created)), "success")
+    flash(
+        ngettext(
+            "%(num)s ny statusbedömning är inläst.",
+            "%(num)s nya statusbedömningar är inlästa.",
+            len(created),
+        ),
+        "success",
+    )
     if plan.conflicts:
-        flash(_("%(n)s rader lästes inte in på grund av konflikt.", n=len(plan.conflicts)), "error")
+        flash(
+            ngettext(
+                "%(num)s rad lästes inte in på grund av konflikt.",
+                "%(num)s rader lästes inte in på grund av konflikt.",
+                len(plan.conflicts),
+            ),
+            "error",
+        )
     return redirect(url_for("register.overview"))
