@@ -28,6 +28,10 @@ def test_init_then_register_json(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "användarnamn admin" in result.output
     assert "Lösenord (visas bara nu" in result.output
+    # the one-time password comes last, framed, where make's pip output cannot bury it
+    tail = result.output.strip().splitlines()[-4:]
+    assert set(tail[0]) == {"="} and tail[-1] == tail[0]
+    assert tail[2].strip().startswith("Lösenord (visas bara nu, spara det): ")
     again = runner.invoke(main, ["init"])
     assert again.exit_code == 0 and "Lösenord" not in again.output
     assert "inga ändringar" in again.output
@@ -67,8 +71,26 @@ def test_register_csv_and_table(runner: CliRunner) -> None:
     out = runner.invoke(main, ["register", "--format", "csv"]).output
     parsed = list(csv.reader(io.StringIO(out), delimiter=";"))
     assert parsed[0][0] == "nummer" and len(parsed) == 63
-    table = runner.invoke(main, ["register"]).output.splitlines()
-    assert len(table) == 62 and table[-1].startswith("3.3.9")
+    table = runner.invoke(main, ["register"], env={"COLUMNS": "100"}).output.splitlines()
+    # a header, a rule, then one line per capability that fits the terminal
+    assert table[0].split() == ["nr", "nivå", "bedömd", "uppdrag", "delförmåga"]
+    assert set(table[1]) == {"-"}
+    assert len(table) == 64 and table[2].startswith("1.1.1") and table[-1].startswith("3.3.9")
+    assert max(len(line) for line in table) <= 100
+    assert "Robust lagerhållning avseende hälso- och sjukvårdens" in table[2]
+
+
+def test_gaps_table_is_readable(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    result = runner.invoke(main, ["gaps"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["nr", "nivå", "mål", "luckor"]
+    assert max(len(line) for line in lines) <= 100
+    assert "<NA>" not in result.output and "nan" not in result.output.lower()
+    first = next(line for line in lines if line.startswith("1.1.1 "))
+    assert first.split()[1:3] == ["–", "–"] and "Ej bedömd" in first
+    assert "Summa: Ej bedömd 62" in result.output
 
 
 def test_admin_password_from_environment(
@@ -102,10 +124,10 @@ def test_export_and_import_round_trip(runner: CliRunner, tmp_path: Any) -> None:
     wb.save(xlsx)
     dry = runner.invoke(main, ["import", str(xlsx), "--user", "admin", "--dry-run"])
     assert dry.exit_code == 0 and "1.1.1: Ej bedömd → 2" in dry.output
-    assert "Ej bedömd" in runner.invoke(main, ["register"]).output.splitlines()[0]
+    assert "Ej bedömd" in runner.invoke(main, ["register"]).output.splitlines()[2]
     done = runner.invoke(main, ["import", str(xlsx), "--user", "admin"])
     assert done.exit_code == 0 and "Läste in 1 nya" in done.output
-    assert "Begränsad förmåga" in runner.invoke(main, ["register"]).output.splitlines()[0]
+    assert "Begränsad förmåga" in runner.invoke(main, ["register"]).output.splitlines()[2]
     wb["Uppdatering"].cell(3, 7).value = 9
     wb.save(xlsx)
     bad = runner.invoke(main, ["import", str(xlsx), "--user", "admin"])

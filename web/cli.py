@@ -11,7 +11,9 @@ import csv
 import json
 import logging
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -117,16 +119,27 @@ def init() -> None:
     from importers.seed_data import SeedDataError
 
     migrate.upgrade()
+    first_admin: list[str] | None = None
     try:
         with session_scope(writing=True) as session:
             counts = apply_seed(session)
             click.echo(_describe(counts))
-            _ensure_first_admin(session)
+            first_admin = _ensure_first_admin(session)
     except (SeedDataError, DomainError) as exc:
         _fail(str(exc))
+    if first_admin is not None:
+        # Last and framed, after everything else init (and make's pip) printed.
+        click.echo(_framed(first_admin))
 
 
-def _ensure_first_admin(session: so.Session) -> None:
+def _framed(lines: list[str]) -> str:
+    width = max(len(line) for line in lines) + 4
+    rule = "=" * width
+    return "\n".join(["", rule, *(f"  {line}" for line in lines), rule, ""])
+
+
+def _ensure_first_admin(session: so.Session) -> list[str] | None:
+    """Create the first admin when there is no user; the lines to show the operator."""
     import sqlalchemy as sa
 
     from capabilities.models import User
@@ -135,7 +148,7 @@ def _ensure_first_admin(session: so.Session) -> None:
 
     has_user = session.scalar(sa.select(sa.func.count(User.id)).where(User.is_system.is_(False)))
     if has_user:
-        return
+        return None
     username = os.environ.get("FORMAGA_ADMIN_USERNAME", "admin")
     password = os.environ.get("FORMAGA_ADMIN_PASSWORD")
     generated = not password
@@ -149,9 +162,10 @@ def _ensure_first_admin(session: so.Session) -> None:
         password=password,
         can_see_confidential=True,
     )
-    click.echo(f"Första administratören skapad: användarnamn {username}")
+    lines = [f"Första administratören skapad: användarnamn {username}"]
     if generated:
-        click.echo(f"Lösenord (visas bara nu, spara det): {password}")
+        lines.append(f"Lösenord (visas bara nu, spara det): {password}")
+    return lines
 
 
 @main.command("register", help="Print the register (table, json or csv).")
@@ -188,11 +202,18 @@ def register(fmt: str, as_of: object, include_confidential: bool) -> None:
                 ]
             )
     else:
-        for r in rows:
-            label = r.status.label if r.status else "Ej bedömd"
-            first_line = r.title.splitlines()[0]
-            short = first_line if len(first_line) <= 70 else first_line[:69] + "…"
-            click.echo(f"{r.number:<7} {label:<20} {len(r.assignments):>2} uppdr.  {short}")
+        table = [
+            (
+                r.number,
+                r.status.label if r.status else "Ej bedömd",
+                r.status.assessed_on.isoformat() if r.status else "–",
+                str(len(r.assignments)),
+                _first_line(r.title),
+            )
+            for r in rows
+        ]
+        headers = ("nr", "nivå", "bedömd", "uppdrag", "delförmåga")
+        click.echo(_table(headers, table, numeric={3}, wrap=False))
 
 
 @main.command("export", help="Export the register report (xlsx workbook or CSV).")
@@ -401,9 +422,8 @@ def import_(file: str, username: str, dry_run: bool) -> None:
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 @click.option("--include-confidential", is_flag=True)
 def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidential: bool) -> None:
-    import pandas as pd
 
-    from capabilities.queries.gaps import FLAG_NAMES, FLAGS, flag_counts, gap_frame
+    from capabilities.queries.gaps import FLAGS, flag_counts, gap_frame
     from capabilities.queries.gaps import records as gap_records
 
     with session_scope() as session:
@@ -418,18 +438,69 @@ def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidenti
     elif fmt == "csv":
         click.echo(frame.to_csv(index=False, sep=";"), nl=False)
     else:
-        shown = frame[["number", "level", "target_level", *FLAG_NAMES]].astype(object)
-        for name in FLAG_NAMES:
-            shown[name] = shown[name].map({True: "ja", False: "", None: "?"}).fillna("?")
-        shown.columns = ["nr", "nivå", "mål", *(f.label for f in FLAGS)]
-        with pd.option_context("display.max_rows", None, "display.width", 250):
-            click.echo(shown.to_string(index=False))
-        click.echo(
-            "\nSumma: "
-            + ", ".join(
-                f"{f.label} {n}" for f, n in zip(FLAGS, flag_counts(frame).values(), strict=True)
+        table = []
+        for record in gap_records(frame):
+            unknown = [f.label for f in FLAGS if record[f.name] is None]
+            flags = [f.label for f in FLAGS if record[f.name] is True]
+            if unknown:
+                flags.append("okänt: " + ", ".join(unknown))
+            table.append(
+                (
+                    record["number"],
+                    _level(record["level"]),
+                    _level(record["target_level"]),
+                    "; ".join(flags) or "–",
+                )
             )
+        click.echo(_table(("nr", "nivå", "mål", "luckor"), table, numeric={1, 2}, wrap=True))
+        totals = ", ".join(
+            f"{f.label} {n}" for f, n in zip(FLAGS, flag_counts(frame).values(), strict=True)
         )
+        click.echo("\n" + textwrap.fill(f"Summa: {totals}", _terminal_width()))
+
+
+def _level(value: object) -> str:
+    """A level for a table: 3, or – when missing or hidden (never pandas' <NA> or 3.0)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    return str(int(value))  # type: ignore[call-overload]
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return (lines[0].strip() + (" …" if len(lines) > 1 else "")) if lines else ""
+
+
+def _terminal_width() -> int:
+    return max(shutil.get_terminal_size((100, 24)).columns, 60)
+
+
+def _table(
+    headers: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric: set[int], wrap: bool
+) -> str:
+    """A plain text table that fits the terminal, with a header and a rule: the columns are as
+    wide as their content, the last one takes the rest and wraps (or is cut with …)."""
+    width = _terminal_width()
+    sizes = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers[:-1])]
+    room = max(width - sum(sizes) - 2 * len(sizes), 24)
+
+    def line(cells: tuple[str, ...]) -> list[str]:
+        fixed = "  ".join(
+            cell.rjust(size) if i in numeric else cell.ljust(size)
+            for i, (cell, size) in enumerate(zip(cells[:-1], sizes, strict=True))
+        )
+        if wrap:
+            wrapped = textwrap.wrap(cells[-1], room) or [""]
+        else:
+            wrapped = [textwrap.shorten(cells[-1], room, placeholder=" …")]
+        pad = " " * (len(fixed) + 2)
+        return [f"{fixed}  {wrapped[0]}".rstrip()] + [f"{pad}{more}" for more in wrapped[1:]]
+
+    out = line(headers)
+    out.append("-" * min(width, max(len(text) for text in out) + 2))
+    for row in rows:
+        out += line(row)
+    return "\n".join(out)
 
 
 def _find_user(session: so.Session, username: str) -> User:
@@ -553,7 +624,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
     # One line per request (formaga.request) and per refusal (formaga.refused), on stderr.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    click.echo(f"Förmågeregistret: http://{host}:{port}/")
+    click.echo(f"Förmågeregistret: http://{host}:{port}/ (stoppa med Ctrl+C)")
     waitress_serve(create_app(), host=host, port=port, threads=threads)
 
 
