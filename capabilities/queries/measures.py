@@ -64,6 +64,13 @@ class CapabilityRef:
     def label(self) -> str:
         return f"{self.number} {short_title(self.title)}"
 
+    @property
+    def full_label(self) -> str:
+        """Number and the whole first line (… when more follows): tells 2.1.1–2.1.3 apart."""
+        lines = [line.strip() for line in self.title.strip().splitlines() if line.strip()]
+        first = lines[0] if lines else ""
+        return f"{self.number} {first}{' …' if len(lines) > 1 else ''}"
+
 
 @dataclass(frozen=True)
 class ActorRef:

@@ -112,8 +112,8 @@ def _submit_by_excel(page: Any, tmp: Path, number: str, level: int, summary: str
     )
     assert "som inskickade bedömningar" in page.locator("#round-import-mode").inner_text()
     screenshot(page, "round_import_preview")
-    page.get_by_role("button", name="Spara 1 bedömningar").click()
-    assert page.get_by_text("1 bedömningar är inskickade").is_visible()
+    page.get_by_role("button", name="Spara 1 bedömning").click()
+    assert page.get_by_text("1 bedömning är inskickad").is_visible()
 
 
 def _decide(page: Any, round_url: str, number: str, decision: str, comment: str = "") -> None:

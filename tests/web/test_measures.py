@@ -147,12 +147,40 @@ def test_capability_query_preselects(
     client: Any, session: so.Session, as_role: Callable[..., User]
 ) -> None:
     as_role("medlem")
-    cap = find_capability(session, "1.1.1")
-    html = _html(client.get("/measures/new?capability=1.1.1"))
-    assert re.search(rf'<option selected value="{cap.id}">1\.1\.1 Robust lagerhållning', html)
-    assert 'href="/capabilities/1.1.1">Avbryt' in html
-    option = re.search(rf'<option value="{find_capability(session, "1.1.2").id}">([^<]+)<', html)
-    assert option and option.group(1).endswith("…") and len(option.group(1)) < 75
+    html = _html(client.get("/measures/new?capability=2.1.2"))
+    box = r'<input type="checkbox" name="capability_ids" [^>]*>\s*<label[^>]*>([^<]+)<'
+    boxes = re.findall(box, html)
+    checked = re.findall(r'name="capability_ids" id="[^"]+" value="(\d+)" checked', html)
+    # checkboxes, not a multi-select: the preselected capability is checked and listed first
+    assert "<select" not in html.split('id="capability_ids"')[1].split("</fieldset>")[0]
+    assert checked == [str(find_capability(session, "2.1.2").id)]
+    assert boxes[0].startswith("2.1.2 Kontinuerlig omvärldsbevakning")
+    assert len(boxes) == 62 and len(set(boxes)) == 62
+    assert 'href="/capabilities/2.1.2">Avbryt' in html
+    # the whole first line: 2.1.1, 2.1.2 and 2.1.3 read differently
+    sibling = {label.split(" ", 1)[0]: label for label in boxes}
+    assert sibling["2.1.1"].startswith(
+        "2.1.1 Kontinuerlig omvärldsbevakning och uppmärksammande av sådant som kan påverka"
+    )
+    assert sibling["2.1.1"].endswith(" …")  # more lines follow (bullets)
+    assert "samhällsövergripande skeenden" in sibling["2.1.3"]
+    starts = {sibling[number][6:80] for number in ("2.1.1", "2.1.2", "2.1.3")}
+    assert len(starts) == 3
+
+
+def test_saving_a_measure_started_on_a_capability_returns_there(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    as_role("medlem")
+    form = _form(session, capability_ids=[str(find_capability(session, "2.1.2").id)])
+    response = post(client, "/measures/new?capability=2.1.2", form)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/capabilities/2.1.2")
+    page = _html(client.get("/capabilities/2.1.2"))
+    assert "Gemensam upphandling av skyddsutrustning" in page and "– förslag" in page
+    # from the measure list the new measure's own page follows, as before
+    plain = post(client, "/measures/new", _form(session))
+    assert re.search(r"/measures/\d+$", plain.headers["Location"])
 
 
 @pytest.mark.parametrize(

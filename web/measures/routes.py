@@ -153,12 +153,18 @@ def new() -> ResponseReturnValue:
         form.capability_ids.data = [
             c.value for c in form.capability_ids.choices if _number(c.label) == origin
         ]
+    valid = {_number(c.label) for c in form.capability_ids.choices}
     return submit(
         form,
         lambda: services.create_measure(db, acting_user(), **form_data(form)),
         render=lambda conflict: _render_form(form, None, origin),
         success=_("Åtgärden är sparad."),
-        redirect_to=lambda measure: url_for(".detail", measure_id=measure.id),
+        # started from a capability page: back to where the user came from
+        redirect_to=lambda measure: (
+            url_for("register.capability", number=origin)
+            if origin in valid
+            else url_for(".detail", measure_id=measure.id)
+        ),
     )
 
 
@@ -237,7 +243,7 @@ def _set_choices(db: so.Session, form: MeasureForm, stored: MeasureView | None =
     keep_caps = [c.id for c in stored.capabilities] if stored else []
     keep_actors = [a.id for a in stored.actors] if stored else []
     form.capability_ids.choices = [
-        SelectChoice(str(c.id), c.label) for c in capability_options(db, keep=keep_caps)
+        SelectChoice(str(c.id), c.full_label) for c in capability_options(db, keep=keep_caps)
     ]
     form.actor_ids.choices = [
         SelectChoice(str(a.id), a.label) for a in actor_options(db, keep=keep_actors)

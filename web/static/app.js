@@ -15,6 +15,24 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", String(open));
     });
   }
+  // Long checkbox lists: a filter field hides the options that do not match (chosen ones stay).
+  document.querySelectorAll("input[data-filter]").forEach((input) => {
+    const list = document.getElementById(input.dataset.filter);
+    if (!list) return;
+    input.closest(".checklist-filter").hidden = false;
+    input.addEventListener("input", () => {
+      const wanted = input.value.trim().toLowerCase();
+      list.querySelectorAll("li").forEach((item) => {
+        const box = item.querySelector("input");
+        const match = !wanted || item.textContent.toLowerCase().includes(wanted);
+        item.hidden = !(match || (box && box.checked));
+      });
+    });
+    // Enter in the filter must not submit the whole form.
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault();
+    });
+  });
   // Ask before destructive actions marked with data-confirm.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
