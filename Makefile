@@ -5,15 +5,22 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint venv clean translations
 
-$(BIN)/formaga: pyproject.toml
+# The app and its runtime dependencies only: enough for `make run`.
+$(BIN)/formaga: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# The developer tools (pytest, playwright, ruff, mypy …) on top, for `make test` and `make lint`.
+DEV := $(VENV)/.dev-installed
+$(DEV): $(BIN)/formaga
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 MO := web/translations/en/LC_MESSAGES/messages.mo
 
-venv: $(BIN)/formaga $(MO)
+venv: $(DEV) $(MO)
 
 $(MO): web/translations/en/LC_MESSAGES/messages.po $(BIN)/formaga
 	$(BIN)/pybabel compile -d web/translations
@@ -24,9 +31,9 @@ translations: venv
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations
 	$(BIN)/pybabel compile -d web/translations
 
-run: venv
+run: $(BIN)/formaga $(MO)
 	$(BIN)/formaga init
-	$(BIN)/formaga serve --host 127.0.0.1 --port 5000
+	$(BIN)/formaga serve --host 127.0.0.1 --port 5000   # stop with Ctrl+C
 
 test: venv
 	$(BIN)/ruff check .

@@ -161,3 +161,14 @@ def test_stale_months_default_matches_the_analysis() -> None:
     from web import cli
 
     assert cli.DEFAULT_STALE_MONTHS == DEFAULT_STALE_MONTHS
+
+
+def test_readme_json_example_is_what_a_fresh_install_prints(runner: CliRunner) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `formaga register --format json`", 1)[1]
+    example = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    printed = json.loads(runner.invoke(main, ["register", "--format", "json"]).output)
+    assert example == printed[: len(example)]

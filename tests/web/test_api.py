@@ -700,3 +700,51 @@ def test_gaps_endpoint_matches_the_cli_analysis(client: Any, session: Any, make_
     assert {i["number"] for i in body["items"] if i["no_linked_assignment"]} == expected
     assert client.get("/api/v1/gaps?stale_months=0", headers=headers).status_code == 400
     assert client.get("/api/v1/gaps").status_code == 401
+
+
+LEVEL_KEYS = {"level", "target_level", "gap", "previous_level", "days_since_assessment"}
+
+
+def _numbers(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Every level-like value anywhere in a JSON body, with where it was."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in LEVEL_KEYS:
+                found.append((f"{path}.{key}", item))
+            found += _numbers(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _numbers(item, f"{path}[{index}]")
+    return found
+
+
+def test_levels_are_integers_or_null(
+    client: Any, session: so.Session, make_user: Callable[..., User]
+) -> None:
+    """Analysts get 3, never 3.0 or NaN, also where other capabilities have no level."""
+    member = make_user("medlem")
+    for number, level, target in (("1.1.1", 2, 4), ("1.1.2", 5, None)):
+        services.record_assessment(
+            session,
+            member,
+            _cap(session, number),
+            level=level,
+            target_level=target,
+            summary="Bedömd för API-testet",
+            assessed_on=date.today() - timedelta(days=10),
+        )
+    session.flush()
+    headers = {"Authorization": f"Bearer {services.create_token(session, member, name='x')[1]}"}
+    session.flush()
+    bodies = [
+        _get(client, "/api/v1/capabilities?per_page=500", headers),
+        _get(client, "/api/v1/gaps?per_page=500", headers),
+        _get(client, "/api/v1/capabilities/1.1.1/history", headers),
+    ]
+    found = [pair for body in bodies for pair in _numbers(body)]
+    assert found and all(value is None or type(value) is int for _path, value in found), [
+        pair for pair in found if pair[1] is not None and type(pair[1]) is not int
+    ][:5]
+    levels = {value for path, value in found if path.endswith(".level")}
+    assert {2, 5, None} <= levels
