@@ -87,6 +87,7 @@ FIELD_NAMES = (
     N_("Organisationer"),
     N_("Bedömningsdatum"),
     N_("E-post"),
+    N_("Gäller till och med"),
     # whose version is stale (check_version)
     N_("Delförmågan"),
     N_("Nivån"),

@@ -96,6 +96,7 @@ def _load_user(user_id: str) -> User | None:
 def _register_blueprints(app: Flask) -> None:
     from web.actors.routes import bp as actors_bp
     from web.admin.routes import bp as admin_bp
+    from web.api.docs import bp as apidocs_bp
     from web.api.routes import bp as api_bp
     from web.assignments.routes import bp as assignments_bp
     from web.auth.routes import bp as auth_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         tokens_bp,
         deadlines_bp,
         api_bp,
+        apidocs_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

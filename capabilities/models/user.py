@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -80,10 +80,15 @@ class ApiToken(Base):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Optional: the token works through this day (local date), then no more.
+    expires_on: so.Mapped[date | None] = so.mapped_column(sa.Date())
 
     user: so.Mapped[User] = so.relationship()
 
     __table_args__ = (sa.CheckConstraint("kind IN ('api', 'calendar')", name="kind"),)
+
+    def is_expired(self, today: date) -> bool:
+        return self.expires_on is not None and self.expires_on < today
 
 
 class LoginAttempt(Base):

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import NotFound, PermissionDenied
+from capabilities.i18n import N_
 from capabilities.models import TOKEN_KINDS, ApiToken, User
 from capabilities.services.base import Errors, audit, snapshot
 
 TOKEN_PREFIX = "fr_"
 # The prefix says what a token opens, so a leaked one is recognised for what it is.
 PREFIXES = {"api": TOKEN_PREFIX, "calendar": "frk_"}
+MAX_VALIDITY = timedelta(days=5 * 366)
 
 
 def _digest(token: str) -> str:
@@ -27,15 +30,30 @@ def _digest(token: str) -> str:
 
 
 def create_token(
-    session: so.Session, user: User, *, name: str, kind: str = "api"
+    session: so.Session,
+    user: User,
+    *,
+    name: str,
+    kind: str = "api",
+    expires_on: date | str | None = None,
+    today: date | None = None,
 ) -> tuple[ApiToken, str]:
-    """Return the stored token row and the plain token (the only time it exists)."""
+    """Return the stored token row and the plain token (the only time it exists).
+
+    `expires_on` (optional) is the last day the token works: today at the earliest, at most
+    five years ahead."""
     if kind not in TOKEN_KINDS:
         raise ValueError(f"unknown token kind {kind!r}")
     if not user.is_active or user.is_system:
         raise PermissionDenied("Inaktiva användare kan inte skapa API-nycklar.")
     errors = Errors()
     label = errors.text("name", name, label="Namn", required=True, max_length=120)
+    last_day = errors.date_value("expires_on", expires_on, label="Gäller till och med")
+    today = today or date.today()
+    if last_day is not None and last_day < today:
+        errors.add("expires_on", N_("Slutdatumet kan inte ligga före i dag."))
+    elif last_day is not None and last_day > today + MAX_VALIDITY:
+        errors.add("expires_on", N_("En API-nyckel kan gälla i högst fem år."))
     errors.raise_if_any()
     prefix = PREFIXES[kind]
     plain = prefix + secrets.token_urlsafe(32)
@@ -45,6 +63,7 @@ def create_token(
         kind=kind,
         token_hash=_digest(plain),
         prefix=plain[: len(prefix) + 7],
+        expires_on=last_day,
     )
     session.add(token)
     session.flush()
@@ -65,8 +84,10 @@ def revoke_token(session: so.Session, user: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def authenticate_token(session: so.Session, plain: str, *, kind: str = "api") -> User | None:
-    """The active user behind a valid, unrevoked token of this kind; records last use."""
+def authenticate_token(
+    session: so.Session, plain: str, *, kind: str = "api", today: date | None = None
+) -> User | None:
+    """The active user behind a valid, unrevoked, unexpired token of this kind; records use."""
     if not plain or not plain.startswith(PREFIXES[kind]) or len(plain) > 200:
         return None
     token = session.scalar(
@@ -79,6 +100,8 @@ def authenticate_token(session: so.Session, plain: str, *, kind: str = "api") ->
         .options(so.joinedload(ApiToken.user))
     )
     if token is None or not token.user.is_active:
+        return None
+    if token.is_expired(today or date.today()):
         return None
     token.last_used_at = utcnow()
     return token.user

@@ -174,3 +174,64 @@ def test_page_query_count_does_not_grow(
         html = _html(client.get(PAGE))
     assert counter.count == before
     assert "Nyckel 29" in html and html.count("Återkallad</span>") == 10
+
+
+def test_a_token_with_an_expiry_date_works_through_that_day_only(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    from datetime import date, timedelta
+
+    user = as_role("läsare")
+    last_day = date.today() + timedelta(days=30)
+    response = post(client, PAGE, {"name": "Kvartalsrapport", "expires_on": last_day.isoformat()})
+    html = _html(response)
+    assert response.status_code == 200
+    assert f"Nyckeln gäller till och med {last_day.isoformat()}." in html
+    assert 'class="copy-button" data-copy="new-token"' in html  # app.js shows it
+    plain = PLAIN.search(html)
+    assert plain is not None
+    (token,) = _tokens(session, user)
+    assert token.expires_on == last_day
+    headers = {"Authorization": f"Bearer {plain.group(1)}"}
+    assert client.get("/api/v1/actors", headers=headers).status_code == 200
+    assert services.authenticate_token(session, plain.group(1), today=last_day) is not None
+    assert (
+        services.authenticate_token(session, plain.group(1), today=last_day + timedelta(1)) is None
+    )
+    token.expires_on = date.today() - timedelta(days=1)
+    session.flush()
+    assert client.get("/api/v1/actors", headers=headers).status_code == 401
+    assert "Utgången" in _html(client.get(PAGE))
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "message"),
+    [
+        ("2001-01-01", "Slutdatumet kan inte ligga före i dag."),
+        ("2999-01-01", "En API-nyckel kan gälla i högst fem år."),
+        ("nästa vecka", "Gäller till och med ska vara ett datum som ÅÅÅÅ-MM-DD"),
+    ],
+)
+def test_a_bad_expiry_date_is_explained(
+    client: Any, session: so.Session, as_role: Callable[..., User], expires_on: str, message: str
+) -> None:
+    user = as_role("läsare")
+    response = post(client, PAGE, {"name": "Skript", "expires_on": expires_on})
+    assert response.status_code == 422
+    assert message in _html(response)
+    assert _tokens(session, user) == []
+
+
+def test_the_interactive_api_page_is_served_from_the_app(
+    client: Any, as_role: Callable[..., User]
+) -> None:
+    as_role("läsare")
+    html = _html(client.get("/api/"))
+    assert 'data-spec="/api/v1/openapi.json"' in html
+    for asset in ("swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-ui.css", "api-docs.js"):
+        assert f'"/static/{asset}"' in html
+        assert client.get(f"/static/{asset}").status_code == 200
+    assert "<script>" not in html  # no inline script: the strict CSP holds
+    licence = client.get("/static/swagger-ui/LICENSE").get_data(as_text=True)
+    assert "Apache License" in licence
+    assert 'href="/api/"' in _html(client.get(PAGE))

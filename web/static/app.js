@@ -33,6 +33,24 @@ document.addEventListener("DOMContentLoaded", () => {
       if (event.key === "Enter") event.preventDefault();
     });
   });
+  // Copy buttons (the new API token): the button appears only where it can work.
+  document.querySelectorAll("button[data-copy]").forEach((button) => {
+    const source = document.getElementById(button.dataset.copy);
+    const status = button.parentElement.querySelector(".copy-status");
+    if (!source) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(source.value);
+        copied = true;
+      } catch (error) {
+        source.select();
+        copied = document.execCommand && document.execCommand("copy");
+      }
+      if (status) status.textContent = copied ? status.dataset.copied : status.dataset.failed;
+    });
+  });
   // Ask before destructive actions marked with data-confirm.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.widgets import DateInput
 
 
 class TokenForm(FlaskForm):
@@ -12,6 +13,8 @@ class TokenForm(FlaskForm):
         _l("Namn på nyckeln"),
         render_kw={"maxlength": 120, "autocomplete": "off"},
     )
+    # A string: the service parses and explains a bad date in its own words.
+    expires_on = StringField(_l("Gäller till och med (valfritt)"), widget=DateInput())
 
 
 class RevokeForm(FlaskForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -30,6 +32,7 @@ def _render(form: TokenForm, plain: str | None = None, created: ApiToken | None 
         tokens=list(tokens),
         plain=plain,
         created=created,
+        today=date.today(),
     )
 
 
@@ -41,7 +44,9 @@ def index() -> ResponseReturnValue:
         return _render(form), 422 if form.is_submitted() else 200
     db = db_session()
     try:
-        token, plain = services.create_token(db, acting_user(), name=form.name.data or "")
+        token, plain = services.create_token(
+            db, acting_user(), name=form.name.data or "", expires_on=form.expires_on.data or None
+        )
     except ValidationFailed as exc:
         db.rollback()
         apply_errors(form, exc)
