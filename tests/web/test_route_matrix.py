@@ -49,6 +49,7 @@ ACCESS: dict[str, str] = {
     "deadlines.calendar": "reader",
     "deadlines.revoke_feed": "reader",
     "deadlines.feed": "public",  # the secret token in its URL is the credential
+    "apidocs.index": "reader",
     "dashboard.index": "reader",
     "dashboard.gaps": "reader",
     "register.overview": "reader",
