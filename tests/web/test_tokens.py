@@ -230,8 +230,9 @@ def test_the_interactive_api_page_is_served_from_the_app(
     assert 'data-spec="/api/v1/openapi.json"' in html
     for asset in ("swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-ui.css", "api-docs.js"):
         assert f'"/static/{asset}"' in html
-        assert client.get(f"/static/{asset}").status_code == 200
+        with client.get(f"/static/{asset}") as served:  # static files are streamed: close them
+            assert served.status_code == 200
     assert "<script>" not in html  # no inline script: the strict CSP holds
-    licence = client.get("/static/swagger-ui/LICENSE").get_data(as_text=True)
-    assert "Apache License" in licence
+    with client.get("/static/swagger-ui/LICENSE") as licence:
+        assert "Apache License" in licence.get_data(as_text=True)
     assert 'href="/api/"' in _html(client.get(PAGE))
