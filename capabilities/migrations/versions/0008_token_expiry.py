@@ -1,7 +1,7 @@
 """optional expiry date on API tokens
 
-Revision ID: 0007_token_expiry
-Revises: 0006_deadlines
+Revision ID: 0008_token_expiry
+Revises: 0007_data_levels
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_token_expiry"
-down_revision = "0006_deadlines"
+revision = "0008_token_expiry"
+down_revision = "0007_data_levels"
 branch_labels = None
 depends_on = None
 
