@@ -728,7 +728,7 @@ def test_levels_are_integers_or_null(
         services.record_assessment(
             session,
             member,
-            _cap(session, number),
+            find_capability(session, number),
             level=level,
             target_level=target,
             summary="Bedömd för API-testet",
