@@ -166,11 +166,21 @@ def _seed_actors(
 ) -> dict[str, Actor]:
     for row in data.actors:
         if row["name"] in actors:
+            existing = actors[row["name"]]
+            if existing.source is None and row.get("source"):
+                existing.source = row["source"]  # provenance only, never users' content
             continue
         actor = Actor(
             **{
                 k: row.get(k)
-                for k in ("name", "short_name", "kind", "description", "is_beredskapsmyndighet")
+                for k in (
+                    "name",
+                    "short_name",
+                    "kind",
+                    "description",
+                    "is_beredskapsmyndighet",
+                    "source",
+                )
             },
             is_public=bool(row.get("is_public", True)),
         )

@@ -428,3 +428,13 @@ def test_excel_report_lists_proposals_and_contacts_with_redaction(
     assert "HEMLIGT" not in flat and "Swedish Labtech" in flat
     shown = repr(sheets(True))
     assert "HEMLIGT-förslag" in shown and "HEMLIGT AB" in shown
+
+
+def test_actors_carry_their_seed_lines(session: so.Session) -> None:
+    sources = {
+        name: source for name, source in session.execute(sa.select(Actor.name, Actor.source))
+    }
+    assert sources["Adda inköpscentral"] == "000:90-92"
+    assert sources["Nordiska ministerrådet"] == "001:26-41, 207"
+    assert sources["Socialstyrelsen"].startswith("002:")
+    assert all(sources.values())

@@ -39,6 +39,8 @@ class Actor(Base):
     is_public: so.Mapped[bool] = so.mapped_column(default=True)
     is_beredskapsmyndighet: so.Mapped[bool | None] = so.mapped_column()
     description: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # Where the seeds name the actor (e.g. "002:2306", "000:90-92"); None for actors users add.
+    source: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     retired_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
     version: so.Mapped[int] = so.mapped_column(default=1)
 

@@ -239,6 +239,7 @@ def actor_page(session: so.Session, request: PageRequest) -> Page[dict[str, Any]
             "is_public": actor.is_public,
             "is_beredskapsmyndighet": actor.is_beredskapsmyndighet,
             "description": actor.description,
+            "source": actor.source,
             "retired_on": _iso(actor.retired_on),
             "responsibilities": responsibilities[actor.id],
         }

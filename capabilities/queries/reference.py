@@ -85,6 +85,7 @@ def all_actors(session: so.Session) -> list[dict[str, Any]]:
             "is_public": actor.is_public,
             "is_beredskapsmyndighet": actor.is_beredskapsmyndighet,
             "description": actor.description,
+            "source": actor.source,
             "retired_on": _iso(actor.retired_on),
             "responsibilities": responsibilities[actor.id],
             "assignments": sorted(

@@ -370,10 +370,12 @@ def test_actors_shape(client: Any, session: so.Session, make_user: Callable[...,
         "is_public",
         "is_beredskapsmyndighet",
         "description",
+        "source",
         "retired_on",
         "responsibilities",
     }
     assert item["name"] == actor.name and item["kind"] == actor.kind
+    assert item["source"] == actor.source and item["source"].startswith("002:")
     assert item["responsibilities"] == [
         {"capability_number": "1.1.1", "role": "kan_ansvara", "note": "Efter beslut"},
         {"capability_number": "3.2.10", "role": "ansvarar", "note": None},

@@ -214,6 +214,7 @@ SCHEMAS: dict[str, Any] = {
             "is_public": {"type": "boolean"},
             "is_beredskapsmyndighet": _nullable({"type": "boolean"}),
             "description": _nullable(_string()),
+            "source": _nullable(_string(description="Var underlaget nämner aktören (fil:rad).")),
             "retired_on": _nullable(_date()),
             "responsibilities": _array(
                 _object(
