@@ -1,7 +1,7 @@
 """actors.source: where the seeds name the actor
 
-Revision ID: 0008_actor_source
-Revises: 0007_data_levels
+Revision ID: 0009_actor_source
+Revises: 0008_token_expiry
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_actor_source"
-down_revision = "0007_data_levels"
+revision = "0009_actor_source"
+down_revision = "0008_token_expiry"
 branch_labels = None
 depends_on = None
 
