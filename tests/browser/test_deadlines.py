@@ -55,7 +55,10 @@ def test_my_tasks_lead_to_where_they_are_done(page: Any, lv_member: str) -> None
     assert "Datum passerat" in overdue.inner_text()
     assert serious_violations(page) == []
     screenshot(page, "my_tasks")
-    tasks.get_by_role("link", name=re.compile(r"^Bedöm delförmåga 1\.1\.1")).click()
+    # 1.1.1 is not assessed, or stale when tests/browser/test_dashboard.py ran first on this
+    # shared database (it assesses 1.1.1 in 2025): either way the task leads to the form.
+    task = re.compile(r"^(Bedöm|Ny bedömning av) delförmåga 1\.1\.1")
+    tasks.get_by_role("link", name=task).click()
     page.wait_for_url("**/capabilities/1.1.1/assessments/new")
     assert page.get_by_label("Statusbeskrivning").is_visible()
 
