@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -51,6 +53,7 @@ from web.register.forms import (
 )
 
 bp = Blueprint("register", __name__)
+_AREA_NUMBER = re.compile(r"[0-9]{1,2}\.[0-9]{1,3}")  # "3.2"; anything else filters nothing
 
 
 def _filters() -> RegisterFilters:
@@ -64,7 +67,7 @@ def _filters() -> RegisterFilters:
         return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None  # "²"
 
     return RegisterFilters(
-        area=value["area"],
+        area=value["area"] if _AREA_NUMBER.fullmatch(value["area"]) else "",
         level=value["level"] if value["level"] in LEVEL_FILTERS else "",
         actor=ident(value["actor"]),
         assignment=ident(value["assignment"]),
