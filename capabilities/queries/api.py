@@ -230,21 +230,7 @@ def actor_page(session: so.Session, request: PageRequest) -> Page[dict[str, Any]
         .order_by(Capability.sort_key, Responsibility.role, Responsibility.id)
     ):
         responsibilities[actor_id].append({"capability_number": number, "role": role, "note": note})
-    items = [
-        {
-            "id": actor.id,
-            "name": actor.name,
-            "short_name": actor.short_name,
-            "kind": actor.kind,
-            "is_public": actor.is_public,
-            "is_beredskapsmyndighet": actor.is_beredskapsmyndighet,
-            "description": actor.description,
-            "source": actor.source,
-            "retired_on": _iso(actor.retired_on),
-            "responsibilities": responsibilities[actor.id],
-        }
-        for actor in actors
-    ]
+    items = [_actor_json(actor, responsibilities[actor.id]) for actor in actors]
     return id_page.with_items(items)
 
 
@@ -311,3 +297,19 @@ def measure_page(
         item["actors"] = actors[measure.id]
         items.append(item)
     return id_page.with_items(items)
+
+
+def _actor_json(actor: Actor, responsibilities: list[dict[str, Any]]) -> dict[str, Any]:
+    """One actor in the API's shape (the CLI's `formaga actors` adds its assignments)."""
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "short_name": actor.short_name,
+        "kind": actor.kind,
+        "is_public": actor.is_public,
+        "is_beredskapsmyndighet": actor.is_beredskapsmyndighet,
+        "description": actor.description,
+        "source": actor.source,
+        "retired_on": _iso(actor.retired_on),
+        "responsibilities": responsibilities,
+    }

@@ -17,7 +17,7 @@ from capabilities.models import (
     CapabilityAssignment,
     Responsibility,
 )
-from capabilities.queries.api import _assignment_json, _iso
+from capabilities.queries.api import _actor_json, _assignment_json
 from capabilities.queries.assignments import swedish_key
 
 
@@ -77,17 +77,8 @@ def all_actors(session: so.Session) -> list[dict[str, Any]]:
             }
         )
     return [
-        {
-            "id": actor.id,
-            "name": actor.name,
-            "short_name": actor.short_name,
-            "kind": actor.kind,
-            "is_public": actor.is_public,
-            "is_beredskapsmyndighet": actor.is_beredskapsmyndighet,
-            "description": actor.description,
-            "source": actor.source,
-            "retired_on": _iso(actor.retired_on),
-            "responsibilities": responsibilities[actor.id],
+        _actor_json(actor, responsibilities[actor.id])
+        | {
             "assignments": sorted(
                 assignments[actor.id], key=lambda a: (a["dnrs"] or ["~"], a["id"])
             ),
