@@ -5,6 +5,12 @@ Rendered with WeasyPrint from a Jinja template and CSS paged media (A4, running 
 fonts embedded. Everything shown comes from `ReportData`, which has already passed every
 confidential field through the one redaction function; `include_confidential` there decides.
 Charts are inline SVG as on the web dashboard: every bar carries its count as text.
+
+Nothing from the database reaches the CSS: the stylesheets are static package files, and the
+running headers take their text from the document's own autoescaped elements (`string-set`).
+WeasyPrint runs only through `capabilities.reports.weasy`, whose fetcher serves the package's
+own files and refuses every other URL (file:, http:, https:, data:), so markup that reached
+the HTML still cannot attach or request anything (issue 23, F1).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from capabilities.reports.meta import CONFIDENTIAL_BANNER, SENDER, TITLE, local_
 SECRET_KEY = "S"
 NONE_KEY = "-"
 MAIN_GAPS = 6  # capabilities listed on the summary page (it stays one page)
+STYLESHEETS = ("report.css",)
+CONFIDENTIAL_STYLESHEETS = ("report.css", "report-confidential.css")
 
 
 @dataclass
@@ -193,7 +201,6 @@ def build_context(report: ReportData, round_info: RoundInfo | None = None) -> di
         "banner": CONFIDENTIAL_BANNER,
         "produced": local_stamp(report.generated_at),
         "round": round_info,
-        "running_title": round_info.name if round_info else f"per {report.as_of.isoformat()}",
         "keys": keys,
         "labels": labels,
         "colours": colours,
@@ -224,15 +231,13 @@ def _environment() -> Environment:
 
 
 def render_html(report: ReportData, round_info: RoundInfo | None = None) -> str:
-    env = _environment()
-    context = build_context(report, round_info)
-    css = env.get_template("report.css").render(**context)
-    return env.get_template("report.html").render(css=css, **context)
+    """The report as HTML; every value is autoescaped, and the HTML carries no CSS."""
+    return _environment().get_template("report.html").render(**build_context(report, round_info))
 
 
 def write_pdf(report: ReportData, stream: IO[bytes], round_info: RoundInfo | None = None) -> None:
     """Render the report to PDF (tagged, PDF/UA-1, fonts embedded) onto a binary stream."""
-    from weasyprint import HTML  # heavy: only when a PDF is made
+    from capabilities.reports.weasy import html_to_pdf  # heavy: WeasyPrint only for a PDF
 
-    html = render_html(report, round_info)
-    HTML(string=html).write_pdf(stream, pdf_variant="pdf/ua-1")
+    sheets = CONFIDENTIAL_STYLESHEETS if report.include_confidential else STYLESHEETS
+    html_to_pdf(render_html(report, round_info), stream, sheets)
