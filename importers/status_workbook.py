@@ -259,15 +259,18 @@ def _plan(
         capability = capabilities.get(number or "")
         target_cell = cell(TARGET_COLUMN)
         now = currents.get(capability.id) if capability is not None else None
+        # A target the user may not see is neither compared with (the answer would tell whether
+        # a guess matched) nor carried into the row's public assessment or draft.
+        target_hidden = now is not None and is_hidden(now.confidential, can_see_confidential)
         # Unless the cell changes it, the row keeps the current target (an empty cell too).
-        target = now.target_level if now is not None else None
+        target = now.target_level if now is not None and not target_hidden else None
         target_changed = False
         if target_cell not in (None, "") and capability is not None:
             parsed = _parse_level(target_cell, levels)
             if parsed is None:
                 problem(TARGET_COLUMN, f"”{target_cell}” är inte en nivå. Ange 1–5.")
                 continue
-            target_changed, target = parsed != target, parsed
+            target_changed, target = target_hidden or parsed != target, parsed
         if new_level in (None, "") and not new_summary and not justification and new_date is None:
             if target_changed:
                 problem(
@@ -306,6 +309,12 @@ def _plan(
                 )
             elif assessed_on > today:
                 problem("Datum för ny bedömning", "Datumet ligger i framtiden.")
+        if target_hidden and not target_changed:
+            problem(
+                TARGET_COLUMN,
+                "Nuvarande målnivå är sekretessmarkerad och förs inte över till en bedömning "
+                "utan sekretessmarkering. Ange målnivå.",
+            )
         version = cell("Version")
         try:
             exported_id = int(version or 0)

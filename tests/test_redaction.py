@@ -68,6 +68,8 @@ def _fill(wb: Any, level: Any, summary: str, on: Any = None) -> bytes:
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == NUMBER)
     sheet.cell(row, 7).value = level
     sheet.cell(row, 8).value = summary
+    if sheet.cell(row, 11).value is None:
+        sheet.cell(row, 11).value = 4  # a hidden target is not kept: the row states one (F4)
     if on is not None:
         sheet.cell(row, 10).value = on
     out = io.BytesIO()

@@ -13,6 +13,7 @@ from capabilities.db import utcnow
 from capabilities.errors import Conflict, PermissionDenied
 from capabilities.i18n import N_
 from capabilities.models import Capability, StatusAssessment, StatusLevel, User
+from capabilities.redaction import is_hidden
 from capabilities.services.base import MAX_SHORT, Errors, audit, require_editor, snapshot
 
 
@@ -51,6 +52,21 @@ def record_assessment(
     if target_level is KEEP_TARGET:
         previous = current_assessment(session, capability)
         target_value = previous.target_level if previous else None
+        if (
+            previous is not None
+            and is_hidden(previous.confidential, user.can_see_confidential)
+            and not confidential
+        ):
+            # The user cannot know what they would publish. Refused whatever the hidden
+            # target is (even none), so the answer tells nothing about it.
+            errors.add(
+                "target_level",
+                N_(
+                    "Nuvarande målnivå är sekretessmarkerad och kan inte föras över till en "
+                    "bedömning utan sekretessmarkering. Välj en målnivå (eller ingen), eller "
+                    "sekretessmarkera bedömningen."
+                ),
+            )
     else:
         target_value = _level(errors, "target_level", target_level, levels, label="Målnivå")
     summary_text = errors.text("summary", summary, label="Statusbeskrivning", required=True)

@@ -182,6 +182,7 @@ def test_no_marker_in_import_preview_for_an_uncleared_member(
         if sheet.cell(row, 1).value == planted_world.number:
             sheet.cell(row, 7).value = 3
             sheet.cell(row, 8).value = "Ny bedömning"
+            sheet.cell(row, 11).value = 4  # a hidden target is not kept: state one
     out = io.BytesIO()
     wb.save(out)
     preview = post(
@@ -243,6 +244,7 @@ def test_no_marker_in_cli_output_without_clearance(
         if sheet.cell(row, 1).value == number:
             sheet.cell(row, 7).value = 3
             sheet.cell(row, 8).value = "Ny"
+            sheet.cell(row, 11).value = 4  # a hidden target is not kept: state one
     wb.save(xlsx)
     dry = runner.invoke(main, ["import", str(xlsx), "--user", "okl", "--dry-run"])
     assert dry.exit_code == 0, dry.output

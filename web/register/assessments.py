@@ -76,12 +76,14 @@ def new_assessment(number: str) -> ResponseReturnValue:
     levels = _levels()
     form.level.choices = to_choices((o.value, o.label) for o in levels)
     target_choices = [("", _("Ingen målnivå")), *((o.value, o.label) for o in levels)]
-    if previous is not None and previous.redacted and current and current.target_level:
+    # Offered whatever the hidden target is (even none): offering it only for a set target
+    # would tell that one is set.
+    if previous is not None and previous.redacted:
         target_choices.insert(0, (KEEP, _("Behåll nuvarande målnivå (sekretessmarkerad)")))
     form.target_level.choices = to_choices(target_choices)
     if not form.is_submitted():
         # A target only changes deliberately: start from the previous one.
-        if previous is not None and previous.redacted and current and current.target_level:
+        if previous is not None and previous.redacted:
             form.target_level.data = KEEP
         elif previous is not None and previous.target_level is not None:
             form.target_level.data = str(previous.target_level)
