@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,14 +45,18 @@ def database_url() -> str:
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+# How long a writer waits for SQLite's write lock before giving up (then: 503 on the web).
+DEFAULT_BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_timeout_ms: int) -> None:
     # pysqlite's own transaction handling is disabled (SQLAlchemy's documented recipe) so that
     # BEGIN, SAVEPOINT and RELEASE mean what they say; _sqlite_begin emits BEGIN itself.
     dbapi_connection.isolation_level = None
     # WAL + busy timeout: concurrent readers and one writer without "database is locked".
     # The busy timeout goes first so that switching to WAL also waits for a busy database.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
@@ -85,13 +90,26 @@ def _sqlite_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
-def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, **kwargs: Any
+) -> Engine:
+    """An engine for `url`; on SQLite with the pragmas and transaction handling above."""
     url = url or database_url()
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+        def pragmas(dbapi_connection: Any, record: Any) -> None:
+            _sqlite_pragmas(dbapi_connection, record, busy_timeout_ms)
+
+        sa.event.listen(engine, "connect", pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """SQLite gave up waiting for the write lock (busy timeout passed): try again later."""
+    original = getattr(exc, "orig", exc)
+    return isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original)
 
 
 def make_session_factory(engine: Engine, *, writing: bool = False) -> so.sessionmaker[so.Session]:

@@ -170,12 +170,30 @@ def plan_import(
 ) -> ImportPlan:
     """Validate the whole file; raise ImportRejected with every problem, or return the plan."""
     require_editor(user)
-    today = today or date.today()
-    data = stream.read(MAX_FILE_BYTES + 1)
+    return plan_rows(session, user, read_workbook(stream), today=today)
+
+
+def read_workbook(stream: IO[bytes]) -> list[tuple[Any, ...]]:
+    """The Uppdatering sheet's rows, from the file alone: no database, so no lock is held.
+
+    The slow part of an import; callers run it before they begin a write transaction.
+    """
+    return read_update_sheet(open_workbook(stream.read(MAX_FILE_BYTES + 1)))
+
+
+def plan_rows(
+    session: so.Session,
+    user: User,
+    sheet_rows: list[tuple[Any, ...]],
+    *,
+    today: date | None = None,
+) -> ImportPlan:
+    """Validate rows read by `read_workbook` against the register; raise or return the plan."""
+    require_editor(user)
     return _plan(
         session,
-        read_update_sheet(open_workbook(data)),
-        today,
+        sheet_rows,
+        today or date.today(),
         can_see_confidential=user.can_see_confidential,
     )
 

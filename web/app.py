@@ -13,9 +13,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.routing import IntegerConverter, Map
 
-from capabilities.db import database_url
+from capabilities.db import database_url, is_lock_timeout
 from capabilities.errors import Conflict, DomainError, NotFound, PermissionDenied
 from capabilities.i18n import label_language
 from capabilities.models import User
@@ -163,6 +164,13 @@ def _register_guards(app: Flask) -> None:
         return response
 
 
+def busy_message() -> str:
+    return _(
+        "Databasen är upptagen av en annan ändring just nu, så inget sparades. "
+        "Vänta en stund och försök igen."
+    )
+
+
 def _register_error_handlers(app: Flask) -> None:
     def page(status: int, title: str, message: str) -> ResponseReturnValue:
         return render_template("error.html", status=status, title=title, message=message), status
@@ -185,6 +193,15 @@ def _register_error_handlers(app: Flask) -> None:
     def domain_error(exc: DomainError) -> ResponseReturnValue:
         db_session().rollback()
         return page(400, _("Felaktig uppgift"), exc.message)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(exc: OperationalError) -> ResponseReturnValue:
+        """SQLite's write lock stayed taken for the whole busy timeout: 503, try again."""
+        if not is_lock_timeout(exc):
+            raise exc
+        db_session().rollback()
+        response = page(503, _("Databasen är upptagen"), busy_message())
+        return response[0], 503, {"Retry-After": "5"}
 
     for status, title, message in (
         (

@@ -376,16 +376,20 @@ def import_(file: str, username: str, dry_run: bool) -> None:
     from capabilities.errors import DomainError
     from capabilities.models import User
     from capabilities.redaction import CONFIDENTIAL_LABEL
-    from importers.status_workbook import ImportRejected, apply_import, plan_import
+    from importers.status_workbook import ImportRejected, apply_import, plan_rows, read_workbook
 
+    try:  # parse before the write transaction begins: the web app keeps its write lock
+        with open(file, "rb") as handle:
+            rows = read_workbook(handle)
+    except ImportRejected as exc:
+        _fail("Inget lästes in.\n" + "\n".join(str(p) for p in exc.problems))
     with session_scope(writing=not dry_run) as session:
         user = session.scalar(sa.select(User).where(User.username == username.lower()))
         if user is None or not user.is_active:
             _fail(f"Okänd eller inaktiv användare: {username}")
         assert user is not None
         try:
-            with open(file, "rb") as handle:
-                plan = plan_import(session, user, handle)
+            plan = plan_rows(session, user, rows)
         except ImportRejected as exc:
             _fail("Inget lästes in.\n" + "\n".join(str(p) for p in exc.problems))
         except DomainError as exc:

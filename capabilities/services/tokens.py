@@ -84,10 +84,7 @@ def revoke_token(session: so.Session, user: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def authenticate_token(
-    session: so.Session, plain: str, *, kind: str = "api", today: date | None = None
-) -> User | None:
-    """The active user behind a valid, unrevoked, unexpired token of this kind; records use."""
+def _valid_token(session: so.Session, plain: str, kind: str, today: date | None) -> ApiToken | None:
     if not plain or not plain.startswith(PREFIXES[kind]) or len(plain) > 200:
         return None
     token = session.scalar(
@@ -99,9 +96,25 @@ def authenticate_token(
         )
         .options(so.joinedload(ApiToken.user))
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.is_expired(today or date.today()):
         return None
-    if token.is_expired(today or date.today()):
+    return token
+
+
+def find_token_user(
+    session: so.Session, plain: str, *, kind: str = "api", today: date | None = None
+) -> User | None:
+    """The active user behind a valid token, reading only: a bad token needs no write lock."""
+    token = _valid_token(session, plain, kind, today)
+    return token.user if token is not None else None
+
+
+def authenticate_token(
+    session: so.Session, plain: str, *, kind: str = "api", today: date | None = None
+) -> User | None:
+    """The active user behind a valid, unrevoked, unexpired token of this kind; records use."""
+    token = _valid_token(session, plain, kind, today)
+    if token is None:
         return None
     token.last_used_at = utcnow()
     return token.user

@@ -9,15 +9,18 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.exceptions import NotFound as RouteNotFound
 
+from capabilities.db import is_lock_timeout
 from capabilities.errors import DomainError, NotFound, PermissionDenied
 from capabilities.models import User
 from capabilities.services import authenticate_token
+from capabilities.services.tokens import find_token_user
 from web.api.params import BadParameter
 from web.api.responses import api_error, default_message
-from web.db import db_session
+from web.db import db_session, write_lock
 
 PUBLIC_API_ENDPOINTS = {"api.openapi"}
 REALM = 'Bearer realm="formaga-api"'
@@ -42,20 +45,24 @@ def authenticate() -> ResponseReturnValue | None:
     if request.endpoint in PUBLIC_API_ENDPOINTS:
         return None
     token = _bearer_token()
-    db = db_session(writing=True)  # records last use: take the write lock up front
-    user = authenticate_token(db, token) if token else None
-    if user is None:
-        db.rollback()
-        if token is None:
-            message = _("API-nyckel saknas. Ange den i huvudet Authorization: Bearer <nyckel>.")
-            challenge = REALM
-        else:
-            message = _("API-nyckeln är ogiltig, återkallad eller tillhör en inaktiv användare.")
-            challenge = f'{REALM}, error="invalid_token"'
-        return api_error(401, message, {"WWW-Authenticate": challenge})
-    db.commit()  # records the token's last use
-    g.api_user = user
-    return None
+    # Look the token up in a read transaction: a bad token is refused without waiting for the
+    # write lock; only a good one takes it, to record its use.
+    user = find_token_user(db_session(), token) if token else None
+    if user is not None:
+        db = write_lock()
+        user = authenticate_token(db, token or "")  # again: it may be revoked by now
+        if user is not None:
+            db.commit()  # records the token's last use
+            g.api_user = user
+            return None
+    db_session().rollback()
+    if token is None:
+        message = _("API-nyckel saknas. Ange den i huvudet Authorization: Bearer <nyckel>.")
+        challenge = REALM
+    else:
+        message = _("API-nyckeln är ogiltig, återkallad eller tillhör en inaktiv användare.")
+        challenge = f'{REALM}, error="invalid_token"'
+    return api_error(401, message, {"WWW-Authenticate": challenge})
 
 
 def unmatched_api_path(prefix: str) -> ResponseReturnValue | None:
@@ -95,6 +102,14 @@ def register_error_handlers(bp: Blueprint) -> None:
     def domain_error(exc: DomainError) -> Response:
         db_session().rollback()
         return api_error(400, exc.message)
+
+    @bp.errorhandler(OperationalError)
+    def database_busy(exc: OperationalError) -> Response:
+        if not is_lock_timeout(exc):
+            raise exc
+        db_session().rollback()
+        message = _("Databasen är upptagen av en annan ändring just nu. Försök igen om en stund.")
+        return api_error(503, message, {"Retry-After": "5"})
 
     def http_error(exc: HTTPException) -> Response:
         status = exc.code or 500

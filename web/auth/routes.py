@@ -9,11 +9,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from capabilities.errors import ValidationFailed
 from capabilities.services import change_own_password
-from capabilities.services.login import Throttled, authenticate
+from capabilities.services.login import Throttled, finish_login, password_matches, start_login
 from capabilities.services.users import log_out_everywhere
 from web.access import acting_user
 from web.auth.forms import LoginForm, PasswordForm
-from web.db import db_session
+from web.db import db_session, reads_first, write_lock
 from web.forms import apply_errors
 from web.security import is_safe_next
 
@@ -21,24 +21,28 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@reads_first
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     next_url = request.args.get("next")
     if form.validate_on_submit():
-        db = db_session()
+        password = form.password.data or ""
+        # Count and record the attempt under the write lock, check the password (slow by
+        # design) with no transaction open, then take the lock again only to note a success.
+        db = write_lock()
         try:
-            user = authenticate(
-                db,
-                form.username.data or "",
-                form.password.data or "",
-                request.remote_addr or "unknown",
-            )
+            pending = start_login(db, form.username.data or "", request.remote_addr or "unknown")
         except Throttled as exc:
             db.commit()
             return render_template("auth/login.html", form=form, error=exc.message), 429
         db.commit()
+        user = None
+        if password_matches(pending, password):
+            db = write_lock()
+            user = finish_login(db, pending, password)
+            db.commit()
         if user is None:
             return render_template(
                 "auth/login.html", form=form, error=_("Fel användarnamn eller lösenord.")

@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from capabilities import services
 from capabilities.errors import NotFound, ValidationFailed
 from capabilities.models import ApiToken
+from capabilities.services.tokens import find_token_user
 from web.access import acting_user
-from web.db import db_session
+from web.db import db_session, write_lock
 from web.deadlines.feed import feed_bytes
 from web.deadlines.forms import FeedForm, ProfileForm
 from web.forms import apply_errors
@@ -108,8 +109,10 @@ def feed() -> ResponseReturnValue:
     The token travels in the query string, which the request log never records.
     """
     token = request.args.get("token", "")
-    db = db_session(writing=True)  # records the token's last use
-    user = services.authenticate_token(db, token, kind="calendar") if token else None
+    # A bad token is refused from a read transaction; only a good one waits for the write lock.
+    found = find_token_user(db_session(), token, kind="calendar") if token else None
+    db = write_lock() if found is not None else db_session()
+    user = services.authenticate_token(db, token, kind="calendar") if found else None
     if user is None or user.is_system:
         db.rollback()
         abort(404)

@@ -28,9 +28,15 @@ from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
 from importers.round_import import ROUND_MODES, apply_import_to_round
-from importers.status_workbook import ImportPlan, ImportRejected, apply_import, plan_import
+from importers.status_workbook import (
+    ImportPlan,
+    ImportRejected,
+    apply_import,
+    plan_rows,
+    read_workbook,
+)
 from web.access import acting_user, editor_required
-from web.db import db_session
+from web.db import db_session, reads_first, write_lock
 from web.reports.forms import ConfirmImportForm, ExportForm, UploadForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -112,6 +118,7 @@ def _render_rejected(form: UploadForm, exc: ImportRejected) -> ResponseReturnVal
 
 @bp.route("/import", methods=["GET", "POST"])
 @editor_required
+@reads_first
 def upload() -> ResponseReturnValue:
     form = UploadForm()
     current_round = open_round(db_session())
@@ -122,7 +129,8 @@ def upload() -> ResponseReturnValue:
         ), status
     data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
     try:
-        plan = plan_import(db_session(), acting_user(), io.BytesIO(data))
+        rows = read_workbook(io.BytesIO(data))  # the slow part, in no transaction that writes
+        plan = plan_rows(db_session(), acting_user(), rows)
     except ImportRejected as exc:
         return _render_rejected(form, exc)
     db_session().rollback()  # planning writes nothing; end the read transaction
@@ -141,16 +149,18 @@ def upload() -> ResponseReturnValue:
 
 @bp.post("/import/confirm")
 @editor_required
+@reads_first
 def confirm() -> ResponseReturnValue:
     form = ConfirmImportForm()
     path = _stored(form.token.data) if form.validate_on_submit() else None
     if path is None:
         flash(_("Förhandsgranskningen har gått ut. Ladda upp filen igen."), "error")
         return redirect(url_for("reports.upload"))
-    db = db_session()
     try:
         with path.open("rb") as handle:
-            plan: ImportPlan = plan_import(db, acting_user(), handle)
+            rows = read_workbook(handle)  # parse first; take the write lock only to write
+        db = write_lock()
+        plan: ImportPlan = plan_rows(db, acting_user(), rows)
         current_round = open_round(db)
         mode = form.round_mode.data
         if (current_round is not None) != (mode in ROUND_MODES):
