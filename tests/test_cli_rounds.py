@@ -106,3 +106,8 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
     assert rows[0][0] == "Delförmåga" and len(rows) == 63
     bad = cli.invoke(main, ["rounds", "compare", "1", "x"])
     assert bad.exit_code == 1 and "today" in bad.output
+    huge = "99999999999999999999"  # no INTEGER id: a one-line Swedish error (issue 23, F10)
+    for args in (["compare", "1", huge], ["compare", huge, "1"], ["show", huge]):
+        result = cli.invoke(main, ["rounds", *args])
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert result.output.strip() == f"Fel: Uppföljningsomgång med id {huge} finns inte."

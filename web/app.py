@@ -19,6 +19,7 @@ from werkzeug.routing import IntegerConverter, Map
 from capabilities.db import database_url, is_lock_timeout
 from capabilities.errors import Conflict, DomainError, NotFound, PermissionDenied
 from capabilities.i18n import label_language
+from capabilities.ids import MAX_ID
 from capabilities.models import User
 from web import filters
 from web.db import db_session, init_db
@@ -35,7 +36,7 @@ class BoundedIntConverter(IntegerConverter):
     """<int:…> that matches only ids a 32-bit integer column can hold (PostgreSQL's INTEGER)."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -29,8 +29,11 @@ def add_security_headers(response: Response) -> Response:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only local paths: no scheme, no host, no protocol-relative `//evil`, no backslashes."""
+    """Only local paths: no scheme, no host, no protocol-relative `//evil`, no backslashes, and
+    no control characters (a raw CR/LF would split the Location header: a 500, issue 23 F10)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc

@@ -15,6 +15,7 @@ import sqlalchemy.orm as so
 
 from capabilities.errors import NotFound
 from capabilities.guidance import CATEGORIES, PRINCIPLES, QUESTIONS, Question
+from capabilities.ids import is_row_id
 from capabilities.models import (
     IndustryContact,
     Measure,
@@ -308,7 +309,7 @@ def proposal_detail(
     session: so.Session, proposal_id: int, *, can_see_confidential: bool
 ) -> ProposalDetail:
     """One proposal, or NotFound."""
-    if not 0 < proposal_id < 2**31:
+    if not is_row_id(proposal_id):
         raise NotFound(f"Upphandlingsförslag med id {proposal_id} finns inte.")
     found = proposal_details(
         session, can_see_confidential=can_see_confidential, proposal_ids=[proposal_id]

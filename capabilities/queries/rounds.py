@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.errors import NotFound
+from capabilities.ids import is_row_id
 from capabilities.models import (
     ACTIVE_MEASURE_STATES,
     ALL_ENTRY_STATES,
@@ -48,6 +49,9 @@ MEMBER_OPEN_STATES = (NOT_STARTED, "utkast", "återremitterad")
 
 
 def get_round(session: so.Session, round_id: int) -> ReportingRound:
+    """The round with its reviewers and organisations, or NotFound (also for an id out of range)."""
+    if not is_row_id(round_id):
+        raise NotFound(f"Uppföljningsomgång med id {round_id} finns inte.")
     round_ = session.scalar(
         sa.select(ReportingRound)
         .where(ReportingRound.id == round_id)

@@ -2,6 +2,9 @@
 
 The receivers (MTP-rådets inköpsfunktion, NPO/NAG) edit it further, so it is plain Word: headings,
 the questions as numbered headings with the answer below, and tables for decisions and contacts.
+
+Every text goes in through `_paragraph`, `_heading` and `_row`, which drop the control characters
+XML cannot hold (python-docx refuses them: a \\x0b in an answer was a 500, issue 23 F10).
 """
 
 from __future__ import annotations
@@ -9,14 +12,39 @@ from __future__ import annotations
 from io import BytesIO
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
+from docx.table import Table
 
 from capabilities.guidance import CATEGORIES
 from capabilities.queries.procurement import ProposalDetail
+from capabilities.reports.cells import clean_text
 from capabilities.services.procurement import STAGE_NAMES
 
 UNANSWERED = "Ej besvarad."
+
+
+def _paragraph(document: DocxDocument, text: str, style: str | None = None) -> None:
+    document.add_paragraph(clean_text(text), style=style)
+
+
+def _heading(document: DocxDocument, text: str, level: int) -> None:
+    document.add_heading(clean_text(text), level)
+
+
+def _row(table: Table, values: tuple[str, ...]) -> None:
+    cells = table.add_row().cells  # type: ignore[no-untyped-call]
+    for cell, value in zip(cells, values, strict=True):
+        cell.text = clean_text(value)
+
+
+def _table(document: DocxDocument, headers: tuple[str, ...]) -> Table:
+    table: Table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = title
+    return table
 
 
 def proposal_document(detail: ProposalDetail, *, produced_on: str) -> bytes:
@@ -30,12 +58,12 @@ def proposal_document(detail: ProposalDetail, *, produced_on: str) -> bytes:
     style.font.name = "Calibri"
     style.font.size = Pt(11)
     properties = document.core_properties
-    properties.title = f"Förslag till nationell upphandling: {detail.title}"
+    properties.title = clean_text(f"Förslag till nationell upphandling: {detail.title}")
     properties.author = "Förmågeregistret"
     properties.language = "sv-SE"
 
-    document.add_heading("Förslag till nationell upphandling av medicintekniska produkter", 0)
-    document.add_paragraph(detail.title or "")
+    _heading(document, "Förslag till nationell upphandling av medicintekniska produkter", 0)
+    _paragraph(document, detail.title or "")
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     for label, value in (
@@ -52,45 +80,40 @@ def proposal_document(detail: ProposalDetail, *, produced_on: str) -> bytes:
         ),
         ("Utskrivet", produced_on),
     ):
-        cells = facts.add_row().cells
-        cells[0].text = label
-        cells[1].text = value
+        _row(facts, (label, value))
     if detail.description:
-        document.add_paragraph(detail.description)
+        _paragraph(document, detail.description)
 
-    document.add_heading("1. Förslaget avser", 1)
+    _heading(document, "1. Förslaget avser", 1)
     for code, text in CATEGORIES.items():
-        document.add_paragraph(f"{code}) {text}", style="List Bullet")
+        _paragraph(document, f"{code}) {text}", style="List Bullet")
 
-    document.add_heading("2. Svar på vägledningens frågor", 1)
+    _heading(document, "2. Svar på vägledningens frågor", 1)
     for answer in detail.answers:
-        document.add_heading(f"{answer.question.number}. {answer.question.text}", 2)
+        _heading(document, f"{answer.question.number}. {answer.question.text}", 2)
         for line in answer.lines or (UNANSWERED,):
-            document.add_paragraph(line)
+            _paragraph(document, line)
 
-    document.add_heading("Beslut i processen", 1)
+    _heading(document, "Beslut i processen", 1)
     if detail.steps:
-        table = document.add_table(rows=1, cols=4)
-        table.style = "Table Grid"
-        for cell, title in zip(
-            table.rows[0].cells, ("Datum", "Steg", "Beslutad av", "Beslut"), strict=True
-        ):
-            cell.text = title
+        table = _table(document, ("Datum", "Steg", "Beslutad av", "Beslut"))
         for step in detail.steps:
-            cells = table.add_row().cells
-            cells[0].text = step.decided_on.isoformat()
-            cells[1].text = f"{STAGE_NAMES[step.from_stage]} → {STAGE_NAMES[step.to_stage]}"
-            cells[2].text = step.decided_by
-            cells[3].text = step.decision
+            _row(
+                table,
+                (
+                    step.decided_on.isoformat(),
+                    f"{STAGE_NAMES[step.from_stage]} → {STAGE_NAMES[step.to_stage]}",
+                    step.decided_by,
+                    step.decision,
+                ),
+            )
     else:
-        document.add_paragraph("Inga beslut registrerade.")
+        _paragraph(document, "Inga beslut registrerade.")
 
-    document.add_heading("Kontakter med industrin", 1)
+    _heading(document, "Kontakter med industrin", 1)
     if detail.contacts:
-        table = document.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        for cell, title in zip(
-            table.rows[0].cells,
+        table = _table(
+            document,
             (
                 "Datum",
                 "Företag/organisation",
@@ -98,20 +121,21 @@ def proposal_document(detail: ProposalDetail, *, produced_on: str) -> bytes:
                 "Syfte och förmåner",
                 "Dokumenterad",
             ),
-            strict=True,
-        ):
-            cell.text = title
+        )
         for contact in detail.contacts:
-            cells = table.add_row().cells
-            cells[0].text = contact.contacted_on.isoformat()
-            cells[1].text = contact.organisation
-            cells[2].text = f"{contact.form}: {contact.participants}"
-            cells[3].text = contact.purpose + (
-                f" Förmåner: {contact.benefits}" if contact.benefits else ""
+            _row(
+                table,
+                (
+                    contact.contacted_on.isoformat(),
+                    contact.organisation,
+                    f"{contact.form}: {contact.participants}",
+                    contact.purpose
+                    + (f" Förmåner: {contact.benefits}" if contact.benefits else ""),
+                    contact.documented_in,
+                ),
             )
-            cells[4].text = contact.documented_in
     else:
-        document.add_paragraph("Inga kontakter registrerade.")
+        _paragraph(document, "Inga kontakter registrerade.")
 
     buffer = BytesIO()
     document.save(buffer)

@@ -57,8 +57,9 @@ class Errors:
         required: bool = False,
         max_length: int = MAX_TEXT,
     ) -> str | None:
-        """Strip a text; report it when required and empty, or too long."""
-        cleaned = (value or "").strip()
+        """Strip a text; report it when required and empty, or too long. NUL is dropped: no
+        text means it, and PostgreSQL cannot store it (a 500 there, issue 23 F10)."""
+        cleaned = (value or "").replace("\x00", "").strip()
         name = _label(label)
         if not cleaned:
             if required:

@@ -171,6 +171,11 @@ def test_inactive_user_cannot_log_in(client: Any, make_user: Callable[..., User]
         ("//evil.example", False),
         ("/%5Cevil.example", False),  # backslash
         ("javascript:alert(1)", False),
+        ("/%0d%0aSet-Cookie:%20x=1", False),  # CR/LF: a header split (issue 23, F10)
+        ("/a%0ab", False),
+        ("/a%09b", False),
+        ("/a%00b", False),
+        ("/a%7fb", False),
     ],
 )
 def test_next_is_followed_only_for_local_paths(

@@ -261,3 +261,44 @@ def test_stale_edit_shows_both_versions_and_keeps_mine(
     assert "Sparad först" in html and "Min text" in html
     session.refresh(proposal)
     assert proposal.product == "Sparad först"
+
+
+def test_word_download_with_control_characters(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    """Characters XML cannot hold become nothing in forslag.docx, not a 500 (issue 23, F10)."""
+    user = as_role("läsare")
+    controls = "\x0b\x0c\x1f\x00"
+    proposal = create_proposal(
+        session,
+        make_member(session, user),
+        complete_input(
+            session,
+            title=f"Pumpar{controls}A",
+            description=f"Beskrivning{controls}B",
+            product=f"Produkt{controls}C",
+            preparedness_relevance=f"Rad ett{controls}\nRad två",
+        ),
+    )
+    session.flush()
+    response = client.get(f"/proposals/{proposal.id}/forslag.docx")
+    assert response.status_code == 200
+    document = Document(BytesIO(response.data))
+    texts = [p.text for p in document.paragraphs]
+    assert "PumparA" in texts and "BeskrivningB" in texts and "ProduktC" in texts
+    assert document.core_properties.title.endswith("PumparA")
+
+
+def test_nul_in_a_posted_text_is_dropped_not_a_500(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    """PostgreSQL cannot store NUL: the one text validator drops it (issue 23, F10)."""
+    as_role("medlem")
+    response = post(
+        client, "/proposals/new", _form(session, title="Pum\x00par", description="a\x00")
+    )
+    assert response.status_code == 302, _html(response)
+    proposal = session.scalars(
+        sa.select(ProcurementProposal).order_by(ProcurementProposal.id.desc())
+    ).first()
+    assert proposal is not None and proposal.measure.title == "Pumpar"

@@ -387,3 +387,22 @@ def test_new_entry_starts_from_the_registers_target(
     html = client.get(f"/rounds/{round_.id}/capabilities/1.2.1").get_data(as_text=True)
     target = html.split('name="target_level"')[1].split("</select>")[0]
     assert '<option selected value="4">' in target
+
+
+def test_round_ids_beyond_the_id_column_are_not_found(
+    client: Any, session: so.Session, make_user: Callable[..., User]
+) -> None:
+    """An id no INTEGER column can hold is an unknown round: 404, never OverflowError (F10)."""
+    admin = make_user("admin")
+    round_ = _open(session, admin, [make_user("medlem")], "Runda stor")
+    r.close_round(session, admin, round_)
+    _token, plain = services.create_token(session, make_user("läsare"), name="Test")
+    session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    for other in ("9223372036854775808", "99999999999999999999", "2147483648", "0"):
+        response = client.get(f"/api/v1/rounds/{round_.id}/compare/{other}", headers=headers)
+        assert response.status_code == 404, other
+        assert response.get_json()["error"] == "not_found"
+    login(client, make_user("läsare"))
+    for other in ("9223372036854775808", "2147483648"):
+        assert client.get(f"/rounds/{round_.id}/compare?with={other}").status_code == 404, other
