@@ -244,7 +244,12 @@ def test_snapshot_lists_unapproved_without_drafts_and_hash_is_canonical(
     assert len(data["capabilities"]) == len(register_rows(session))
     # The register outside the round moves on; the snapshot does not.
     record_assessment(
-        session, people["anna"], find_capability(session, "1.1.1"), level=1, summary="Slut."
+        session,
+        people["anna"],
+        find_capability(session, "1.1.1"),
+        level=1,
+        target_level=None,  # anna may not see the confidential target, so she cannot keep it
+        summary="Slut.",
     )
     session.expire_all()
     stored = session.scalar(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_.id))

@@ -166,7 +166,7 @@ def _tasks(round_: ReportingRound, rows: list[_CapRow], user: User) -> list[Roun
         areas = _member_area_ids(round_, user)
         for row in rows:
             if row.state in MEMBER_OPEN_STATES and (areas is None or row.area_id in areas):
-                tasks.append(_task(round_, row, "member"))
+                tasks.append(_task(round_, row, "member", user))
     if any(r.user_id == user.id for r in round_.reviewers):
         for row in rows:
             entry = row.entry
@@ -175,11 +175,18 @@ def _tasks(round_: ReportingRound, rows: list[_CapRow], user: User) -> list[Roun
                 and entry.state == "inskickad"
                 and user.id not in (entry.submitted_by_id, entry.updated_by_id)
             ):
-                tasks.append(_task(round_, row, "reviewer"))
+                tasks.append(_task(round_, row, "reviewer", user))
     return tasks
 
 
-def _task(round_: ReportingRound, row: _CapRow, role: str) -> RoundTask:
+def _task(round_: ReportingRound, row: _CapRow, role: str, user: User) -> RoundTask:
+    entry = row.entry
+    # The reviewer's comment is content of the entry: hidden with it (F3).
+    comment = (
+        entry.return_comment
+        if entry is not None and not is_hidden(entry.confidential, user.can_see_confidential)
+        else None
+    )
     return RoundTask(
         round_id=round_.id,
         round_name=round_.name,
@@ -188,7 +195,7 @@ def _task(round_: ReportingRound, row: _CapRow, role: str) -> RoundTask:
         capability_title=row.title,
         state=row.state,
         role=role,
-        return_comment=row.entry.return_comment if row.entry else None,
+        return_comment=comment,
     )
 
 
@@ -491,8 +498,23 @@ def current_register_data(session: so.Session) -> dict[str, Any]:
     }
 
 
-def snapshot_data(snap: RoundSnapshot) -> dict[str, Any]:
+def snapshot_data(session: so.Session, snap: RoundSnapshot) -> dict[str, Any]:
+    """A snapshot's content as it is shown: the frozen text with today's markings.
+
+    Secrecy is judged when content is shown, not when it was frozen. A measure is confidential
+    in the result if it was when the round closed or is now (as in history: a record marked
+    confidential hides all its earlier content too), so the one redaction rule hides the
+    title of a measure marked after closing. Only the parsed copy changes; the stored text
+    and its hash are never touched. Assessments need no such look-up: a snapshot holds
+    approved round entries, which cannot change once the round is closed.
+    """
     data: dict[str, Any] = json.loads(snap.content)
+    secret_now = set(session.scalars(sa.select(Measure.id).where(Measure.confidential)))
+    for capability in data["capabilities"]:
+        for measure in capability["measures"]:
+            measure["confidential"] = bool(measure.get("confidential")) or (
+                measure["id"] in secret_now
+            )
     return data
 
 
@@ -670,7 +692,7 @@ def compare_rounds(
     """Compare a closed round with another closed round, or (after_id None) with the register
     as it stands now. Constant number of queries."""
     before_round, before_snap = _closed_snapshot(session, before_id)
-    before = snapshot_data(before_snap)
+    before = snapshot_data(session, before_snap)
     if after_id is None:
         after_round: ReportingRound | None = None
         after = current_register_data(session)
@@ -678,7 +700,7 @@ def compare_rounds(
         after_sha: str | None = None
     else:
         after_round, after_snap = _closed_snapshot(session, after_id)
-        after = snapshot_data(after_snap)
+        after = snapshot_data(session, after_snap)
         after_label = after_round.name
         after_sha = after_snap.sha256
     can_see = can_see_confidential

@@ -115,7 +115,7 @@ def show(round_id: int) -> ResponseReturnValue:
     closed = queries.list_rounds(db)
     scores = (
         queries.data_scores(
-            queries.snapshot_data(progress.snapshot),
+            queries.snapshot_data(db, progress.snapshot),
             can_see_confidential=current_user.can_see_confidential,
         )
         if progress.snapshot
