@@ -338,3 +338,56 @@ def test_uncleared_member_cannot_change_state_of_confidential_measure(
     assert refused.status_code == 403
     session.expire_all()
     assert session.get(Measure, measure.id).state == "förslag"  # type: ignore[union-attr]
+
+
+def test_snapshot_content_is_shown_with_todays_markings(
+    session: so.Session, make_user: Callable[..., User]
+) -> None:
+    """A frozen snapshot goes through the same rule with the record's marking now (issue 23
+    F2): a measure public when the round closed and confidential now is hidden; the stored
+    text and its hash stay as they were."""
+    import json
+
+    import sqlalchemy as sa
+
+    from capabilities.models import RoundSnapshot
+    from capabilities.queries.rounds import snapshot_data
+    from capabilities.services import rounds
+
+    admin = make_user("admin", can_see_confidential=True)
+    cap = find_capability(session, NUMBER)
+    measure = services.create_measure(session, admin, title=MARKER, capability_ids=[cap.id])
+    round_ = rounds.open_round(
+        session,
+        admin,
+        name="Frusen",
+        reference_date="2026-01-31",
+        deadline="2026-02-28",
+        reviewer_ids=[admin.id],
+    )
+    snap = rounds.close_round(session, admin, round_)
+    frozen = (snap.content, snap.sha256)
+    services.update_measure(
+        session,
+        admin,
+        measure,
+        expected_version=measure.version,
+        confidential=True,
+        secrecy_ref=SECRECY_REF,
+    )
+    session.flush()
+    stored = session.scalars(sa.select(RoundSnapshot).where(RoundSnapshot.id == snap.id)).one()
+    (item,) = (
+        m
+        for c in snapshot_data(session, stored)["capabilities"]
+        for m in c["measures"]
+        if m["id"] == measure.id
+    )
+    assert json.loads(stored.content) != snapshot_data(session, stored)
+    assert (
+        redact(MEASURE, item, confidential=item["confidential"], can_see_confidential=False)[
+            "title"
+        ]
+        is None
+    )
+    assert (stored.content, stored.sha256) == frozen

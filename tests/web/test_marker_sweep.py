@@ -251,3 +251,159 @@ def test_no_marker_in_cli_output_without_clearance(
     outputs.append(dry.output)
     for output in outputs:
         assert PREFIX not in output
+
+
+# --- rounds: snapshots, comparisons, task lists, round pages (issue 23 F2, F3) ----------------
+
+
+def _rounds_with_markings_changed_later(
+    session: so.Session, world: World, make_user: Callable[..., User]
+) -> tuple[list[int], list[str]]:
+    """Closed rounds A and B whose snapshots froze two measures while public, both marked
+    confidential after B closed; B froze a confidential approved entry; open round C holds a
+    confidential entry returned with a comment. Returns the round ids and the markers."""
+    from capabilities.models import Measure, ReportingRound
+    from capabilities.services import rounds as r
+    from capabilities.services.rounds import EntryInput
+
+    admin = make_user("admin", can_see_confidential=True)
+    writer = make_user("medlem", can_see_confidential=True)
+    reviewer = make_user("medlem", can_see_confidential=True)
+    cap = session.scalars(sa.select(Capability).where(Capability.number == world.number)).one()
+    other = session.scalars(
+        sa.select(Capability).where(Capability.id != cap.id).order_by(Capability.sort_key)
+    ).first()
+    assert other is not None
+    world_round = session.get(ReportingRound, world.round_id)
+    assert world_round is not None
+    r.close_round(session, admin, world_round)
+
+    def open_(name: str) -> ReportingRound:
+        return r.open_round(
+            session,
+            admin,
+            name=name,
+            reference_date=date.today(),
+            deadline=date.today(),
+            reviewer_ids=[reviewer.id],
+        )
+
+    ended = services.create_measure(
+        session, writer, title=marker("frusen", "ended_title"), capability_ids=[cap.id]
+    )
+    first = open_("Svep A")
+    r.close_round(session, admin, first)
+    added = services.create_measure(
+        session, writer, title=marker("frusen", "added_title"), capability_ids=[cap.id]
+    )
+    session.flush()
+    services.update_measure(
+        session, writer, ended, expected_version=ended.version, capability_ids=[other.id]
+    )
+    second = open_("Svep B")
+    entry = r.save_entry(
+        session,
+        writer,
+        second,
+        cap,
+        EntryInput(
+            2,
+            marker("frusen", "summary"),
+            justification=marker("frusen", "justification"),
+            confidential=True,
+            secrecy_ref=marker("frusen", "secrecy_ref"),
+        ),
+        submit=True,
+    )
+    r.approve_entry(session, reviewer, entry, comment=marker("frusen", "approval_comment"))
+    r.close_round(session, admin, second)
+    for measure in (added, ended):
+        fresh = session.get(Measure, measure.id)
+        assert fresh is not None
+        services.update_measure(
+            session,
+            writer,
+            fresh,
+            expected_version=fresh.version,
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        )
+    third = open_("Svep C")
+    returned = r.save_entry(
+        session,
+        writer,
+        third,
+        cap,
+        EntryInput(3, marker("öppen", "summary"), confidential=True, secrecy_ref="OSL 18:13"),
+        submit=True,
+    )
+    r.return_entry(session, reviewer, returned, comment=marker("öppen", "return_comment"))
+    session.commit()
+    planted = [
+        marker("frusen", "ended_title"),
+        marker("frusen", "added_title"),
+        marker("frusen", "summary"),
+        marker("frusen", "justification"),
+        marker("frusen", "secrecy_ref"),
+        marker("frusen", "approval_comment"),
+        marker("öppen", "summary"),
+        marker("öppen", "return_comment"),
+    ]
+    return [world.round_id, first.id, second.id, third.id], planted
+
+
+def test_no_marker_in_rounds_whose_markings_changed_after_freezing(
+    app: Any,
+    session: so.Session,
+    world: World,
+    make_user: Callable[..., User],
+    isolated: Callable[[], Any],
+) -> None:
+    round_ids, planted = _rounds_with_markings_changed_later(session, world, make_user)
+    _, first, second, third = round_ids
+    token_user = make_user("läsare")
+    _token, plain = services.create_token(session, token_user, name="Rundsvep")
+    session.commit()
+    viewers = {
+        "läsare": _client(app, make_user("läsare")),
+        "medlem": _client(app, make_user("medlem")),  # has member tasks in round C
+        "token": _client(app, None, plain),
+    }
+    paths: set[str] = set()
+    for round_id in round_ids:
+        shifted = dataclasses.replace(world, round_id=round_id)
+        for rule in rules(app):
+            if "GET" in rule.methods and rule.endpoint != "static":
+                paths.add(url(app, rule, shifted))
+    for before, after in ((first, second), (second, first), (first, "today")):
+        paths |= {
+            f"/rounds/{before}/compare?with={after}&all=1",
+            f"/rounds/{before}/compare.xlsx?with={after}",
+            f"/api/v1/rounds/{before}/compare/{after}",
+        }
+    leaks = []
+    for name, (client, headers) in viewers.items():
+        for path in sorted(paths):
+            with isolated():
+                response = client.get(path, headers=headers)
+                body = text_of(response)
+                response.close()
+            assert response.status_code < 500, f"{path} as {name}: {response.status_code}"
+            if PREFIX in body:
+                leaks.append(f"{path} as {name}: {sorted({m for m in planted if m in body})}")
+    assert not leaks, "\n".join(leaks)
+    # the control: where a cleared user reads them, the markers are there
+    cleared, _ = _client(app, make_user("medlem", can_see_confidential=True))
+    seen = set()
+    for path in (
+        f"/rounds/{first}/compare?with={second}&all=1",
+        f"/rounds/{third}",
+        f"/rounds/{third}/capabilities/{world.number}",
+    ):
+        body = text_of(cleared.get(path))
+        seen |= {m for m in planted if m in body}
+    assert seen >= {
+        marker("frusen", "added_title"),
+        marker("frusen", "ended_title"),
+        marker("öppen", "return_comment"),
+    }, seen
