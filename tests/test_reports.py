@@ -39,6 +39,7 @@ SHEETS = [
     "Industrikontakter",
     "Uppdatering",
 ]
+HIDDEN_SHEETS = ["Nivåer"]  # the Uppdatering sheet's level choices
 
 
 def _xlsx(session: so.Session, **kwargs: object) -> bytes:
@@ -65,7 +66,7 @@ def test_workbook_sheets_and_formatting(
         assessed_on="2026-03-01",
     )
     wb = load_workbook(io.BytesIO(_xlsx(session)))
-    assert wb.sheetnames == SHEETS
+    assert wb.sheetnames == SHEETS + HIDDEN_SHEETS
     assert (
         wb.properties.title.startswith("Förmågeregistret")
         and wb.properties.creator == "Test Testsson"
@@ -115,8 +116,11 @@ def test_workbook_sheets_and_formatting(
 def test_every_sheet_prints_on_a4_landscape_with_explicit_fonts(session: so.Session) -> None:
     """The print setup a reader relies on, before LibreOffice renders it (below)."""
     wb = load_workbook(io.BytesIO(_xlsx(session)))
-    assert wb.sheetnames == SHEETS
+    assert wb.sheetnames == SHEETS + HIDDEN_SHEETS
     for ws in wb:
+        if ws.title in HIDDEN_SHEETS:
+            assert ws.sheet_state == "hidden"
+            continue
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
         assert ws.page_setup.orientation == "landscape", ws.title
         visible = sum(d.width for d in ws.column_dimensions.values() if not d.hidden)

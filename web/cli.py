@@ -7,7 +7,6 @@ tests/test_cli.py checks that importing this module pulls in none of them.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import os
@@ -188,7 +187,9 @@ def register(fmt: str, as_of: object, include_confidential: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        from capabilities.reports.cells import csv_writer
+
+        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(["nummer", "område", "delförmåga", "nivå", "bedömd", "uppdrag"])
         for r in rows:
             writer.writerow(
@@ -440,7 +441,11 @@ def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidenti
     if fmt == "json":
         click.echo(json.dumps(gap_records(frame), ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        click.echo(frame.to_csv(index=False, sep=";"), nl=False)
+        from capabilities.reports.cells import csv_writer
+
+        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(frame.columns)
+        writer.writerows(frame.astype(object).where(frame.notna(), None).itertuples(index=False))
     else:
         table = []
         for record in gap_records(frame):

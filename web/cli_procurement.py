@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from typing import Any
@@ -32,7 +31,9 @@ def commitments_command(fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([commitment_as_json(c) for c in views], ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        from capabilities.reports.cells import csv_writer
+
+        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(["kod", "titel", "från", "till", "status", "källa", "delförmågor"])
         for c in views:
             writer.writerow(
@@ -72,7 +73,9 @@ def proposals_command(fmt: str, include_confidential: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps([proposal_as_json(d) for d in details], ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        from capabilities.reports.cells import csv_writer
+
+        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(["id", "förslag", "steg", "besvarade", "upphandlas av"])
         for r in rows:
             writer.writerow(

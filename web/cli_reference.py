@@ -6,7 +6,6 @@ documents them.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from typing import Any
@@ -57,7 +56,9 @@ def assignments(fmt: str) -> None:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        from capabilities.reports.cells import csv_writer
+
+        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(
             [
                 "id",
@@ -106,7 +107,9 @@ def actors(fmt: str) -> None:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        from capabilities.reports.cells import csv_writer
+
+        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(
             [
                 "id",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import datetime
@@ -103,7 +102,9 @@ def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
     if not rows:
         return
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        from capabilities.reports.cells import csv_writer
+
+        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(list(rows[0]))
         for row in rows:
             writer.writerow(["" if v is None else v for v in row.values()])

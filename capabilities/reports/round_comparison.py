@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -10,7 +9,7 @@ from openpyxl.styles import Font
 
 from capabilities.queries.rounds import CapabilityChange, Comparison
 from capabilities.redaction import CONFIDENTIAL_LABEL
-from capabilities.reports.cells import clean_text, csv_safe, looks_like_formula
+from capabilities.reports.cells import csv_writer, text_row
 
 CAPABILITY_HEADERS = (
     "Delförmåga",
@@ -90,17 +89,9 @@ def score_rows(comparison: Comparison) -> list[list[Any]]:
 
 
 def write_comparison_csv(comparison: Comparison, out: IO[str]) -> None:
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CAPABILITY_HEADERS)
-    for row in capability_rows(comparison):
-        writer.writerow([csv_safe(v) if isinstance(v, str) else v for v in row])
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        text = clean_text(value)
-        return "'" + text if looks_like_formula(text) else text
-    return value
+    writer.writerows(capability_rows(comparison))
 
 
 def write_comparison_workbook(comparison: Comparison, out: IO[bytes]) -> None:
@@ -109,30 +100,31 @@ def write_comparison_workbook(comparison: Comparison, out: IO[bytes]) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Jämförelse"
-    sheet.append([f"{comparison.before_label} → {comparison.after_label}"])
+    sheet.append(text_row(sheet, [f"{comparison.before_label} → {comparison.after_label}"]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(
-        [
-            f"SHA-256 {comparison.before_label}: {comparison.before_sha256}",
-        ]
-        + (
-            [f"SHA-256 {comparison.after_label}: {comparison.after_sha256}"]
-            if comparison.after_sha256
-            else []
+        text_row(
+            sheet,
+            [f"SHA-256 {comparison.before_label}: {comparison.before_sha256}"]
+            + (
+                [f"SHA-256 {comparison.after_label}: {comparison.after_sha256}"]
+                if comparison.after_sha256
+                else []
+            ),
         )
     )
-    sheet.append(list(CAPABILITY_HEADERS))
+    sheet.append(text_row(sheet, CAPABILITY_HEADERS))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in capability_rows(comparison):
-        sheet.append([_cell(v) for v in row])
+        sheet.append(text_row(sheet, row))
     sheet.freeze_panes = "B4"
     scores_sheet = book.create_sheet("Poäng")
-    scores_sheet.append(list(SCORE_HEADERS))
+    scores_sheet.append(text_row(scores_sheet, SCORE_HEADERS))
     for cell in scores_sheet[1]:
         cell.font = Font(bold=True)
     for row in score_rows(comparison):
-        scores_sheet.append([_cell(v) for v in row])
+        scores_sheet.append(text_row(scores_sheet, row))
     for ws in (sheet, scores_sheet):
         ws.column_dimensions["A"].width = 14
         ws.column_dimensions["C"].width = 40

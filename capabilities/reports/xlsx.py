@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.text import RichText
@@ -35,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from capabilities.guidance import QUESTIONS
 from capabilities.queries.gaps import FLAGS
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView
-from capabilities.reports.cells import clean_text, looks_like_formula
+from capabilities.reports.cells import text_cell
 from capabilities.reports.data import (
     NOT_ASSESSED,
     REGISTER_HEADERS,
@@ -65,6 +63,7 @@ MAX_ROW_HEIGHT = 330.0  # points: a row must fit on an A4 landscape page under t
 LINE_HEIGHT = 12.75  # points per line of 10 pt Arial, as Excel sizes a row
 CHARS_PER_UNIT = 1.1  # Arial 10 averages ~1.2 characters per width unit
 UPDATE_SHEET = "Uppdatering"
+LEVEL_LIST_SHEET = "Nivåer"  # hidden: the choices of the Uppdatering sheet's level lists
 UPDATE_COLUMNS = (
     "Nummer",
     "Delförmåga",
@@ -233,10 +232,8 @@ class Sheet:
         self.header(columns)
 
     def cell(self, value: Any, style: str | None = None) -> Cell:
-        """A cell with its named style: text wraps, numbers align right, dates get a format."""
-        if isinstance(value, str):
-            value = clean_text(value)
-        cell = WriteOnlyCell(self.ws, value=value)
+        """A cell with its named style: text wraps, numbers align right, dates get a format.
+        Text goes through `text_cell`: stored as text, never a formula."""
         if style is None:
             if isinstance(value, datetime):
                 style = "fr datetime"
@@ -246,13 +243,8 @@ class Sheet:
                 style = "fr number"
             else:
                 style = "fr text"
-        cell._style = self.styles[style]  # shared, never changed: see _new_workbook
-        if isinstance(value, str):
-            cell.data_type = "s"  # text is text: never a formula
-            if looks_like_formula(value):
-                cell._style = copy(cell._style)
-                cell.quotePrefix = True
-        return cell
+        # The named style's array is shared, never changed: see _new_workbook.
+        return text_cell(self.ws, value, self.styles[style])
 
     def header(self, columns: Sequence[Column]) -> None:
         """Bold header row, as tall as its most wrapped (or turned) label needs."""
@@ -764,6 +756,19 @@ def level_choices(report: ReportData) -> list[str]:
     return [f"{lvl.level} {lvl.label}" for lvl in report.levels]
 
 
+def _level_list(wb: Workbook, report: ReportData) -> str:
+    """The level choices as text cells on a hidden sheet, as a range for a list validation.
+
+    An inline list ("1 Ingen förmåga,2 …") broke on a quote in a label and would split one
+    at a comma (issue 23, F9); cells hold any text."""
+    ws = wb.create_sheet(LEVEL_LIST_SHEET)
+    ws.sheet_state = "hidden"
+    choices = level_choices(report)
+    for choice in choices:
+        ws.append([text_cell(ws, choice)])
+    return f"'{LEVEL_LIST_SHEET}'!$A$1:$A${max(len(choices), 1)}"
+
+
 def _update(wb: Workbook, report: ReportData) -> None:
     widths = (9, 16, 12, 17, 11, 8, 12, 17, 12, 11, 13)
     columns = [
@@ -780,13 +785,12 @@ def _update(wb: Workbook, report: ReportData) -> None:
     )
     first = HEADER_ROW + 1
     last = HEADER_ROW + max(len(report.capabilities), 1)
-    choices = ",".join(level_choices(report))
     target_choices = dict(
         zip((lvl.level for lvl in report.levels), level_choices(report), strict=True)
     )
     validation = DataValidation(
         type="list",
-        formula1=f'"{choices}"',
+        formula1=_level_list(wb, report),
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Ogiltig nivå",
