@@ -20,8 +20,17 @@ class NotFound(DomainError):
 
 
 class PermissionDenied(DomainError):
-    def __init__(self, message: str = N_("Du saknar behörighet för den här åtgärden.")) -> None:
+    """Refused for who the user is. `field` names the form field the refusal is about, if
+    any, so that a form view can show the message there (with 403) instead of a bare page."""
+
+    def __init__(
+        self,
+        message: str = N_("Du saknar behörighet för den här åtgärden."),
+        *,
+        field: str | None = None,
+    ) -> None:
         super().__init__(message)
+        self.field = field
 
 
 class ValidationFailed(DomainError):

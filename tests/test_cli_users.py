@@ -82,7 +82,7 @@ def test_create_with_password_from_stdin_then_list(database: str) -> None:
     ]
     assert any(line.split()[:5] == ["anna", "Anna", "medlem", "ja", "ja"] for line in lines)
     assert "system" not in listing.output
-    assert _actions(database, "anna") == ["create"]
+    assert _actions(database, "anna") == ["create", "change_clearance"]
 
 
 def test_create_generates_and_prints_a_password_once(database: str) -> None:

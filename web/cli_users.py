@@ -2,7 +2,9 @@
 
 `formaga users set-password USERNAME` is the documented way to recover a lost admin password:
 whoever can run commands on the server may do it. Console actions are recorded in the audit
-log as the system user, like the seed; the services check the same rules as the web pages.
+log as the system user, like the seed; the services check the same rules as the web pages,
+except that the console may grant clearance and reset a cleared user's password: it is the
+operator on the server, who can read the database anyway (DEVELOPERS.md, Users and clearance).
 """
 
 from __future__ import annotations

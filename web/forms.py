@@ -1,7 +1,8 @@
 """Shared form handling: the one way a view runs a service on a submitted form.
 
 `save()` runs the service; on `ValidationFailed` it rolls back, puts the Swedish messages on the
-form's fields and re-renders with 422; on `Conflict` (someone saved first) it rolls back and
+form's fields and re-renders with 422; on a `PermissionDenied` that names a field (an admin
+demoting themselves) the same with 403; on `Conflict` (someone saved first) it rolls back and
 re-renders with 409 and both versions compared; otherwise it commits once, flashes and redirects.
 """
 
@@ -16,21 +17,13 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from capabilities.errors import Conflict, ValidationFailed
+from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
 from capabilities.queries.pagination import PageRequest
 from web.db import db_session
 
 T = TypeVar("T")
 
 Shown = str | list[str]
-
-
-class RefusedInput(ValidationFailed):
-    """Field errors that answer with another status than 422 (a self-lockout is 403)."""
-
-    def __init__(self, errors: dict[str, list[str]], *, status: int) -> None:
-        super().__init__(errors)
-        self.status = status
 
 
 def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
@@ -143,7 +136,13 @@ def save(
     except ValidationFailed as exc:
         db.rollback()
         apply_errors(form, exc)
-        return render(None), exc.status if isinstance(exc, RefusedInput) else 422
+        return render(None), 422
+    except PermissionDenied as exc:
+        if exc.field is None:
+            raise  # the central 403 page
+        db.rollback()
+        apply_errors(form, ValidationFailed({exc.field: [exc.message]}))
+        return render(None), 403
     except Conflict as exc:
         if conflict is None:
             raise

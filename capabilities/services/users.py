@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, cast
 
@@ -21,6 +22,8 @@ from capabilities.services.base import (
     require_admin,
     snapshot,
 )
+
+log = logging.getLogger(__name__)
 
 SYSTEM_DISPLAY_NAME = N_("Systemet (seed)")
 _USERNAME = re.compile(r"^[a-z0-9åäöéü._@-]{2,120}$")
@@ -86,6 +89,47 @@ def log_out_everywhere(session: so.Session, user: User) -> None:
     session.flush()
 
 
+def _require_cleared_actor(actor: User | None, user: str, what: str, field: str) -> None:
+    """Handing out clearance, or the keys to an account that has it, takes an admin who has
+    clearance: otherwise an admin without it could make such an account (or take one over)
+    and read as it.
+
+    Allowed without the check: `formaga init` creating the first admin (actor None) and the
+    console, which acts as the system user: whoever runs `formaga users …` on the server is
+    the operator, who can read the database and its backups anyway.
+    """
+    if actor is None or actor.is_system or actor.can_see_confidential:
+        return
+    log.warning("Refused: %s without clearance tried to %s for %s", actor.username, what, user)
+    messages = {
+        "can_see_confidential": N_(
+            "Bara en administratör med behörighet till sekretessmarkerade uppgifter kan ge "
+            "den behörigheten."
+        ),
+        "email": N_(
+            "Bara en administratör med behörighet till sekretessmarkerade uppgifter kan ändra "
+            "e-postadressen för en användare med den behörigheten."
+        ),
+        "new_password": N_(
+            "Bara en administratör med behörighet till sekretessmarkerade uppgifter kan sätta "
+            "lösenord för en användare med den behörigheten."
+        ),
+    }
+    raise PermissionDenied(messages[field], field=field)
+
+
+def _audit_clearance(session: so.Session, actor: User, user: User, before: bool) -> None:
+    """Every change of clearance is one kind of event, whether made on creation or later."""
+    audit(
+        session,
+        actor,
+        user,
+        "change_clearance",
+        before={"can_see_confidential": before},
+        after={"can_see_confidential": user.can_see_confidential},
+    )
+
+
 def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) -> dict[str, Any]:
     errors = Errors()
     clean: dict[str, Any] = {
@@ -134,10 +178,14 @@ def create_user(session: so.Session, actor: User | None, **data: Any) -> User:
     if actor is not None:
         require_admin(actor)
     clean = _validate(session, data, None)
+    if clean["can_see_confidential"]:
+        _require_cleared_actor(actor, clean["username"], "create", "can_see_confidential")
     user = User(password_hash=hash_password(data["password"]), **clean)
     session.add(user)
     session.flush()
     audit(session, actor or user, user, "create", after=snapshot(user))
+    if user.can_see_confidential:
+        _audit_clearance(session, actor or user, user, False)
     session.flush()
     return user
 
@@ -162,15 +210,22 @@ def update_user(
     clean = _validate(session, merged, user.id)
     if user.id == actor.id and (clean["role"] != "admin" or not clean["is_active"]):
         raise PermissionDenied(
-            "Du kan inte ta bort din egen administratörsroll eller inaktivera dig själv."
+            "Du kan inte ta bort din egen administratörsroll eller inaktivera dig själv.",
+            field="role" if clean["role"] != "admin" else "is_active",
         )
     clearance_changed = clean["can_see_confidential"] != user.can_see_confidential
     if user.id == actor.id and clearance_changed:
         # separation of duties: an admin cannot grant (or drop) their own clearance
         raise PermissionDenied(
             "Du kan inte ändra din egen behörighet till sekretessmarkerade uppgifter. "
-            "Be en annan administratör."
+            "Be en annan administratör.",
+            field="can_see_confidential",
         )
+    if clean["can_see_confidential"] and not user.can_see_confidential:
+        _require_cleared_actor(actor, user.username, "grant clearance", "can_see_confidential")
+    if user.can_see_confidential and clean["email"] != user.email:
+        # where reminders (and any future reset link) go: a way into the account
+        _require_cleared_actor(actor, user.username, "change the e-mail address", "email")
     ends_sessions = any(clean[k] != getattr(user, k) for k in SESSION_FIELDS)
     before = snapshot(user)
     for key, value in clean.items():
@@ -180,14 +235,7 @@ def update_user(
     if after != before:
         audit(session, actor, user, "update", before=before, after=after)
     if clearance_changed:
-        audit(
-            session,
-            actor,
-            user,
-            "change_clearance",
-            before={"can_see_confidential": before["can_see_confidential"]},
-            after={"can_see_confidential": after["can_see_confidential"]},
-        )
+        _audit_clearance(session, actor, user, bool(before["can_see_confidential"]))
     if ends_sessions:
         end_sessions(session, user)
     session.flush()
@@ -246,10 +294,12 @@ def update_own_profile(
 
 
 def set_password(session: so.Session, actor: User, user: User, *, new_password: str) -> None:
-    """An admin resets someone's password."""
+    """An admin resets someone's password (a cleared user's only by a cleared admin)."""
     require_admin(actor)
     if user.is_system:
         raise PermissionDenied("Systemanvändaren kan inte ändras.")
+    if user.can_see_confidential:
+        _require_cleared_actor(actor, user.username, "reset the password", "new_password")
     errors = Errors()
     _password_errors(
         errors,

@@ -200,7 +200,7 @@ def test_create_user_with_bad_input_is_refused_in_swedish_and_writes_nothing(
 def test_created_user_is_listed_and_can_log_in(
     client: Any, app: Any, session: so.Session, as_role: Callable[..., User]
 ) -> None:
-    admin = as_role("admin")
+    admin = as_role("admin", can_see_confidential=True)
     lv = find_actor(session, "LV")
     session.commit()
     form = client.get("/admin/users/new").get_data(as_text=True)
@@ -229,12 +229,15 @@ def test_created_user_is_listed_and_can_log_in(
         lv.id,
     )
     assert created.email == "nya@example.se"
-    event = session.scalars(
-        sa.select(AuditEvent).where(
-            AuditEvent.entity_type == "users", AuditEvent.entity_id == created.id
-        )
-    ).one()
-    assert event.action == "create" and event.user_id == admin.id
+    events = session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.entity_type == "users", AuditEvent.entity_id == created.id)
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(e.action, e.user_id) for e in events] == [
+        ("create", admin.id),
+        ("change_clearance", admin.id),  # the clearance granted on creation (issue 23 F11)
+    ]
     login(app.test_client(), created)
 
 
@@ -244,7 +247,7 @@ def test_created_user_is_listed_and_can_log_in(
 def test_edit_sets_role_and_clearance(
     client: Any, session: so.Session, as_role: Callable[..., User], make_user: Callable[..., User]
 ) -> None:
-    as_role("admin")
+    as_role("admin", can_see_confidential=True)
     reader = make_user("läsare", display_name="Läsaren")
     session.commit()
     page = client.get(f"/admin/users/{reader.id}/edit")
@@ -314,7 +317,7 @@ def test_the_user_logging_in_meanwhile_is_no_conflict(
     as_role: Callable[..., User],
     make_user: Callable[..., User],
 ) -> None:
-    as_role("admin")
+    as_role("admin", can_see_confidential=True)
     member = make_user("medlem")
     html = client.get(f"/admin/users/{member.id}/edit").get_data(as_text=True)
     version = _hidden_version(html)

@@ -89,7 +89,7 @@ def test_admin_changes_end_the_users_sessions(
     user = make_user("medlem")
     victim = _logged_in(app, user)
     stolen = _cookie(victim)
-    admin = _logged_in(app, make_user("admin"))
+    admin = _logged_in(app, make_user("admin", can_see_confidential=True))  # may grant it
     if change == "reset":
         response = post(admin, f"/admin/users/{user.id}/password", data)
     elif change == "deactivate":
@@ -168,7 +168,7 @@ def test_admin_cannot_grant_itself_clearance(
 def test_another_admin_grants_clearance_and_it_is_audited(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
-    first, second = make_user("admin"), make_user("admin")
+    first, second = make_user("admin", can_see_confidential=True), make_user("admin")
     services.update_user(
         session, first, second, expected_version=second.version, can_see_confidential=True
     )

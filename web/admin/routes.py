@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from capabilities import services
-from capabilities.errors import NotFound, PermissionDenied, ValidationFailed
+from capabilities.errors import NotFound, ValidationFailed
 from capabilities.models import StatusLevel, User
 from web.access import acting_user, admin_required
 from web.admin.forms import (
@@ -27,7 +27,6 @@ from web.db import db_session
 from web.forms import (
     ComparedField,
     ConflictView,
-    RefusedInput,
     apply_errors,
     compare_fields,
     parse_version,
@@ -84,24 +83,16 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     _set_organisations(db, form, user.organisation_id)
 
     def update() -> None:
-        try:
-            services.update_user(
-                db,
-                acting_user(),
-                user,
-                expected_version=parse_version(form.version.data),
-                is_active=form.is_active.data,
-                **user_data(form),
-            )
-        except PermissionDenied as exc:  # an admin demoting, deactivating or clearing themselves
-            culprit = (
-                "role"
-                if form.role.data != "admin"
-                else "is_active"
-                if not form.is_active.data
-                else "can_see_confidential"
-            )
-            raise RefusedInput({culprit: [exc.message]}, status=403) from exc
+        # A refusal (demoting or clearing oneself, a cleared user's e-mail without clearance)
+        # names its field: save() shows it there with 403.
+        services.update_user(
+            db,
+            acting_user(),
+            user,
+            expected_version=parse_version(form.version.data),
+            is_active=form.is_active.data,
+            **user_data(form),
+        )
 
     def reload_and_compare() -> list[ComparedField]:
         _set_organisations(db, form, user.organisation_id)  # user reloads after the rollback
