@@ -22,6 +22,7 @@ import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
+from capabilities.i18n import N_
 from capabilities.models import (
     Actor,
     Area,
@@ -72,6 +73,38 @@ def require_clearance(user: User, entry: RoundEntry) -> None:
         raise PermissionDenied(
             "Bedömningen är sekretessmarkerad. Bara användare med behörighet till "
             "sekretessmarkerade uppgifter kan ändra eller granska den."
+        )
+
+
+def assigned_organisations(round_: ReportingRound, capability: Capability) -> list[str]:
+    """Names of the organisations the round assigns the capability's area to (may be none)."""
+    return sorted(
+        link.actor.name for link in round_.area_organisations if link.area_id == capability.area_id
+    )
+
+
+def may_write(round_: ReportingRound, capability: Capability, user: User) -> bool:
+    """Who writes a capability's entry: an admin, or an editor of an organisation the round
+    assigns its area to; any editor when the round assigns the area to nobody."""
+    if not user.can_edit:
+        return False
+    if user.is_admin:
+        return True
+    assigned = {
+        link.actor_id for link in round_.area_organisations if link.area_id == capability.area_id
+    }
+    return not assigned or user.organisation_id in assigned
+
+
+def require_area(round_: ReportingRound, capability: Capability, user: User) -> None:
+    if not may_write(round_, capability, user):
+        raise PermissionDenied(
+            N_(
+                "Området för %(number)s är tilldelat %(organisations)s i omgången. Bara dess "
+                "medlemmar och administratörer kan ändra eller skicka in bedömningen.",
+                number=capability.number,
+                organisations=", ".join(assigned_organisations(round_, capability)),
+            )
         )
 
 
@@ -267,6 +300,7 @@ def save_entry(
     """
     require_editor(user)
     _require_open(round_)
+    require_area(round_, capability, user)
     if capability.retired_on is not None:
         raise ValidationFailed(
             {
@@ -346,6 +380,7 @@ def submit_entry(
     """Submit a draft (or a returned entry) as it stands."""
     require_editor(user)
     _require_open(entry.round)
+    require_area(entry.round, entry.capability, user)
     require_clearance(user, entry)
     if expected_version is not None and entry.version != expected_version:
         raise Conflict(

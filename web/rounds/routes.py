@@ -182,6 +182,8 @@ def entry(round_id: int, number: str) -> ResponseReturnValue:
             labels=STATE_LABELS,
             level_labels=dict(choices),
             is_reviewer=services.is_reviewer(round_, acting_user()),
+            may_write=services.may_write(round_, cap, acting_user()),
+            organisations=", ".join(services.assigned_organisations(round_, cap)),
         ), status
 
     if not form.is_submitted():
