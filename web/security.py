@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
@@ -23,8 +23,11 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint != "static":
+        # The one caching rule: every page, answer and download (docx, pdf, xlsx, csv, the
+        # calendar feed) may hold what only this user may read, so no browser or proxy keeps
+        # a copy. Views set no Cache-Control of their own.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -123,7 +123,6 @@ def feed() -> ResponseReturnValue:
         mimetype="text/calendar",
         headers={
             "Content-Disposition": 'inline; filename="formagaregistret.ics"',
-            "Cache-Control": "private, no-cache",
             "X-Robots-Tag": "noindex",
         },
     )

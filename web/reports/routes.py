@@ -90,7 +90,6 @@ def export() -> ResponseReturnValue:
         mimetype=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
         },
     )
 

@@ -344,6 +344,5 @@ def compare_xlsx(round_id: int) -> ResponseReturnValue:
         mimetype=XLSX_MIME,
         headers={
             "Content-Disposition": f'attachment; filename="jamforelse-{round_id}.xlsx"',
-            "Cache-Control": "no-store",
         },
     )
