@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -28,13 +27,10 @@ from capabilities.redaction import ASSESSMENT, is_hidden, redact
 from capabilities.reports.xlsx import HEADER_ROW, TARGET_COLUMN, UPDATE_COLUMNS, UPDATE_SHEET
 from capabilities.services import KEEP_TARGET, record_assessment
 from capabilities.services.base import MAX_TEXT, require_editor
+from capabilities.uploads import MAX_FILE_BYTES, UploadRefused, check_workbook
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
 MAX_ROWS = 20_000
 MAX_COLUMNS = 64  # the Uppdatering sheet has about ten; columns further right are ignored
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls
 _LEVEL = re.compile(r"^\s*(\d+)")
 
 
@@ -99,34 +95,13 @@ def _reject(message: str) -> ImportRejected:
 
 
 def open_workbook(data: bytes) -> Any:
-    """Check size, format, encryption and zip bombs before openpyxl parses anything."""
-    if len(data) > MAX_FILE_BYTES:
-        raise _reject(
-            f"Filen är för stor ({len(data) // 1024} kB). Högst "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB tillåts."
-        )
-    if data.startswith(_OLE_MAGIC):
-        raise _reject(
-            "Filen är lösenordsskyddad eller i det gamla .xls-formatet. "
-            "Ta bort lösenordet och spara som Excel-arbetsbok (.xlsx)."
-        )
-    if not data.startswith(b"PK"):
-        raise _reject("Filen är inte en Excel-arbetsbok (.xlsx).")
+    """Open an uploaded workbook read-only, once it has passed every upload limit."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            total = sum(info.file_size for info in infos)
-            if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1):
-                raise _reject(
-                    "Filen packas upp till orimligt mycket data och avvisas (möjlig zip-bomb)."
-                )
-            if "xl/workbook.xml" not in {info.filename for info in infos}:
-                raise _reject("Filen är inte en Excel-arbetsbok (.xlsx).")
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as exc:
-        # a damaged directory, a zip version Python can't read, undecodable file names
-        raise _reject("Filen är skadad och kan inte läsas som .xlsx.") from exc
+        check_workbook(data)
+    except UploadRefused as exc:
+        raise ImportRejected([Problem(exc.message)]) from exc
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise _reject(
             f"Filen är skadad och kan inte läsas som .xlsx ({type(exc).__name__})."
