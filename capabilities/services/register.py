@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -11,6 +10,7 @@ import sqlalchemy.orm as so
 
 from capabilities.errors import Conflict
 from capabilities.models import Area, Capability, StatusLevel, User, capability_sort_key
+from capabilities.numbers import canonical_capability_number
 from capabilities.services.base import (
     Errors,
     audit,
@@ -19,8 +19,6 @@ from capabilities.services.base import (
     require_admin,
     snapshot,
 )
-
-_NUMBER = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}$")
 
 
 def create_capability(
@@ -36,7 +34,8 @@ def create_capability(
     require_admin(user)
     errors = Errors()
     number = (number or "").strip()
-    if not _NUMBER.match(number):
+    if canonical_capability_number(number) is None:
+        # ASCII digits without leading zeros only: 1.1.٦ or 1.1.06 would read as 1.1.6
         errors.add("number", f"Numret ska ha formen {area.number}.N, inte ”{number}”.")
     elif not number.startswith(area.number + "."):
         errors.add("number", f"Numret ska börja med områdets nummer {area.number}.")
