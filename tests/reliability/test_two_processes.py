@@ -2,8 +2,8 @@
 
 A login made on one process works on the other; a logout on one ends the session on the
 other (the session generation lives in the database); the login throttle counts failures made
-on either (the attempts live in the database); and an edit based on a stale version is refused
-whichever process the first edit went to.
+on either (the attempts live in the database), also when the attempts come all at once; and
+an edit based on a stale version is refused whichever process the first edit went to.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -97,6 +99,14 @@ def database(fresh_database_url: Callable[[str], str]) -> str:
         seed(session)
         member = services.create_user(
             session, None, username="anna", display_name="Anna", role="medlem", password=PASSWORD
+        )
+        services.create_user(
+            session,
+            None,
+            username="cecilia",
+            display_name="Cecilia",
+            role="medlem",
+            password=PASSWORD,
         )
         services.create_user(
             session,
@@ -221,3 +231,40 @@ def test_conflicting_edit_is_refused_whichever_process_saved_first(
     with so.Session(engine) as session:
         assert session.get(Measure, measure_id).title == "Första processens titel"  # type: ignore[union-attr]
     engine.dispose()
+
+
+def test_parallel_wrong_passwords_on_two_processes_get_at_most_the_limit_evaluated(
+    ports: tuple[int, int], database: str
+) -> None:
+    """Issue 23, F7: counting failures and recording one were two statements, so 30 parallel
+    attempts all counted too few: 12 were evaluated with one process, 20 with two (limit 5)."""
+    from capabilities.models import LoginAttempt
+    from capabilities.services.login import MAX_FAILURES
+
+    a, b = ports
+    attempts = 30
+    browsers = [Browser() for _ in range(attempts)]
+    tokens = [browser.csrf(a if n % 2 else b, "/login") for n, browser in enumerate(browsers)]
+    start = threading.Barrier(attempts)
+
+    def attempt(n: int) -> int:
+        start.wait()
+        return browsers[n].request(
+            a if n % 2 else b,
+            "POST",
+            "/login",
+            {"csrf_token": tokens[n], "username": "cecilia", "password": "gissning-nummer-ett"},
+        )[0]
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        statuses = list(pool.map(attempt, range(attempts)))
+    assert set(statuses) <= {401, 429}, statuses
+    assert statuses.count(401) <= MAX_FAILURES, statuses
+    assert statuses.count(401) + statuses.count(429) == attempts
+    engine = make_engine(database)
+    with so.Session(engine) as session:
+        recorded = session.scalar(
+            sa.select(sa.func.count(LoginAttempt.id)).where(LoginAttempt.username == "cecilia")
+        )
+    engine.dispose()
+    assert recorded == statuses.count(401)
