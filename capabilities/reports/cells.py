@@ -44,6 +44,12 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Text for a one-line place (a header, a calendar name): storable characters, and every
+    run of whitespace, line breaks included, as one space."""
+    return " ".join(clean_text(text).split())
+
+
 def csv_field(value: object) -> object:
     """A CSV field: text neutralised (apostrophe before a formula trigger), dates ISO, None empty;
     numbers stay numbers."""

@@ -4,6 +4,10 @@ Every deadline is an all-day event (a DATE, not a time: a report is due on a day
 Europe/Stockholm, whatever the reader's time zone). Its UID is derived from the task's key, the
 kind and id of the thing itself and never its date, so when a deadline moves, calendar programs
 replace the event instead of adding a second one.
+
+Text goes in through `one_line` (names and summaries: one line) and `_text` (descriptions): RFC 5545
+TEXT holds no control characters, and icalendar writes the calendar's NAME / X-WR-CALNAME
+unescaped, so a line break in a display name would end the content line (issue 23).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from icalendar import TRANSP, Calendar, Event
+
+from capabilities.reports.cells import clean_text, one_line
 
 UID_DOMAIN = "formagaregistret"
 TIMEZONE = "Europe/Stockholm"
@@ -27,6 +33,12 @@ class CalendarEvent:
     summary: str
     description: str
     url: str
+
+
+def _text(value: str) -> str:
+    """Multi-line text: control characters XML and RFC 5545 refuse dropped (icalendar escapes
+    the line breaks)."""
+    return clean_text(value)
 
 
 def event_uid(key: str) -> str:
@@ -44,8 +56,8 @@ def calendar_bytes(
     """The whole calendar as RFC 5545 text (CRLF lines, folded at 75 octets)."""
     cal = Calendar.new(
         prodid=PRODID,
-        name=name,
-        description=description,
+        name=one_line(name),
+        description=_text(description),
         refresh_interval=REFRESH,
         uid=event_uid(calendar_key),
         calscale="GREGORIAN",
@@ -59,8 +71,8 @@ def calendar_bytes(
                 stamp=stamp,
                 start=item.day,
                 end=item.day + timedelta(days=1),
-                summary=item.summary,
-                description=item.description,
+                summary=one_line(item.summary),
+                description=_text(item.description),
                 url=item.url,
                 transparency=TRANSP.TRANSPARENT,
             )

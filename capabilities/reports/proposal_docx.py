@@ -19,7 +19,7 @@ from docx.table import Table
 
 from capabilities.guidance import CATEGORIES
 from capabilities.queries.procurement import ProposalDetail
-from capabilities.reports.cells import clean_text
+from capabilities.reports.cells import clean_text, one_line
 from capabilities.services.procurement import STAGE_NAMES
 
 UNANSWERED = "Ej besvarad."
@@ -58,7 +58,8 @@ def proposal_document(detail: ProposalDetail, *, produced_on: str) -> bytes:
     style.font.name = "Calibri"
     style.font.size = Pt(11)
     properties = document.core_properties
-    properties.title = clean_text(f"Förslag till nationell upphandling: {detail.title}")
+    # Word's core properties hold one line of at most 255 characters (a title may have 300).
+    properties.title = one_line(f"Förslag till nationell upphandling: {detail.title}")[:255]
     properties.author = "Förmågeregistret"
     properties.language = "sv-SE"
 

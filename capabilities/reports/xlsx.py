@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from capabilities.guidance import QUESTIONS
 from capabilities.queries.gaps import FLAGS
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView
-from capabilities.reports.cells import text_cell
+from capabilities.reports.cells import clean_text, text_cell
 from capabilities.reports.data import (
     NOT_ASSESSED,
     REGISTER_HEADERS,
@@ -333,7 +333,7 @@ def write_workbook(report: ReportData, stream: IO[bytes]) -> None:
     and the Uppdatering sheet for the Excel round trip) to a binary stream."""
     wb = _new_workbook({lvl.level: lvl.colour for lvl in report.levels})
     wb.properties.title = f"{TITLE} ({report.as_of.isoformat()})"
-    wb.properties.creator = report.exported_by or "Förmågeregistret"
+    wb.properties.creator = clean_text(report.exported_by or "") or "Förmågeregistret"
     wb.properties.subject = "Förmågestrukturens register"
     _overview(wb, report)
     _register(wb, report)

@@ -17,6 +17,7 @@ from capabilities.models import AuditEvent, User
 MAX_TITLE = 300
 MAX_TEXT = 20_000
 MAX_SHORT = 200
+MAX_SECRECY_REF = 80  # the secrecy_ref columns are VARCHAR(80)
 
 
 def require_editor(user: User) -> None:

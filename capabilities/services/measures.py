@@ -23,7 +23,7 @@ from capabilities.models import (
 )
 from capabilities.redaction import is_hidden
 from capabilities.services.base import (
-    MAX_SHORT,
+    MAX_SECRECY_REF,
     MAX_TITLE,
     Errors,
     audit,
@@ -71,7 +71,7 @@ def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
             "secrecy_ref",
             data.get("secrecy_ref"),
             label="Sekretesshänvisning",
-            max_length=MAX_SHORT,
+            max_length=MAX_SECRECY_REF,
         ),
     }
     if clean["confidential"] and not clean["secrecy_ref"]:

@@ -36,6 +36,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.services.base import (
+    MAX_SECRECY_REF,
     MAX_SHORT,
     Errors,
     audit,
@@ -255,7 +256,7 @@ def _validated_content(session: so.Session, data: EntryInput) -> dict[str, Any]:
     summary = errors.text("summary", data.summary, label="Statusbeskrivning", required=True)
     justification = errors.text("justification", data.justification, label="Motivering")
     secrecy = errors.text(
-        "secrecy_ref", data.secrecy_ref, label="Sekretesshänvisning", max_length=MAX_SHORT
+        "secrecy_ref", data.secrecy_ref, label="Sekretesshänvisning", max_length=MAX_SECRECY_REF
     )
     if data.confidential and not secrecy:
         errors.add(

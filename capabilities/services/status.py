@@ -14,7 +14,13 @@ from capabilities.errors import Conflict, PermissionDenied
 from capabilities.i18n import N_
 from capabilities.models import Capability, StatusAssessment, StatusLevel, User
 from capabilities.redaction import is_hidden
-from capabilities.services.base import MAX_SHORT, Errors, audit, require_editor, snapshot
+from capabilities.services.base import (
+    MAX_SECRECY_REF,
+    Errors,
+    audit,
+    require_editor,
+    snapshot,
+)
 
 
 class _Keep(Enum):
@@ -73,7 +79,7 @@ def record_assessment(
     justification_text = errors.text("justification", justification, label="Motivering")
     organisations_text = errors.text("organisations", organisations, label="Organisationer")
     secrecy_text = errors.text(
-        "secrecy_ref", secrecy_ref, label="Sekretesshänvisning", max_length=MAX_SHORT
+        "secrecy_ref", secrecy_ref, label="Sekretesshänvisning", max_length=MAX_SECRECY_REF
     )
     today = today or date.today()
     when = errors.date_value("assessed_on", assessed_on or today, label="Bedömningsdatum")

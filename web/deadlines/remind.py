@@ -19,6 +19,7 @@ from flask_babel import ngettext
 from capabilities.mail import Mailer, MailError, SmtpSettings
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
 from capabilities.reminders import Digest, pending_digests, record_sent
+from capabilities.reports.cells import one_line
 from web.deadlines.labels import STATE_LABELS, task_status, task_summary, task_url
 
 SECTION_ORDER = ("overdue", "due_soon", "open")
@@ -70,7 +71,8 @@ def compose(digest: Digest, *, sender: str, today: date) -> EmailMessage:
         "Förmågeregistret: %(what)s", what=ngettext("%(num)d uppgift", "%(num)d uppgifter", count)
     )
     message["From"] = sender
-    message["To"] = formataddr((user.display_name, user.email or ""))
+    # A header is one line: a line break in a display name would be a ValueError (issue 23).
+    message["To"] = formataddr((one_line(user.display_name), user.email or ""))
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="formagaregistret")
     message["Auto-Submitted"] = "auto-generated"
