@@ -526,7 +526,10 @@ def _error(description: str) -> dict[str, Any]:
 
 
 RESPONSES: dict[str, Any] = {
-    "BadRequest": _error("Felaktig parameter; meddelandet namnger den."),
+    "BadRequest": _error(
+        "Felaktig eller okänd parameter (en parameter som adressen inte tar avvisas); "
+        "meddelandet namnger den."
+    ),
     "Unauthorized": _error(
         "API-nyckel saknas, är ogiltig eller återkallad, eller användaren är inaktiv."
     ),
@@ -648,7 +651,8 @@ def openapi_document(prefix: str) -> dict[str, Any]:
                     "200": {
                         "description": "OpenAPI 3.0",
                         "content": {JSON: {"schema": {"type": "object"}}},
-                    }
+                    },
+                    "400": _response("BadRequest"),
                 },
             }
         },

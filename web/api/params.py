@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from flask import request
 from flask_babel import gettext as _
 
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
 from capabilities.queries.pagination import PageRequest
+from web.api.openapi import openapi_document
 
 MAX_PER_PAGE = 500
 MAX_PAGE = 999_999_999  # nine digits, as the OpenAPI document says
@@ -84,3 +86,43 @@ def as_of() -> date | None:
 def stale_months() -> int:
     """`stale_months` (1–240, default 12): an older assessment counts as stale."""
     return _integer("stale_months", DEFAULT_STALE_MONTHS, 1, 240)
+
+
+_RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+@cache
+def _declared(prefix: str) -> dict[str, frozenset[str]]:
+    """Query parameters per path, from the OpenAPI document: the one list of what each route
+    reads, so the document and the refusal cannot disagree."""
+    document = openapi_document(prefix)
+    parameters = document["components"]["parameters"]
+    declared = {}
+    for path, operations in document["paths"].items():
+        names = set()
+        for ref in operations["get"].get("parameters", []):
+            parameter = parameters[ref["$ref"].rsplit("/", 1)[1]]
+            if parameter["in"] == "query":
+                names.add(parameter["name"])
+        declared[path] = frozenset(names)
+    return declared
+
+
+def refuse_unknown_parameters(prefix: str) -> None:
+    """A misspelled parameter (`per_pgae=5`, `asof=…`) is a 400 naming it, never silently
+    ignored: the caller would take a default page or today's register for what they asked."""
+    if request.url_rule is None:
+        return
+    path = _RULE_ARGUMENT.sub(r"{\1}", request.url_rule.rule)
+    known = _declared(prefix).get(path, frozenset())
+    for name in request.args:
+        if name not in known:
+            allowed = ", ".join(sorted(known)) or _("inga")
+            raise BadParameter(
+                name,
+                _(
+                    "Okänd parameter %(name)s. Den här adressen tar: %(allowed)s.",
+                    name=name,
+                    allowed=allowed,
+                ),
+            )

@@ -29,6 +29,7 @@ PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)  # GET only, and the token is not sent automatically by browsers
 bp.before_request(authenticate)
+bp.before_request(lambda: params.refuse_unknown_parameters(PREFIX))
 register_error_handlers(bp)
 
 
