@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint venv clean translations
+.PHONY: run test test-fast lint venv clean translations
 
 # The app and its runtime dependencies only: enough for `make run`.
 $(BIN)/formaga: pyproject.toml setup.py
@@ -35,10 +35,20 @@ run: $(BIN)/formaga $(MO)
 	$(BIN)/formaga init
 	$(BIN)/formaga serve --host 127.0.0.1 --port 5000   # stop with Ctrl+C
 
+# Both lanes spread the tests over the machine's cores (pytest-xdist); browser tests stay on one
+# worker, since they build on one live server in order.
+PYTEST_JOBS ?= auto
+
+# Everything, as CI runs it: both databases, browser, office renders.
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadgroup
+
+# The edit loop: SQLite only, no browser, no office renders.
+test-fast: venv
+	$(BIN)/ruff check .
+	FORMAGA_TEST_DATABASES=sqlite $(BIN)/pytest -n $(PYTEST_JOBS) --dist loadgroup -m "not browser and not office"
 
 lint: venv
 	$(BIN)/ruff check .

@@ -69,9 +69,35 @@ def fresh_database_url(request: pytest.FixtureRequest) -> Callable[[str], str]:
     return make
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+DATABASE_KINDS = ("sqlite", "postgresql")
+
+
+def _database_kinds() -> list[str]:
+    """The kinds every database test runs on: both, or those FORMAGA_TEST_DATABASES names.
+
+    `make test` (and CI) runs both; `make test-fast` runs SQLite only for the edit loop.
+    """
+    chosen = os.environ.get("FORMAGA_TEST_DATABASES", "")
+    kinds = [kind for kind in chosen.split(",") if kind in DATABASE_KINDS]
+    return kinds or list(DATABASE_KINDS)
+
+
+@pytest.fixture(scope="session", params=_database_kinds())
 def db_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+#: For a test whose subject does not depend on the database (how a rendered document reads on
+#: paper, say): it runs once, on SQLite, instead of once per database.
+once = pytest.mark.parametrize("db_kind", ["sqlite"], indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests share one live server whose data they build on in order: under
+    pytest-xdist (`--dist loadgroup`) they all run on the same worker."""
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

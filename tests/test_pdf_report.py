@@ -17,6 +17,7 @@ from capabilities.reports.data import build_report
 from capabilities.reports.meta import CONFIDENTIAL_BANNER, SENDER, TITLE
 from capabilities.reports.pdf import render_html, write_pdf
 from tests import pdfcheck
+from tests.conftest import once
 from tests.test_reports import _assess_some, assert_readable_print
 from web.cli import main
 
@@ -33,6 +34,8 @@ def _pdf(session: so.Session, tmp_path: Path, **kwargs: object) -> Path:
     return path
 
 
+@once  # how the document reads on paper does not depend on the database
+@pytest.mark.office
 def test_pdf_report_reads_as_a_letter_attachment(
     session: so.Session, make_user: Callable[..., User], tmp_path: Path
 ) -> None:

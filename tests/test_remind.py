@@ -70,7 +70,9 @@ class SmtpServer:
             data.login.decode(),
             data.password.decode(),
         )
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd then answers 235 or 535 itself, as a real server does; with
+        # the default handled=True it would send nothing and the client would wait out its timeout.
+        return AuthResult(success=ok, handled=False)
 
     def start(self) -> None:
         options: dict[str, Any] = {}

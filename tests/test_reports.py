@@ -24,7 +24,7 @@ from capabilities.reports.data import build_report
 from capabilities.reports.meta import SENDER, TITLE
 from capabilities.reports.xlsx import CONFIDENTIAL_BANNER, PAGE_WIDTH, write_workbook
 from tests import pdfcheck
-from tests.conftest import find_capability
+from tests.conftest import find_capability, once
 
 SHEETS = [
     "Översikt",
@@ -356,6 +356,8 @@ def _assess_some(session: so.Session, make_user: Callable[..., User]) -> None:
     )
 
 
+@once  # how the workbook prints does not depend on the database
+@pytest.mark.office
 def test_workbook_prints_readably_in_libreoffice(
     session: so.Session, make_user: Callable[..., User], tmp_path: Path
 ) -> None:
