@@ -47,3 +47,13 @@ def test_english_catalogue_is_complete_and_up_to_date(tmp_path: Path) -> None:
         assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(
             re.findall(r"%\(\w+\)s", msgstr)
         ), msgid
+
+
+def test_an_english_request_leaves_the_label_language_swedish_after_it(app: object) -> None:
+    """The label language is per request: a CLI command or a later request in the same thread
+    must not inherit English level labels from an English page served before it."""
+    from capabilities.i18n import label_language
+
+    client = app.test_client()  # type: ignore[attr-defined]
+    client.get("/login?lang=en")
+    assert label_language.get() == "sv"

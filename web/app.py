@@ -7,7 +7,7 @@ import re
 import secrets
 from typing import Any
 
-from flask import Flask, Response, redirect, render_template, request, url_for
+from flask import Flask, Response, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -148,7 +148,15 @@ def _register_guards(app: Flask) -> None:
     def choose_label_language() -> None:
         """Level labels follow the interface language; the API and the files stay Swedish."""
         english = request.blueprint not in ("api", "reports") and str(get_locale()) == "en"
-        label_language.set("en" if english else "sv")
+        g.label_language_token = label_language.set("en" if english else "sv")
+
+    @app.teardown_request
+    def restore_label_language(_exc: BaseException | None) -> None:
+        """The request's choice ends with it: a thread that served an English page (or a test
+        that made a request) then runs a CLI command or the next request in Swedish."""
+        token = g.pop("label_language_token", None)
+        if token is not None:
+            label_language.reset(token)
 
     @app.after_request
     def remember_language(response: Response) -> Response:
