@@ -25,6 +25,7 @@ from web import filters
 from web.db import db_session, init_db
 from web.extensions import babel, csrf, login_manager
 from web.i18n import COOKIE, LANGUAGES, select_locale
+from web.reports.pending import prune_at_startup
 from web.request_log import init_request_log
 from web.security import init_security
 
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     init_db(app)
+    prune_at_startup(app)
     init_security(app)
     init_request_log(app)
     csrf.init_app(app)

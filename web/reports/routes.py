@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import secrets
-import tempfile
 from pathlib import Path
 
 from flask import (
@@ -37,6 +35,7 @@ from importers.status_workbook import (
 )
 from web.access import acting_user, editor_required
 from web.db import db_session, reads_first, write_lock
+from web.reports import pending
 from web.reports.forms import ConfirmImportForm, ExportForm, UploadForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -94,20 +93,11 @@ def export() -> ResponseReturnValue:
     )
 
 
-def _upload_dir() -> Path:
-    folder = Path(
-        current_app.config.get("IMPORT_DIR") or Path(tempfile.gettempdir()) / "formaga-imports"
-    )
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
 def _stored(token: str | None) -> Path | None:
-    """The upload this session made, if the token is the session's own."""
-    if not token or token != session.get("import_token") or not token.isalnum():
+    """The upload this session made, if the token is the session's own and not expired."""
+    if not token or token != session.get("import_token"):
         return None
-    path = _upload_dir() / f"{token}.xlsx"
-    return path if path.exists() else None
+    return pending.find(token)
 
 
 def _render_rejected(form: UploadForm, exc: ImportRejected) -> ResponseReturnValue:
@@ -133,8 +123,7 @@ def upload() -> ResponseReturnValue:
     except ImportRejected as exc:
         return _render_rejected(form, exc)
     db_session().rollback()  # planning writes nothing; end the read transaction
-    token = secrets.token_hex(16)
-    (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+    token = pending.store(data)
     session["import_token"] = token
     mode = form.round_mode.data if current_round is not None else None
     return render_template(
