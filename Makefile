@@ -31,9 +31,12 @@ translations: venv
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations
 	$(BIN)/pybabel compile -d web/translations
 
+# Where `make run` serves: make run HOST=0.0.0.0 PORT=5055
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
 run: $(BIN)/formaga $(MO)
-	$(BIN)/formaga init
-	$(BIN)/formaga serve --host 127.0.0.1 --port 5000   # stop with Ctrl+C
+	$(BIN)/formaga run --host $(HOST) --port $(PORT)   # init, then serve; stop with Ctrl+C
 
 # Both lanes spread the tests over the machine's cores (pytest-xdist); browser tests stay on one
 # worker, since they build on one live server in order.
@@ -55,5 +58,8 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Removes the virtual environment and caches; never instance/ (the SQLite database and the
+# session key): delete that by hand if you mean to start over.
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	@echo "make clean: tar bort $(VENV) och cacher (instance/ med databasen lämnas kvar)"
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -25,7 +25,9 @@ NAMING_CONVENTION = {
 WRITE_INTENT = "formaga_write_intent"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "formaga.sqlite"
+#: Local state of one installation: the default SQLite database and the session signing key.
+INSTANCE_DIR = Path(os.environ.get("FORMAGA_INSTANCE_DIR") or PROJECT_ROOT / "instance")
+DEFAULT_SQLITE_PATH = INSTANCE_DIR / "formaga.sqlite"
 
 
 class Base(so.DeclarativeBase):

@@ -112,7 +112,7 @@ def correct_assignments(
                 assignment.milestones.append(milestone(entry))
                 changed = True
             elif not found.is_done and entry.get("done_on") is not None:
-                found.is_done, found.done_on = True, entry["done_on"]
+                found.is_done, found.done_on, found.confirmed = True, entry["done_on"], True
                 found.report_reference = found.report_reference or entry.get("report_reference")
                 changed = True
             if found is not None and found.source is None and entry.get("source"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from capabilities.models import Actor, AssignmentRecipient, AssignmentReport, DiaryNumber, Milestone
@@ -41,11 +42,15 @@ def report(row: dict[str, Any], position: int) -> AssignmentReport:
     )
 
 
-def milestone(row: dict[str, Any]) -> Milestone:
+def milestone(row: dict[str, Any], today: date | None = None) -> Milestone:
+    """A seeded deadline; one already past with no delivery in the seeds is unconfirmed (the
+    register cannot vouch for it), one still ahead is tracked like any other."""
+    done = row.get("done_on") is not None
     return Milestone(
         due_on=row["due_on"],
         kind=row["kind"],
-        is_done=row.get("done_on") is not None,
+        confirmed=done or row["due_on"] >= (today or date.today()),
+        is_done=done,
         done_on=row.get("done_on"),
         report_reference=row.get("report_reference"),
         source=row.get("source"),

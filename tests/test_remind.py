@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -182,7 +183,8 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     session.commit()
 
     today = date.today()
-    expected = [d for d in SEED_003_DATES if d <= today + timedelta(days=90)]
+    # Seeded deadlines already past when seeded are unconfirmed, so no one is reminded of them.
+    expected = [d for d in SEED_003_DATES if today <= d <= today + timedelta(days=90)]
     later = [d for d in SEED_003_DATES if d > today + timedelta(days=90)]
     tasks = tasks_for(session, anna, today=today)  # seed 003's and other LV assignments'
     session.commit()
@@ -217,7 +219,7 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     # Second run: nothing has changed, nothing goes.
     result = _remind(smtp)
     assert result.exit_code == 0, result.output
-    assert "Inga nya påminnelser att skicka." in result.output
+    assert "Inga nya påminnelser: 2 prenumeranter har inget nytt" in result.output
     assert len(smtp.inbox.messages) == 1
 
     # A new milestone due in three days; the server is down: nothing is sent or logged.
@@ -247,6 +249,13 @@ def test_one_digest_per_subscriber_never_twice_and_a_failed_run_is_retried(
     assert len(smtp.inbox.messages) == 2
 
 
+def test_dry_run_on_a_fresh_install_says_why_nothing_would_go(database: so.Session) -> None:
+    result = CliRunner().invoke(main, ["remind", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Inga påminnelser: ingen användare prenumererar.")
+    assert "Profil och påminnelser" in result.output
+
+
 def test_dry_run_shows_who_would_get_what_and_sends_nothing(
     database: so.Session, smtp: SmtpServer
 ) -> None:
@@ -257,8 +266,15 @@ def test_dry_run_shows_who_would_get_what_and_sends_nothing(
     session.commit()
     result = CliRunner().invoke(main, ["remind", "--dry-run"])  # needs no SMTP settings
     assert result.exit_code == 0, result.output
-    assert "anna <anna@lakemedelsverket.se>:" in result.output
+    assert "Till Anna <anna@lakemedelsverket.se>:" in result.output
     assert "Provkörning: 1 påminnelse skulle skickas." in result.output
+    # Every line says its section, date and dnr in Swedish, so that several interim reports of
+    # one assignment can be told apart.
+    lines = [line for line in result.output.splitlines() if line.startswith("  [")]
+    assert lines and all(re.match(r"  \[[^]]+\] \d{4}-\d{2}-\d{2} ", line) for line in lines)
+    assert not any("overdue" in line or "due_soon" in line for line in lines)
+    seed_003 = [line for line in lines if "Uppdrag att möjliggöra framtagande" in line]
+    assert len(seed_003) == len(set(seed_003)) >= 1
     assert smtp.inbox.messages == []
     assert _notices(session) == 0
     # Without settings a real run refuses clearly.

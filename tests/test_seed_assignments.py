@@ -203,6 +203,7 @@ def test_milestone_without_delivery_and_marking_it_delivered_from_the_dashboard(
     assignment = _by_dnr(session, "S2023/01932")
     milestone = assignment.milestones[0]  # 2024-04-01, no delivery recorded in the seeds
     milestone.due_on = today - timedelta(days=3)
+    milestone.confirmed = True  # an admin confirmed that it was missed: now it is overdue
     session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "Redovisning ej registrerad" in page and "försenad" not in page

@@ -31,6 +31,17 @@ def seed_003(session: so.Session) -> Assignment:
     return session.scalars(sa.select(Assignment).where(Assignment.seed_key == SEED_003_KEY)).one()
 
 
+def tracked_seed_003(session: so.Session, make_user: Callable[..., User]) -> Assignment:
+    """Seed 003 with its deadlines tracked as on the day the tests pretend it is: an admin
+    confirms the ones that had passed when the register was seeded (unconfirmed until then)."""
+    assignment = seed_003(session)
+    admin = make_user("admin")
+    for milestone in assignment.milestones:
+        if not milestone.confirmed:
+            services.confirm_missed(session, admin, milestone)
+    return assignment
+
+
 def lv_member(make_user: Callable[..., User], session: so.Session, **extra: Any) -> User:
     return make_user("medlem", organisation_id=actor(session, "Läkemedelsverket").id, **extra)
 
@@ -55,7 +66,7 @@ def test_seed_003_milestones_due_within_90_days_or_past_are_the_lv_members_tasks
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     user = lv_member(make_user, session)
-    seed = seed_003(session).id
+    seed = tracked_seed_003(session, make_user).id
     everything = tasks_for(session, user, today=date(2025, 11, 1))
     tasks = [t for t in everything if t.assignment_id == seed]
     assert [(t.kind, t.due_on, t.milestone_kind) for t in tasks] == [
@@ -80,8 +91,10 @@ def test_a_delivered_milestone_is_no_task_but_stays_in_the_calendar(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     user = lv_member(make_user, session)
-    first = seed_003(session).milestones[0]
-    services.complete_milestone(session, user, first, report_reference="Rapport 2024")
+    first = tracked_seed_003(session, make_user).milestones[0]
+    services.complete_milestone(
+        session, user, first, done_on=date(2024, 12, 16), report_reference="Rapport 2024"
+    )
     seed = seed_003(session).id
     tasks = tasks_for(session, user, today=date(2025, 11, 1))
     assert [t.due_on for t in tasks if t.assignment_id == seed] == [date(2025, 12, 15)]

@@ -47,6 +47,7 @@ def _representative(session: so.Session) -> None:
         display_name="Ada Admin",
         role="admin",
         password=PASSWORD,
+        can_see_confidential=True,  # only a cleared admin may make a cleared user
     )
     member = services.create_user(
         session,

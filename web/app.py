@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.routing import IntegerConverter, Map
 
-from capabilities.db import database_url, is_lock_timeout
+from capabilities.db import INSTANCE_DIR, database_url, is_lock_timeout
 from capabilities.errors import Conflict, DomainError, NotFound, PermissionDenied
 from capabilities.i18n import label_language
 from capabilities.ids import MAX_ID
@@ -30,7 +30,7 @@ from web.request_log import init_request_log
 from web.security import init_security
 
 # The calendar feed authenticates with the secret token in its URL, never the session.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "deadlines.feed"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "deadlines.feed", "about.accessibility"}
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -44,11 +44,33 @@ class BoundedIntConverter(IntegerConverter):
 _SESSION_ID = re.compile(r"[0-9]{1,18}\.[0-9]{1,18}")
 
 
+def instance_secret_key() -> str:
+    """The session signing key kept in instance/secret_key, made on first use (mode 0600).
+
+    Without SECRET_KEY in the environment a key made per start would end every session at each
+    restart, and two processes would not accept each other's sessions; this one is shared by
+    every process on the machine and survives restarts.
+    """
+    path = INSTANCE_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         DATABASE_URL=database_url(),
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("FORMAGA_HTTPS", "") == "1",
@@ -59,9 +81,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
         WTF_CSRF_TIME_LIMIT=None,
         PAGE_SIZE=100,
+        ACCESSIBILITY_CONTACT=os.environ.get("FORMAGA_ACCESSIBILITY_CONTACT", ""),
     )
     if config:
         app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or instance_secret_key()
     init_db(app)
     prune_at_startup(app)
     init_security(app)
@@ -98,10 +123,12 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from web.about.routes import bp as about_bp
     from web.actors.routes import bp as actors_bp
     from web.admin.routes import bp as admin_bp
     from web.api.docs import bp as apidocs_bp
     from web.api.routes import bp as api_bp
+    from web.assignments.confirmation import bp as confirmation_bp
     from web.assignments.routes import bp as assignments_bp
     from web.auth.routes import bp as auth_bp
     from web.dashboard.routes import bp as dashboard_bp
@@ -116,9 +143,11 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (
         auth_bp,
+        about_bp,
         dashboard_bp,
         register_bp,
         assignments_bp,
+        confirmation_bp,
         actors_bp,
         measures_bp,
         proposals_bp,

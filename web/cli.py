@@ -8,7 +8,6 @@ tests/test_cli.py checks that importing this module pulls in none of them.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import sys
@@ -112,6 +111,14 @@ def _describe(counts: dict[str, int]) -> str:
 
 @main.command(help="Upgrade, seed, and create the first admin if there is no user.")
 def init() -> None:
+    first_admin = initialise()
+    if first_admin is not None:
+        # Last and framed, after everything else init (and make's pip) printed.
+        click.echo(framed(first_admin))
+
+
+def initialise() -> list[str] | None:
+    """Migrate, seed and create the first admin; the lines to show the operator, if one was made."""
     from capabilities import migrate
     from capabilities.errors import DomainError
     from importers.seed import seed as apply_seed
@@ -126,12 +133,10 @@ def init() -> None:
             first_admin = _ensure_first_admin(session)
     except (SeedDataError, DomainError) as exc:
         _fail(str(exc))
-    if first_admin is not None:
-        # Last and framed, after everything else init (and make's pip) printed.
-        click.echo(_framed(first_admin))
+    return first_admin
 
 
-def _framed(lines: list[str]) -> str:
+def framed(lines: list[str]) -> str:
     width = max(len(line) for line in lines) + 4
     rule = "=" * width
     return "\n".join(["", rule, *(f"  {line}" for line in lines), rule, ""])
@@ -561,8 +566,7 @@ def remind(dry_run: bool) -> None:
     from datetime import date
 
     from capabilities.mail import MailError, SmtpSettings
-    from web.deadlines.labels import task_summary
-    from web.deadlines.remind import run_reminders
+    from web.deadlines.remind import dry_run_line, nothing_to_send, run_reminders
 
     settings = None
     if not dry_run:
@@ -572,17 +576,18 @@ def remind(dry_run: bool) -> None:
             _fail(exc.message)
     with session_scope(writing=not dry_run) as session, _web_context():
         report = run_reminders(session, settings, today=date.today(), dry_run=dry_run)
+        if not report.digests:
+            click.echo(nothing_to_send(report))
+            return
         if dry_run:
             for digest in report.digests:
-                click.echo(f"{digest.user.username} <{digest.user.email}>:")
+                click.echo(f"Till {digest.user.display_name} <{digest.user.email}>:")
                 for item in digest.items:
-                    click.echo(f"  [{item.state}] {task_summary(item.task)}")
+                    click.echo(f"  {dry_run_line(item)}")
             click.echo(f"Provkörning: {_reminders(len(report.digests))} skulle skickas.")
             return
     for address in report.sent:
         click.echo(f"Skickade påminnelse till {address}.")
-    if not report.digests:
-        click.echo("Inga nya påminnelser att skicka.")
     if not report.ok:
         unsent = len(report.digests) - len(report.sent)
         _fail(
@@ -590,7 +595,7 @@ def remind(dry_run: bool) -> None:
             + f"\n{unsent} av {_reminders(len(report.digests))} skickades inte"
             " och skickas vid nästa körning."
         )
-    elif report.digests:
+    else:
         click.echo(f"Skickade {_reminders(len(report.sent))}.")
 
 
@@ -622,30 +627,18 @@ def restore(file: str) -> None:
     click.echo(f"Återställde databasen från {file}.")
 
 
-@main.command(help="Serve the web app with waitress.")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
-@click.option("--threads", default=8, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
-
-    from web.app import create_app
-
-    # One line per request (formaga.request) and per refusal (formaga.refused), on stderr.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    click.echo(f"Förmågeregistret: http://{host}:{port}/ (stoppa med Ctrl+C)")
-    waitress_serve(create_app(), host=host, port=port, threads=threads)
-
-
 main.add_command(rounds)
 
 
 def _add_subcommands() -> None:
     from web.cli_procurement import commitments_command, proposals_command
     from web.cli_reference import actors, assignments
+    from web.cli_serve import run, serve
     from web.cli_users import users
 
     main.add_command(users)
+    main.add_command(serve)
+    main.add_command(run)
     main.add_command(assignments)
     main.add_command(actors)
     main.add_command(commitments_command)

@@ -81,8 +81,9 @@ class Assignment(Base):
 
     @property
     def next_milestone(self) -> Milestone | None:
-        """The earliest milestone not yet done (overdue ones included)."""
-        pending = [m for m in self.milestones if not m.is_done]
+        """The earliest milestone not yet done (overdue ones included; not an unconfirmed
+        seeded deadline, which the register cannot vouch for)."""
+        pending = [m for m in self.milestones if not m.is_done and m.confirmed]
         return min(pending, key=lambda m: m.due_on) if pending else None
 
 
@@ -170,9 +171,24 @@ class Milestone(Base):
         sa.CheckConstraint("kind IN ('delredovisning', 'slutredovisning')", name="kind"),
     )
 
+    # False for a seeded deadline that had passed when it was seeded: whether it was met is not
+    # known until an admin records the delivery or confirms it was missed ("Ej bekräftad").
+    confirmed: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+
     def is_overdue(self, today: date) -> bool:
-        """Past due with no delivery recorded ("Redovisning ej registrerad")."""
-        return not self.is_done and self.due_on < today
+        """Past due with no delivery recorded ("Redovisning ej registrerad"); an unconfirmed
+        seeded deadline is not overdue, since the register cannot vouch for it."""
+        return self.confirmed and not self.is_done and self.due_on < today
+
+    @classmethod
+    def pending(cls) -> sa.ColumnElement[bool]:
+        """SQL: still to be reported and tracked by the register (neither delivered nor an
+        unconfirmed seeded deadline): what lists, counts, gaps and tasks consider."""
+        return sa.and_(cls.is_done.is_(False), cls.confirmed.is_(True))
+
+    def is_unconfirmed(self, today: date) -> bool:
+        """A seeded deadline already past, not yet confirmed delivered or missed."""
+        return not self.confirmed and not self.is_done and self.due_on < today
 
 
 class CapabilityAssignment(LinkLifecycle, Base):

@@ -53,6 +53,8 @@ class MilestoneView:
     report_reference: str | None
     overdue: bool  # past due and no delivery recorded: "Redovisning ej registrerad"
     done_on: date | None = None
+    unconfirmed: bool = False  # a seeded deadline already past: "Ej bekräftad"
+    source: str | None = None  # the seed line that gives the deadline
 
 
 @dataclass
@@ -127,6 +129,8 @@ def _milestone_view(milestone: Milestone, today: date) -> MilestoneView:
         report_reference=milestone.report_reference,
         overdue=milestone.is_overdue(today),
         done_on=milestone.done_on,
+        unconfirmed=milestone.is_unconfirmed(today),
+        source=milestone.source,
     )
 
 
@@ -164,14 +168,14 @@ def _next_due() -> sa.ScalarSelect[date]:
     """Correlated subquery: the earliest milestone not yet done."""
     return (
         sa.select(sa.func.min(Milestone.due_on))
-        .where(Milestone.assignment_id == Assignment.id, Milestone.is_done.is_(False))
+        .where(Milestone.assignment_id == Assignment.id, Milestone.pending())
         .scalar_subquery()
     )
 
 
 def _due_condition(due: str, today: date) -> sa.ColumnElement[bool] | None:
     pending = sa.select(Milestone.id).where(
-        Milestone.assignment_id == Assignment.id, Milestone.is_done.is_(False)
+        Milestone.assignment_id == Assignment.id, Milestone.pending()
     )
     if due == "overdue":
         return pending.where(Milestone.due_on < today).exists()
@@ -307,4 +311,58 @@ def actor_choices(session: so.Session, keep: Iterable[int] = ()) -> list[tuple[i
     return sorted(
         ((i, f"{name} ({short})" if short else name) for i, name, short in rows),
         key=lambda choice: swedish_key(choice[1]),
+    )
+
+
+@dataclass(frozen=True)
+class UnconfirmedMilestone:
+    """A seeded deadline already past that nobody has confirmed delivered or missed."""
+
+    milestone_id: int
+    assignment_id: int
+    title: str
+    dnrs: list[str]
+    due_on: date
+    kind: str
+    source: str | None
+    decided_on: date | None
+
+
+def unconfirmed_milestones(session: so.Session, *, today: date) -> list[UnconfirmedMilestone]:
+    """Every unconfirmed seeded deadline, the earliest first, for an admin to confirm: two
+    queries."""
+    milestones = session.scalars(
+        sa.select(Milestone)
+        .where(
+            Milestone.confirmed.is_(False), Milestone.is_done.is_(False), Milestone.due_on < today
+        )
+        .order_by(Milestone.due_on, Milestone.id)
+        .options(so.joinedload(Milestone.assignment).selectinload(Assignment.diary_numbers))
+    )
+    return [
+        UnconfirmedMilestone(
+            milestone_id=m.id,
+            assignment_id=m.assignment_id,
+            title=m.assignment.title,
+            dnrs=m.assignment.dnrs,
+            due_on=m.due_on,
+            kind=m.kind,
+            source=m.source,
+            decided_on=m.assignment.decided_on,
+        )
+        for m in milestones
+    ]
+
+
+def unconfirmed_milestone_count(session: so.Session, *, today: date) -> int:
+    """How many `unconfirmed_milestones` lists: one query."""
+    return (
+        session.scalar(
+            sa.select(sa.func.count(Milestone.id)).where(
+                Milestone.confirmed.is_(False),
+                Milestone.is_done.is_(False),
+                Milestone.due_on < today,
+            )
+        )
+        or 0
     )

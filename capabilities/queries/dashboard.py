@@ -185,7 +185,7 @@ class DueMilestone:
 
 
 def _due(today: date, within_days: int) -> sa.ColumnElement[bool]:
-    return sa.and_(Milestone.is_done.is_(False), Milestone.due_on <= today + timedelta(within_days))
+    return sa.and_(Milestone.pending(), Milestone.due_on <= today + timedelta(within_days))
 
 
 def milestones_due(

@@ -251,7 +251,7 @@ def _assignment_counts(
         sa.select(Milestone.id)
         .where(
             Milestone.assignment_id == CapabilityAssignment.assignment_id,
-            Milestone.is_done.is_(False),
+            Milestone.pending(),
             Milestone.due_on < day,
         )
         .exists()

@@ -263,7 +263,7 @@ def _milestone_tasks(
     if until is not None:
         query = query.where(Milestone.due_on <= until)
     if not include_done:
-        query = query.where(Milestone.is_done.is_(False))
+        query = query.where(Milestone.pending())
     return [
         Task(
             key=f"milestone-{m.id}",

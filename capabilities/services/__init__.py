@@ -6,6 +6,7 @@ from capabilities.services.actors import create_actor, retire_actor, update_acto
 from capabilities.services.assignments import (
     add_milestone,
     complete_milestone,
+    confirm_missed,
     create_assignment,
     update_assignment,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "can_withdraw",
     "change_own_password",
     "complete_milestone",
+    "confirm_missed",
     "create_actor",
     "create_assignment",
     "create_capability",

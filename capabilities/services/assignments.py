@@ -9,6 +9,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.dnr import DnrError, parse_dnr_list
+from capabilities.errors import ValidationFailed
+from capabilities.i18n import N_
 from capabilities.models import (
     ASSIGNMENT_STATUSES,
     MILESTONE_KINDS,
@@ -25,6 +27,7 @@ from capabilities.services.base import (
     audit,
     check_version,
     flush_versioned,
+    require_admin,
     require_editor,
     snapshot,
 )
@@ -182,20 +185,48 @@ def complete_milestone(
     report_reference: str | None = None,
     today: date | None = None,
 ) -> Milestone:
-    """Mark a delredovisning/slutredovisning as delivered on `done_on` (default today)."""
+    """Mark a delredovisning/slutredovisning as delivered on `done_on`.
+
+    The date is asked for, never assumed: a delivery recorded as "today" for a deadline of 2023
+    would be a wrong fact. It cannot lie ahead, nor before the assignment was decided.
+    """
     require_editor(user)
     errors = Errors()
     today = today or date.today()
-    done = errors.date_value("done_on", done_on or today, label="Redovisad datum")
+    done = errors.date_value("done_on", done_on, label="Redovisad datum", required=True)
     if done is not None and done > today:
-        errors.add("done_on", "Redovisningsdatum kan inte ligga i framtiden.")
+        errors.add("done_on", N_("Redovisningsdatum kan inte ligga i framtiden."))
+    decided = milestone.assignment.decided_on
+    if done is not None and decided is not None and done < decided:
+        errors.add(
+            "done_on",
+            N_(
+                "Redovisningsdatum kan inte ligga före uppdragets beslut %(date)s.",
+                date=decided.isoformat(),
+            ),
+        )
     ref = errors.text("report_reference", report_reference, label="Rapportreferens")
     errors.raise_if_any()
     before = snapshot(milestone)
     milestone.is_done = True
+    milestone.confirmed = True
     milestone.done_on = done
     milestone.report_reference = ref or milestone.report_reference
     session.flush()
     audit(session, user, milestone, "complete", before=before, after=snapshot(milestone))
+    session.flush()
+    return milestone
+
+
+def confirm_missed(session: so.Session, user: User, milestone: Milestone) -> Milestone:
+    """An admin confirms that an unconfirmed seeded deadline was not met: from now on it counts
+    as overdue ("Redovisning ej registrerad") like any other."""
+    require_admin(user)
+    if milestone.is_done or milestone.confirmed:
+        raise ValidationFailed({"confirmed": [N_("Redovisningstillfället är redan bekräftat.")]})
+    before = snapshot(milestone)
+    milestone.confirmed = True
+    session.flush()
+    audit(session, user, milestone, "confirm_missed", before=before, after=snapshot(milestone))
     session.flush()
     return milestone

@@ -19,6 +19,19 @@ def test_login_page_is_accessible(page: Any) -> None:
     screenshot(page, "login")
 
 
+def test_accessibility_statement_is_reached_from_the_login_page_and_is_accessible(
+    page: Any,
+) -> None:
+    page.goto("/login")
+    page.get_by_role("link", name="Tillgänglighetsredogörelse").click()
+    page.wait_for_url("**/tillganglighet")
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Tillgänglighet för Förmågeregistret"
+    )
+    assert serious_violations(page) == []
+    screenshot(page, "tillganglighet")
+
+
 def test_wrong_password_shows_generic_message(page: Any) -> None:
     page.goto("/login")
     page.get_by_label("Användarnamn").fill("e2e-medlem")

@@ -43,7 +43,7 @@ def _new_assignment(
             kind="delredovisning",
         )
         if done:
-            services.complete_milestone(session, user, milestone)
+            services.complete_milestone(session, user, milestone, done_on=date.today())
     session.flush()
     return assignment
 
@@ -221,7 +221,17 @@ def test_milestones_added_and_completed(
     assert milestone.kind == "slutredovisning" and not milestone.is_done
 
     done = f"{path}/{milestone.id}/done"
-    assert post(client, done, {"report_reference": "Artikelnummer 2030-1-1"}).status_code == 302
+    # The delivery date is asked for, never assumed to be today, and cannot lie ahead.
+    for day, message in (
+        ("", "Redovisad datum måste anges."),
+        ((date.today() + timedelta(days=1)).isoformat(), "kan inte ligga i framtiden"),
+    ):
+        refused = post(client, done, {"done_on": day, "report_reference": "X"})
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    page = client.get(f"/assignments/{assignment.id}").get_data(as_text=True)
+    assert f'name="done_on" type="date" value="{date.today().isoformat()}"' not in page
+    delivered = {"done_on": date.today().isoformat(), "report_reference": "Artikelnummer 2030-1-1"}
+    assert post(client, done, delivered).status_code == 302
     session.expire_all()
     assert milestone.is_done and milestone.report_reference == "Artikelnummer 2030-1-1"
     html = client.get(f"/assignments/{assignment.id}").get_data(as_text=True)
@@ -337,6 +347,7 @@ def test_query_count_does_not_grow(
 ) -> None:
     member = as_role("medlem")
     target = _new_assignment(session, member, "Mål för kopplingar")
+    _new_assignment(session, member, "Försenat uppdrag", dues=((-5, False),))  # one overdue row
     pages = (
         "/assignments/",
         "/assignments/?due=overdue&q=UPPDRAG",

@@ -41,6 +41,9 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 ACCESS: dict[str, str] = {
     "static": "public",
     "auth.login": "public",
+    "confirmation.index": "admin",
+    "confirmation.missed": "admin",
+    "about.accessibility": "public",
     "auth.logout": "reader",
     "auth.password": "reader",
     "tokens.index": "reader",

@@ -164,10 +164,12 @@ def complete_milestone(assignment_id: int, milestone_id: int) -> ResponseReturnV
     form = CompleteMilestoneForm()
     if not form.validate_on_submit():
         abort(400)
-    back = (
-        url_for("dashboard.index", _anchor="h-milestones")
-        if form.back.data == "dashboard"
-        else url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar")
+    back = {
+        "dashboard": url_for("dashboard.index", _anchor="h-milestones"),
+        "unconfirmed": url_for("confirmation.index"),
+    }.get(
+        form.back.data or "",
+        url_for(".detail", assignment_id=assignment_id, _anchor="redovisningar"),
     )
     if milestone.is_done:
         flash(_("Redovisningstillfället var redan markerat som redovisat."), "info")

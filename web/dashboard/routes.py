@@ -14,6 +14,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from capabilities.queries.assignments import unconfirmed_milestone_count
 from capabilities.queries.dashboard import (
     MILESTONES_SHOWN,
     QuarterCounts,
@@ -126,6 +127,7 @@ def index() -> ResponseReturnValue:
         chart=layout(quarters, keys),
         milestones=milestones_due(db, today=today, limit=MILESTONES_SHOWN),
         milestones_total=milestones_due_count(db, today=today),
+        unconfirmed=unconfirmed_milestone_count(db, today=today) if user.is_admin else 0,
         changes=latest_changes(db, can_see_confidential=can_see),
         today=today,
         KIND_LABELS=KIND_LABELS,

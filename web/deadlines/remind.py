@@ -18,7 +18,7 @@ from flask_babel import ngettext
 
 from capabilities.mail import Mailer, MailError, SmtpSettings
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
-from capabilities.reminders import Digest, pending_digests, record_sent
+from capabilities.reminders import Digest, DigestItem, pending_digests, record_sent, subscribers
 from capabilities.reports.cells import one_line
 from web.deadlines.labels import STATE_LABELS, task_status, task_summary, task_url
 
@@ -28,6 +28,7 @@ SECTION_ORDER = ("overdue", "due_soon", "open")
 @dataclass
 class RemindReport:
     digests: list[Digest] = field(default_factory=list)
+    subscribers: int = 0  # users with reminders on and an e-mail address
     sent: list[str] = field(default_factory=list)  # addresses
     failed: list[str] = field(default_factory=list)  # Swedish reasons
 
@@ -82,6 +83,31 @@ def compose(digest: Digest, *, sender: str, today: date) -> EmailMessage:
     return message
 
 
+def nothing_to_send(report: RemindReport) -> str:
+    """Why a run has nothing to send, in one sentence."""
+    if not report.subscribers:
+        return _(
+            "Inga påminnelser: ingen användare prenumererar. En användare slår på påminnelser "
+            "och anger sin e-postadress under Profil och påminnelser."
+        )
+    return ngettext(
+        "Inga nya påminnelser: %(num)d prenumerant har inget nytt, inget inom 14 dagar och "
+        "inget passerat datum sedan förra utskicket.",
+        "Inga nya påminnelser: %(num)d prenumeranter har inget nytt, inget inom 14 dagar och "
+        "inget passerat datum sedan förra utskicket.",
+        report.subscribers,
+    )
+
+
+def dry_run_line(item: DigestItem) -> str:
+    """One task of a digest for `remind --dry-run`: section, date, dnr and what is to be done."""
+    task = item.task
+    parts = [f"[{STATE_LABELS[item.state]}]", task.due_on.isoformat() if task.due_on else "–"]
+    if task.dnrs:
+        parts.append(", ".join(task.dnrs))
+    return " ".join(parts) + " – " + task_summary(task)
+
+
 def run_reminders(
     session: so.Session,
     settings: SmtpSettings | None,
@@ -94,7 +120,9 @@ def run_reminders(
     A dry run (settings may be None) only reports what would go. A failed send leaves no log
     row, so the same items go out on the next run.
     """
-    report = RemindReport(digests=pending_digests(session, today=today))
+    report = RemindReport(
+        digests=pending_digests(session, today=today), subscribers=len(subscribers(session))
+    )
     if dry_run or not report.digests:
         session.rollback()
         return report

@@ -1,0 +1,1 @@
+"""Public pages about the service itself: the accessibility statement."""
