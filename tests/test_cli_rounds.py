@@ -98,6 +98,18 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
     ] == [("1.1.1", 2, 4, "↑")]
     table = cli.invoke(main, ["rounds", "compare", "1", "2"]).output
     assert "1.1.1" in table and "↑" in table
+    # Named the other way round, the comparison still reads older → newer (issue 24).
+    assert cli.invoke(main, ["rounds", "compare", "2", "1"]).output == table
+    assert table.splitlines()[0] == "Lägesbild 2026 → Lägesbild 2027"
+    reversed_json = json.loads(
+        cli.invoke(main, ["rounds", "compare", "2", "1", "--format", "json"]).output
+    )
+    assert reversed_json == compared and compared["title"] == "Lägesbild 2026 → Lägesbild 2027"
+    # Against the register only what changed is listed, not every capability as "– → –".
+    today = cli.invoke(main, ["rounds", "compare", "1", "today"]).output.splitlines()
+    assert today[0] == "Lägesbild 2026 → Registret i dag"
+    assert not [line for line in today if "–  → –" in line or "– → –" in line]
+    assert [line.split()[0] for line in today[1:] if not line.startswith("Poäng")] == ["1.1.1"]
     rows = list(
         csv.reader(
             io.StringIO(cli.invoke(main, ["rounds", "compare", "1", "2", "--format", "csv"]).output)

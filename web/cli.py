@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -295,6 +295,7 @@ def report_command(
     from capabilities.reports.csv_export import write_register_csv
     from capabilities.reports.data import build_report
     from capabilities.reports.pdf import write_pdf
+    from capabilities.reports.round_report import round_report
     from capabilities.reports.xlsx import write_workbook
 
     if as_of is not None and round_id is not None:
@@ -310,19 +311,25 @@ def report_command(
                 "Sekretessmarkerade uppgifter kräver --user med behörighet att se "
                 "sekretessmarkerade uppgifter."
             )
-        day = as_of.date() if as_of else None
+        exported_by = user.display_name if user else os.environ.get("USER", "")
         round_info = None
         if round_id is not None:
             try:
-                day, round_info = _round_report(session, round_id, include_confidential)
+                data, round_info, _snap = round_report(
+                    session,
+                    round_id,
+                    include_confidential=include_confidential,
+                    exported_by=exported_by,
+                )
             except DomainError as exc:
                 _fail(exc.message)
-        data = build_report(
-            session,
-            as_of=day,
-            include_confidential=include_confidential,
-            exported_by=user.display_name if user else os.environ.get("USER", ""),
-        )
+        else:
+            data = build_report(
+                session,
+                as_of=as_of.date() if as_of else None,
+                include_confidential=include_confidential,
+                exported_by=exported_by,
+            )
     if fmt == "pdf":
         with open(output, "wb") as handle:
             write_pdf(data, handle, round_info)
@@ -333,43 +340,6 @@ def report_command(
         with open(output, "w", encoding="utf-8", newline="") as handle:
             write_register_csv(data, handle)
     click.echo(f"Skrev {output} ({len(data.capabilities)} delförmågor, per {data.as_of}).")
-
-
-def _round_report(session: Any, round_id: int, include_confidential: bool) -> tuple[Any, Any]:
-    """A closed round's report is the register at the end of its closing day (Swedish time),
-    compared with the closed round before it."""
-    import sqlalchemy as sa
-
-    from capabilities.errors import DomainError
-    from capabilities.models import ReportingRound, RoundSnapshot
-    from capabilities.queries.rounds import compare_rounds, get_round
-    from capabilities.reports.meta import local_stamp, local_time
-    from capabilities.reports.pdf import RoundInfo
-
-    round_ = get_round(session, round_id)
-    snap = session.scalar(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_id))
-    if snap is None or round_.closed_at is None:
-        raise DomainError(f"Uppföljningsomgången ”{round_.name}” är inte stängd än.")
-    previous = session.scalar(
-        sa.select(ReportingRound.id)
-        .join(RoundSnapshot, RoundSnapshot.round_id == ReportingRound.id)
-        .where(ReportingRound.closed_at < round_.closed_at)
-        .order_by(ReportingRound.closed_at.desc())
-        .limit(1)
-    )
-    comparison = (
-        compare_rounds(session, previous, round_id, can_see_confidential=include_confidential)
-        if previous is not None
-        else None
-    )
-    info = RoundInfo(
-        name=round_.name,
-        reference_date=round_.reference_date.isoformat(),
-        closed=local_stamp(round_.closed_at),
-        sha256=snap.sha256,
-        comparison=comparison,
-    )
-    return local_time(round_.closed_at).date(), info
 
 
 @main.command("import", help="Import status updates from an exported workbook's Uppdatering sheet.")

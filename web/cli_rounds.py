@@ -194,7 +194,7 @@ def compare(first: int, second: str, fmt: str, show_all: bool, include_confident
     elif fmt == "csv":
         write_comparison_csv(comparison, sys.stdout)
     else:
-        click.echo(f"{comparison.before_label} → {comparison.after_label}")
+        click.echo(comparison.title)
         for row in capability_rows(comparison, changed_only=not show_all):
             number, _area, _sb, _sa, before, after, arrow = row[:7]
             extra = "; ".join(
@@ -210,8 +210,14 @@ def compare(first: int, second: str, fmt: str, show_all: bool, include_confident
         for score in comparison.scores:
             b = score.before.percent if score.before else None
             a = score.after.percent if score.after else None
-            change = "" if score.change is None else f" ({score.change:+.1f})"
+            if a == b and not show_all:
+                continue  # changes only, like the capabilities above
+            change = "" if score.change is None else f" ({_decimal(score.change, '+.1f')})"
             click.echo(
-                f"Poäng {score.number:<5} {b if b is not None else '–'} → "
-                f"{a if a is not None else '–'}{change}"
+                f"Poäng {score.number:<5} {_decimal(b, '.1f')} → {_decimal(a, '.1f')}{change}"
             )
+
+
+def _decimal(value: float | None, spec: str) -> str:
+    """A number the Swedish way, with a decimal comma ("44,0"); "–" for none."""
+    return "–" if value is None else format(value, spec).replace(".", ",")

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -127,6 +127,20 @@ def url_with(**changes: Any) -> str:
     return f"{base}?{query}" if query else base
 
 
+def percent(value: float | None) -> str:
+    """A share in per cent (0–100) in the page's language: "44,0 %" in Swedish, "–" for none."""
+    if value is None:
+        return "–"
+    return f"{format_decimal(value, '0.0')} %"
+
+
+def signed(value: float | None) -> str:
+    """A change with its sign and one decimal in the page's language: "+20,0", "–" for none."""
+    if value is None:
+        return "–"
+    return str(format_decimal(value, "+0.0;-0.0"))
+
+
 def tr(value: Any) -> Any:
     """A domain message (capabilities.i18n.N_) in the interface language; anything else as is."""
     return translate(value, _) if isinstance(value, Message) else value
@@ -147,6 +161,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["tr"] = tr
     app.jinja_env.filters["display_name"] = display_name
     app.jinja_env.filters["iso"] = iso
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["signed"] = signed
     app.jinja_env.filters["audit_value"] = audit_value
     app.jinja_env.filters["first_line"] = first_line
     app.jinja_env.globals.update(

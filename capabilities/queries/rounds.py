@@ -552,11 +552,19 @@ class CapabilityChange:
         return not self.hidden and self.target_before != self.target_after
 
     @property
+    def state_changed(self) -> bool:
+        """A change of workflow state between two rounds; against the register ("aktuell")
+        the state is no change of its own."""
+        if "aktuell" in (self.state_before, self.state_after):
+            return False
+        return self.state_before != self.state_after
+
+    @property
     def changed(self) -> bool:
         return (
             self.level_before != self.level_after
             or self.target_changed
-            or self.state_before != self.state_after
+            or self.state_changed
             or bool(self.assignments_added or self.assignments_ended)
             or bool(self.measures_added or self.measures_ended)
         )
@@ -594,11 +602,17 @@ class Comparison:
     scores: list[ScoreChange]
 
     @property
+    def title(self) -> str:
+        """ "Lägesbild 2026 → Lägesbild 2027": always older → newer (see compare_rounds)."""
+        return f"{self.before_label} → {self.after_label}"
+
+    @property
     def changes(self) -> list[CapabilityChange]:
         return [c for c in self.capabilities if c.changed]
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "title": self.title,
             "before": {
                 "label": self.before_label,
                 "round_id": self.before_round.id,
@@ -682,27 +696,40 @@ def _closed_snapshot(session: so.Session, round_id: int) -> tuple[ReportingRound
     return round_, snap
 
 
+def _age(round_: ReportingRound) -> tuple[date, datetime, int]:
+    """Older rounds sort first: by the date assessed, then closing time, then id."""
+    return (round_.reference_date, round_.closed_at or datetime.max, round_.id)
+
+
 def compare_rounds(
     session: so.Session,
-    before_id: int,
-    after_id: int | None,
+    first_id: int,
+    second_id: int | None,
     *,
     can_see_confidential: bool,
 ) -> Comparison:
-    """Compare a closed round with another closed round, or (after_id None) with the register
-    as it stands now. Constant number of queries."""
-    before_round, before_snap = _closed_snapshot(session, before_id)
-    before = snapshot_data(session, before_snap)
-    if after_id is None:
+    """Compare two closed rounds, or (second_id None) a closed round with the register as it
+    stands now. Constant number of queries.
+
+    The one comparison every output (page, xlsx, API, CLI, PDF) is made from, and it always
+    reads older → newer whichever round the caller names first: "before" is the older round,
+    "after" the newer one (the register today is newest of all).
+    """
+    before_round, before_snap = _closed_snapshot(session, first_id)
+    if second_id is None:
         after_round: ReportingRound | None = None
         after = current_register_data(session)
         after_label = "Registret i dag"
         after_sha: str | None = None
     else:
-        after_round, after_snap = _closed_snapshot(session, after_id)
+        after_round, after_snap = _closed_snapshot(session, second_id)
+        if _age(after_round) < _age(before_round):
+            before_round, after_round = after_round, before_round
+            before_snap, after_snap = after_snap, before_snap
         after = snapshot_data(session, after_snap)
         after_label = after_round.name
         after_sha = after_snap.sha256
+    before = snapshot_data(session, before_snap)
     can_see = can_see_confidential
     old = {c["number"]: c for c in before["capabilities"]}
     new = {c["number"]: c for c in after["capabilities"]}

@@ -100,7 +100,7 @@ def write_comparison_workbook(comparison: Comparison, out: IO[bytes]) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Jämförelse"
-    sheet.append(text_row(sheet, [f"{comparison.before_label} → {comparison.after_label}"]))
+    sheet.append(text_row(sheet, [comparison.title]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(
         text_row(

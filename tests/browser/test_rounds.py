@@ -171,7 +171,7 @@ def test_a_whole_round(
     screenshot(greta, "round_capability_steps")
 
     first_hash = _close(admin, round_url)
-    assert admin.locator("#completion").inner_text().startswith("3.")  # 2 of 62 approved
+    assert admin.locator("#completion").inner_text().startswith("3,")  # 2 of 62 approved
     assert serious_violations(admin) == []
     screenshot(admin, "round_closed")
 
@@ -215,6 +215,6 @@ def test_a_whole_round(
     second_row = admin.locator("#cmp-1\\.1\\.2").inner_text()
     assert "=" in second_row and "+ Tredje leverantör upphandlas" in second_row
     scores = admin.locator("table.scores").inner_text()
-    assert "50.0 % (2/" in scores and "70.0 % (2/" in scores and "+20.0" in scores
+    assert "50,0 % (2/" in scores and "70,0 % (2/" in scores and "+20,0" in scores
     assert serious_violations(admin) == []
     screenshot(admin, "round_comparison")

@@ -130,7 +130,7 @@ def test_whole_round_through_the_pages(
 
     snap = session.scalars(sa.select(RoundSnapshot)).one()
     assert snap.sha256 in page_text
-    assert "Poäng per huvudgrupp och område" in page_text and "60.0 % (1/5)" in page_text
+    assert "Poäng per huvudgrupp och område" in page_text and "60,0 % (1/5)" in page_text
     refused = post(
         client, url, {"action": "draft", "level": "5", "summary": "Sent."}, token_from="/rounds/"
     )
