@@ -219,6 +219,29 @@ def status_view(
     )
 
 
+@dataclass(frozen=True)
+class LevelOption:
+    """One step of the scale as a form offers it: value, "3 – label" and description."""
+
+    value: str
+    label: str
+    description: str | None
+
+
+def level_options(session: so.Session) -> list[LevelOption]:
+    """The scale in the interface language (label_language): the one source of the level
+    radios on every form (register and round), never StatusLevel.label read directly."""
+    english = label_language.get() == "en"
+    return [
+        LevelOption(
+            str(lvl.level),
+            f"{lvl.level} – {lvl.label_en if english else lvl.label}",
+            (lvl.description_en or lvl.description) if english else lvl.description,
+        )
+        for lvl in session.scalars(sa.select(StatusLevel).order_by(StatusLevel.level))
+    ]
+
+
 def level_labels(session: so.Session) -> dict[int, str]:
     """Level → label: Swedish, or the JEE English label when the interface is in English."""
     column = StatusLevel.label_en if label_language.get() == "en" else StatusLevel.label

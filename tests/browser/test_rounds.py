@@ -87,7 +87,7 @@ def _open_round(page: Any, name: str) -> str:
 def _submit_by_form(page: Any, round_url: str, number: str, level: str, summary: str) -> None:
     page.goto(round_url)
     page.locator("table").get_by_role("link", name=number, exact=True).click()
-    page.get_by_label("Nivå", exact=True).select_option(level)
+    page.locator(f"#level-{level}").check()
     page.get_by_label("Statusbeskrivning").fill(summary)
     page.get_by_role("button", name="Skicka in för granskning").click()
     assert page.get_by_text(f"Bedömningen av {number} är inskickad för granskning.").is_visible()

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from capabilities import services
 from capabilities.errors import ValidationFailed
-from capabilities.models import Capability, StatusAssessment, StatusLevel
-from capabilities.queries.register import StatusView, level_labels, status_view
+from capabilities.models import Capability, StatusAssessment
+from capabilities.queries.register import (
+    LevelOption,
+    StatusView,
+    level_labels,
+    level_options,
+    status_view,
+)
 from web.access import acting_user, editor_required
 from web.db import db_session
 from web.forms import apply_errors, to_choices
@@ -24,25 +26,8 @@ from web.register.routes import _capability, bp
 KEEP = "keep"  # the target choice that keeps a previous target the user may not see
 
 
-@dataclass
-class LevelOption:
-    value: str
-    label: str
-    description: str | None
-
-
 def _levels() -> list[LevelOption]:
-    """The scale in the page's language: label and description of each level."""
-    english = str(get_locale() or "sv") == "en"
-    levels = db_session().scalars(sa.select(StatusLevel).order_by(StatusLevel.level))
-    return [
-        LevelOption(
-            str(lvl.level),
-            f"{lvl.level} – {lvl.label_en if english else lvl.label}",
-            (lvl.description_en or lvl.description) if english else lvl.description,
-        )
-        for lvl in levels
-    ]
+    return level_options(db_session())
 
 
 def _render(

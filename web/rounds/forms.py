@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -30,7 +31,7 @@ class OpenRoundForm(FlaskForm):
 
 
 class EntryForm(FlaskForm):
-    level = SelectField(_l("Nivå"), choices=[], validate_choice=False)
+    level = RadioField(_l("Nivå"), choices=[], validate_choice=False)
     target_level = SelectField(_l("Målnivå (valfri)"), choices=[], validate_choice=False)
     summary = TextAreaField(_l("Statusbeskrivning"))
     justification = TextAreaField(_l("Motivering och underlag"))

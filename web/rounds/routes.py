@@ -21,15 +21,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capabilities.errors import ValidationFailed
-from capabilities.models import Actor, Area, Capability, RoundEntry, StatusLevel, User
+from capabilities.models import Actor, Area, StatusLevel, User
 from capabilities.queries import rounds as queries
-from capabilities.redaction import is_hidden
 from capabilities.reports.round_comparison import write_comparison_workbook
 from capabilities.services import rounds as services
-from web.access import acting_user, admin_required, editor_required
+from web.access import acting_user, admin_required
 from web.db import db_session
 from web.forms import apply_errors, is_id, to_choices
-from web.rounds.forms import ConfirmForm, EntryForm, OpenRoundForm, ReviewForm
+from web.rounds.forms import ConfirmForm, OpenRoundForm
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -132,153 +131,6 @@ def show(round_id: int) -> ResponseReturnValue:
     )
 
 
-def _capability(number: str) -> Capability:
-    capability = db_session().scalar(sa.select(Capability).where(Capability.number == number))
-    if capability is None:
-        abort(404)
-    return capability
-
-
-def _level_choices() -> list[tuple[str, str]]:
-    levels = (
-        db_session()
-        .execute(sa.select(StatusLevel.level, StatusLevel.label).order_by(StatusLevel.level))
-        .all()
-    )
-    return [(str(level), f"{level} – {label}") for level, label in levels]
-
-
-@bp.route("/<int:round_id>/capabilities/<number>", methods=["GET", "POST"])
-def entry(round_id: int, number: str) -> ResponseReturnValue:
-    """One capability in the round: the member's form, the reviewer's decision, the history."""
-    db = db_session()
-    round_ = queries.get_round(db, round_id)
-    cap = _capability(number)
-    current = services.entry_for(db, round_, cap)
-    hidden = current is not None and is_hidden(
-        current.confidential, current_user.can_see_confidential
-    )
-    prefill = current is not None and not hidden and request.method == "GET"
-    form = EntryForm(obj=current if prefill else None)
-    choices = _level_choices()
-    form.level.choices = to_choices([("", _("Välj nivå")), *choices])
-    form.target_level.choices = to_choices([("", _("Ingen målnivå")), *choices])
-    review = ReviewForm()
-    history = next(
-        (h for h in queries.capability_round_history(db, cap.id) if h.round.id == round_.id),
-        None,
-    )
-
-    def page(status: int = 200) -> ResponseReturnValue:
-        return render_template(
-            "rounds/entry.html",
-            r=round_,
-            cap=cap,
-            current=current,
-            hidden=hidden,
-            form=form,
-            review=review,
-            history=history,
-            labels=STATE_LABELS,
-            level_labels=dict(choices),
-            is_reviewer=services.is_reviewer(round_, acting_user()),
-            may_write=services.may_write(round_, cap, acting_user()),
-            organisations=", ".join(services.assigned_organisations(round_, cap)),
-        ), status
-
-    if not form.is_submitted():
-        if current is not None and not hidden:
-            form.level.data = str(current.level or "")
-            form.target_level.data = str(current.target_level or "")
-            form.version.data = str(current.version)
-        elif current is None:
-            # A target is only changed deliberately: start from the register's current one.
-            target = queries.current_target_level(
-                db, cap.id, can_see_confidential=current_user.can_see_confidential
-            )
-            form.target_level.data = str(target or "")
-        return page()
-    if not current_user.can_edit:
-        abort(403)
-    if not form.validate():
-        return page(422)
-    submit = request.form.get("action") == "submit"
-    try:
-        saved = services.save_entry(
-            db,
-            acting_user(),
-            round_,
-            cap,
-            services.EntryInput(
-                level=form.level.data,
-                target_level=form.target_level.data,
-                summary=form.summary.data,
-                justification=form.justification.data,
-                confidential=form.confidential.data,
-                secrecy_ref=form.secrecy_ref.data,
-            ),
-            submit=submit,
-            expected_version=int(form.version.data) if is_id(str(form.version.data)) else None,
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return page(422)
-    db.commit()
-    if saved.state == "inskickad":
-        flash(
-            _("Bedömningen av %(number)s är inskickad för granskning.", number=cap.number),
-            "success",
-        )
-    else:
-        flash(_("Utkastet för %(number)s är sparat.", number=cap.number), "success")
-    return redirect(url_for("rounds.entry", round_id=round_.id, number=cap.number))
-
-
-@bp.post("/<int:round_id>/capabilities/<number>/review")
-@editor_required
-def decide(round_id: int, number: str) -> ResponseReturnValue:
-    db = db_session()
-    round_ = queries.get_round(db, round_id)
-    cap = _capability(number)
-    current: RoundEntry | None = services.entry_for(db, round_, cap)
-    if current is None:
-        abort(404)
-    review = ReviewForm()
-    if not review.validate_on_submit():
-        abort(400)
-    version = int(review.content_version.data) if is_id(review.content_version.data) else None
-    decision = request.form.get("decision")
-    try:
-        if decision == "approve":
-            services.approve_entry(
-                db,
-                acting_user(),
-                current,
-                comment=review.comment.data,
-                expected_content_version=version,
-            )
-            message = _("Bedömningen av %(number)s är fastställd.", number=cap.number)
-        elif decision == "return":
-            services.return_entry(
-                db,
-                acting_user(),
-                current,
-                comment=review.comment.data,
-                expected_content_version=version,
-            )
-            message = _("Bedömningen av %(number)s är återremitterad.", number=cap.number)
-        else:
-            abort(400)
-    except ValidationFailed as exc:
-        db.rollback()
-        flash(" ".join(m for msgs in exc.errors.values() for m in msgs), "error")
-        return redirect(url_for("rounds.entry", round_id=round_.id, number=cap.number))
-    db.commit()
-    flash(message, "success")
-    return redirect(url_for("rounds.show", round_id=round_.id))
-
-
 @bp.post("/<int:round_id>/close")
 @admin_required
 def close(round_id: int) -> ResponseReturnValue:
@@ -346,3 +198,6 @@ def compare_xlsx(round_id: int) -> ResponseReturnValue:
             "Content-Disposition": f'attachment; filename="jamforelse-{round_id}.xlsx"',
         },
     )
+
+
+from web.rounds import entries as _entries  # noqa: E402,F401  (registers its routes)
