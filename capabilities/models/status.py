@@ -12,6 +12,7 @@ from capabilities.db import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from capabilities.models.register import Capability
+    from capabilities.models.rounds import ReportingRound
     from capabilities.models.user import User
 
 
@@ -52,10 +53,16 @@ class StatusAssessment(Base):
     withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     withdrawn_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     withdrawn_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # Approved in a reporting round: created_by is the member who wrote it, these say who
+    # approved it and in which round (the round keeps the decision itself, round_approvals).
+    approved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    round_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("reporting_rounds.id"))
 
     capability: so.Mapped[Capability] = so.relationship(back_populates="assessments")
     created_by: so.Mapped[User] = so.relationship(foreign_keys=[created_by_id])
     withdrawn_by: so.Mapped[User | None] = so.relationship(foreign_keys=[withdrawn_by_id])
+    approved_by: so.Mapped[User | None] = so.relationship(foreign_keys=[approved_by_id])
+    round: so.Mapped[ReportingRound | None] = so.relationship()
 
     __table_args__ = (
         sa.Index("ix_status_assessments_current", "capability_id", "assessed_on", "id"),

@@ -90,6 +90,8 @@ def capability_history(
             .options(
                 so.joinedload(StatusAssessment.created_by),
                 so.joinedload(StatusAssessment.withdrawn_by),
+                so.joinedload(StatusAssessment.approved_by),
+                so.joinedload(StatusAssessment.round),
             )
         )
     )
@@ -104,6 +106,8 @@ def capability_history(
             "organisations": entry.organisations,
             "assessed_on": entry.status.assessed_on.isoformat(),
             "assessed_by": entry.created_by,
+            "approved_by": entry.approved_by,
+            "approved_in_round": entry.approved_in,
             "trend": entry.trend,
             "confidential": entry.status.confidential,
             "secrecy_ref": entry.secrecy_ref,

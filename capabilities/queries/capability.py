@@ -47,6 +47,8 @@ class HistoryEntry:
     assessment_id: int = 0
     created_by_id: int = 0
     withdrawal: Withdrawal | None = None
+    approved_by: str | None = None  # approved in a reporting round: the reviewer …
+    approved_in: str | None = None  # … and the round's name; created_by wrote it
 
 
 @dataclass
@@ -81,7 +83,7 @@ def history_entries(
     """Newest first, each with its trend against the one before it that still counts.
 
     Withdrawn assessments stay in the list, marked, and take no part in trends. Load
-    `created_by` and `withdrawn_by` with the assessments.
+    `created_by`, `withdrawn_by`, `approved_by` and `round` with the assessments.
     """
     views = [status_view(a, labels, can_see_confidential) for a in assessments]
     older: list[StatusView | None] = [None] * len(views)  # the next older one that counts
@@ -119,6 +121,8 @@ def history_entries(
                 assessment_id=assessment.id,
                 created_by_id=assessment.created_by_id,
                 withdrawal=withdrawal,
+                approved_by=assessment.approved_by.display_name if assessment.approved_by else None,
+                approved_in=assessment.round.name if assessment.round else None,
             )
         )
     return entries
@@ -143,6 +147,8 @@ def capability_detail(
             .options(
                 so.joinedload(StatusAssessment.created_by),
                 so.joinedload(StatusAssessment.withdrawn_by),
+                so.joinedload(StatusAssessment.approved_by),
+                so.joinedload(StatusAssessment.round),
             )
         )
     )

@@ -495,6 +495,8 @@ def approve_entry(
         secrecy_ref=entry.secrecy_ref,
         assessed_on=min(entry.round.reference_date, today),
         today=today,
+        approved_in=entry.round,
+        author=entry.updated_by,  # the member who wrote it, not the reviewer (issue 24)
     )
     entry.approved_assessment_id = assessment.id
     return _decide(session, user, entry, "fastställd", text)

@@ -12,7 +12,13 @@ import sqlalchemy.orm as so
 from capabilities.db import utcnow
 from capabilities.errors import Conflict, PermissionDenied
 from capabilities.i18n import N_
-from capabilities.models import Capability, StatusAssessment, StatusLevel, User
+from capabilities.models import (
+    Capability,
+    ReportingRound,
+    StatusAssessment,
+    StatusLevel,
+    User,
+)
 from capabilities.redaction import is_hidden
 from capabilities.services.base import (
     MAX_SECRECY_REF,
@@ -49,8 +55,14 @@ def record_assessment(
     confidential: bool = False,
     secrecy_ref: str | None = None,
     today: date | None = None,
+    approved_in: ReportingRound | None = None,
+    author: User | None = None,
 ) -> StatusAssessment:
-    """Validate and append a new assessment of `capability` by `user`."""
+    """Validate and append a new assessment of `capability` by `user`.
+
+    An approval in a reporting round (`approved_in`) records the entry's `author` as the
+    assessment's author and the acting user (the reviewer) as the one who approved it.
+    """
     require_editor(user)
     errors = Errors()
     levels = valid_levels(session)
@@ -112,7 +124,9 @@ def record_assessment(
         assessed_on=when,
         confidential=bool(confidential),
         secrecy_ref=secrecy_text,
-        created_by_id=user.id,
+        created_by_id=(author or user).id,
+        approved_by_id=user.id if approved_in is not None else None,
+        round_id=approved_in.id if approved_in is not None else None,
     )
     session.add(assessment)
     session.flush()

@@ -243,12 +243,15 @@ def test_history_newest_first_with_trend(
         "organisations",
         "assessed_on",
         "assessed_by",
+        "approved_by",
+        "approved_in_round",
         "trend",
         "confidential",
         "secrecy_ref",
         "withdrawn",
     }
     assert newest["withdrawn"] is None
+    assert newest["approved_by"] is None and newest["approved_in_round"] is None
     assert newest["level"] == 3 and newest["target_level"] == 4
     assert newest["label"] == "Utvecklad förmåga"
     assert newest["justification"] == "Motivering Nyast"

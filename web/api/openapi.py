@@ -121,7 +121,16 @@ SCHEMAS: dict[str, Any] = {
             "target_level": _nullable({"type": "integer", "minimum": 1, "maximum": 5}),
             "organisations": _nullable(_string()),
             "assessed_on": _date(),
-            "assessed_by": _string(description="Namnet på den som registrerade bedömningen."),
+            "assessed_by": _string(
+                description="Namnet på den som skrev bedömningen (även när den fastställts "
+                "i en uppföljningsomgång)."
+            ),
+            "approved_by": _nullable(
+                _string(description="Granskaren som fastställde bedömningen i en omgång.")
+            ),
+            "approved_in_round": _nullable(
+                _string(description="Uppföljningsomgången där bedömningen fastställdes.")
+            ),
             "trend": _nullable(
                 _string(
                     enum=["better", "same", "worse"],
