@@ -85,7 +85,7 @@ def test_gaps_table_is_readable(runner: CliRunner) -> None:
     result = runner.invoke(main, ["gaps"], env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["nr", "nivå", "mål", "luckor"]
+    assert lines[0].split() == ["nr", "nivå", "mål", "avstånd", "luckor"]
     assert max(len(line) for line in lines) <= 100
     assert "<NA>" not in result.output and "nan" not in result.output.lower()
     first = next(line for line in lines if line.startswith("1.1.1 "))

@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.assignments.confirmation import bp as confirmation_bp
     from web.assignments.routes import bp as assignments_bp
     from web.auth.routes import bp as auth_bp
+    from web.dashboard import gaps as _gaps  # noqa: F401  (its routes join the blueprint)
     from web.dashboard.routes import bp as dashboard_bp
     from web.deadlines.routes import bp as deadlines_bp
     from web.measures.routes import bp as measures_bp

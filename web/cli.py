@@ -26,8 +26,20 @@ if TYPE_CHECKING:
 
     from capabilities.models import User
 
-# capabilities.queries.gaps.DEFAULT_STALE_MONTHS, without importing pandas for --help.
+# capabilities.queries.gaps.DEFAULT_STALE_MONTHS, SORT_NAMES and FLAG_NAMES, without importing
+# pandas for --help (a test keeps them in step).
 DEFAULT_STALE_MONTHS = 12
+GAP_SORTS = ("register", "distance", "level", "age", "flags")
+GAP_FLAGS = (
+    "not_assessed",
+    "stale",
+    "below_target",
+    "no_responsible_actor",
+    "no_linked_assignment",
+    "no_active_measure",
+    "low_level_without_measure",
+    "milestone_overdue",
+)
 
 
 @contextmanager
@@ -400,45 +412,93 @@ def import_(file: str, username: str, dry_run: bool) -> None:
     help="An assessment older than this many months is stale.",
 )
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option(
+    "--sort",
+    type=click.Choice(GAP_SORTS),
+    default=GAP_SORTS[0],
+    help="Order, weakest first: register, distance (to target), level, age (of the "
+    "assessment), flags (most first). Unknown values last.",
+)
+@click.option(
+    "--flag",
+    "flags",
+    multiple=True,
+    type=click.Choice(GAP_FLAGS),
+    help="Only capabilities with every given flag (repeat for more).",
+)
+@click.option("--area", default="", help="Only capabilities in this area, e.g. 3.2.")
 @click.option("--include-confidential", is_flag=True)
-def gaps(fmt: str, stale_months: int, as_of: datetime | None, include_confidential: bool) -> None:
+def gaps(
+    fmt: str,
+    stale_months: int,
+    as_of: datetime | None,
+    sort: str,
+    flags: tuple[str, ...],
+    area: str,
+    include_confidential: bool,
+) -> None:
 
-    from capabilities.queries.gaps import FLAGS, flag_counts, gap_frame
+    from capabilities.queries.gap_view import UNLINKED_GROUP, gap_view, unlinked_as_json
+    from capabilities.queries.gaps import FLAGS, flag_counts
     from capabilities.queries.gaps import records as gap_records
 
     with session_scope() as session:
-        frame = gap_frame(
+        view = gap_view(
             session,
             as_of=as_of.date() if as_of else None,
             stale_months=stale_months,
             can_see_confidential=include_confidential,
+            flags=flags,
+            area=area.strip(),
+            sort=sort,
         )
+    if area.strip() and area.strip() not in set(view.frame["area"]):
+        _fail(f"Okänt område: {area.strip()}.")
     if fmt == "json":
-        click.echo(json.dumps(gap_records(frame), ensure_ascii=False, indent=2))
+        body = {
+            "items": gap_records(view.rows),
+            "sort": sort,
+            "unlinked_assignments": [unlinked_as_json(item) for item in view.unlinked],
+        }
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        from capabilities.reports.cells import csv_writer
+        from capabilities.reports.gap_export import write_csv
 
-        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
-        writer.writerow(frame.columns)
-        writer.writerows(frame.astype(object).where(frame.notna(), None).itertuples(index=False))
+        write_csv(view, sys.stdout, bom=False, lineterminator="\n")
     else:
         table = []
-        for record in gap_records(frame):
+        for record in gap_records(view.rows):
             unknown = [f.label for f in FLAGS if record[f.name] is None]
-            flags = [f.label for f in FLAGS if record[f.name] is True]
+            marked = [f.label for f in FLAGS if record[f.name] is True]
             if unknown:
-                flags.append("okänt: " + ", ".join(unknown))
+                marked.append("okänt: " + ", ".join(unknown))
             table.append(
                 (
                     record["number"],
                     _level(record["level"]),
                     _level(record["target_level"]),
-                    "; ".join(flags) or "–",
+                    _level(record["gap"]),
+                    "; ".join(marked) or "–",
                 )
             )
-        click.echo(_table(("nr", "nivå", "mål", "luckor"), table, numeric={1, 2}, wrap=True))
+        click.echo(
+            _table(("nr", "nivå", "mål", "avstånd", "luckor"), table, numeric={1, 2, 3}, wrap=True)
+        )
+        if view.unlinked:
+            click.echo(f"\n{UNLINKED_GROUP}:")
+            rows = [
+                (
+                    ", ".join(item.dnrs) or "utan dnr",
+                    item.next_due_on.isoformat() if item.next_due_on else "–",
+                    ("Redovisning ej registrerad; " if item.milestone_overdue else "") + item.title,
+                )
+                for item in view.unlinked
+            ]
+            click.echo(
+                _table(("dnr", "nästa redovisning", "uppdrag"), rows, numeric=set(), wrap=True)
+            )
         totals = ", ".join(
-            f"{f.label} {n}" for f, n in zip(FLAGS, flag_counts(frame).values(), strict=True)
+            f"{f.label} {n}" for f, n in zip(FLAGS, flag_counts(view.frame).values(), strict=True)
         )
         click.echo("\n" + textwrap.fill(f"Summa: {totals}", _terminal_width()))
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -318,61 +317,3 @@ def _subject(state: dict[str, Any]) -> str | None:
         if isinstance(value, str) and value:
             return value.splitlines()[0]
     return None
-
-
-# --- heat map --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HeatCell:
-    number: str
-    title: str
-    level: int | None
-    redacted: bool  # confidential and the viewer lacks clearance: level unknown to them
-
-    @property
-    def bucket(self) -> str:
-        if self.redacted:
-            return SECRET
-        return NOT_ASSESSED if self.level is None else str(self.level)
-
-
-@dataclass
-class HeatArea:
-    number: str
-    title: str
-    cells: list[HeatCell]
-
-
-@dataclass
-class HeatGroup:
-    number: str
-    title: str
-    areas: list[HeatArea]
-
-
-def heat_map(frame: pd.DataFrame) -> list[HeatGroup]:
-    """The gap frame's rows grouped by main group and area, in register order."""
-    groups: dict[str, HeatGroup] = {}
-    areas: dict[str, HeatArea] = {}
-    for row in frame.itertuples(index=False):
-        group = groups.get(row.main_group)
-        if group is None:
-            group = groups[row.main_group] = HeatGroup(row.main_group, row.main_group_title, [])
-        area = areas.get(row.area)
-        if area is None:
-            area = areas[row.area] = HeatArea(row.area, row.area_title, [])
-            group.areas.append(area)
-        level = None if pd.isna(row.level) else int(row.level)
-        area.cells.append(HeatCell(row.number, row.title, level, bool(row.confidential)))
-    return list(groups.values())
-
-
-def level_counts(groups: list[HeatGroup], can_see_confidential: bool) -> dict[str, int]:
-    """Capabilities per bucket (as in `bucket_keys`), for the counts beside the heat map."""
-    counts = dict.fromkeys(bucket_keys(can_see_confidential), 0)
-    for group in groups:
-        for area in group.areas:
-            for cell in area.cells:
-                counts[cell.bucket] = counts.get(cell.bucket, 0) + 1
-    return counts

@@ -162,7 +162,7 @@ def gap_frame(
         roles = actors.get(capability_id, {})
         record: dict[str, Any] = {
             "number": number,
-            "title": title.splitlines()[0],
+            "title": _first_line(title),
             "area": area_number,
             "area_title": area_title,
             "main_group": group_number,
@@ -178,6 +178,8 @@ def gap_frame(
             if level is None or before is None or previous_hidden
             else _trend(level, before.level),
             "confidential": hidden,
+            # confidential at all (the viewer may be cleared): marks a download as secret
+            "under_secrecy": bool(status and status.confidential),
             "assignments": linked,
             "assignments_running": running,
             "actors_ansvarar": roles.get("ansvarar", 0),
@@ -196,6 +198,7 @@ def gap_frame(
             else (level is not None and level <= LOW_LEVEL and active == 0),
             "milestone_overdue": overdue > 0,
         }
+        record["flag_count"] = sum(record[name] is True for name in FLAG_NAMES)
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=_columns())
     frame["level"] = frame["level"].astype("Int64")
@@ -203,9 +206,16 @@ def gap_frame(
     frame["gap"] = frame["gap"].astype("Int64")
     frame["above_target"] = frame["above_target"].astype("boolean")
     frame["days_since_assessment"] = frame["days_since_assessment"].astype("Int64")
+    frame["flag_count"] = frame["flag_count"].astype(int)
     for name in FLAG_NAMES:
         frame[name] = frame[name].astype("boolean")
     return frame
+
+
+def _first_line(text: str) -> str:
+    """A title's first line, with " …" when it goes on (2.2.2's ends "lagerstatus för")."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return (lines[0] + (" …" if len(lines) > 1 else "")) if lines else ""
 
 
 def _trend(level: int, previous: int) -> str:
@@ -231,12 +241,14 @@ def _columns() -> list[str]:
         "days_since_assessment",
         "trend",
         "confidential",
+        "under_secrecy",
         "assignments",
         "assignments_running",
         "actors_ansvarar",
         "actors_kan_ansvara",
         *(f"measures_{s}" for s in MEASURE_STATES),
         *FLAG_NAMES,
+        "flag_count",
     ]
 
 

@@ -62,7 +62,10 @@ def test_dashboard_heat_map_and_chart_are_accessible(page: Any, history: None) -
     assert page.get_by_role("heading", name="Översikt", exact=True).is_visible()
     cells = page.locator(".heatmap a.heat-cell")
     assert cells.count() == 62
-    assert page.get_by_role("link", name="1.1.1: 4 Påvisad förmåga", exact=True).is_visible()
+    reached = "1.1.1: nivå 4 Påvisad förmåga, målnivå 4: uppnådd"
+    assert page.get_by_role("link", name=reached, exact=True).is_visible()
+    below = page.get_by_role("link", name="1.1.2: nivå 1 Ingen förmåga, målnivå 4: 3 steg under")
+    assert below.inner_text().split() == ["1.1.2", "1", "→", "4", "−3"]
     secret = page.get_by_role("link", name="1.2.1: Sekretessmarkerad uppgift", exact=True)
     assert secret.is_visible() and secret.inner_text().split() == ["1.2.1", "S"]
     assert page.locator("svg.chart-svg").is_visible()
@@ -70,7 +73,7 @@ def test_dashboard_heat_map_and_chart_are_accessible(page: Any, history: None) -
     assert serious_violations(page) == []
     screenshot(page, "dashboard")
 
-    page.get_by_role("link", name="1.1.1: 4 Påvisad förmåga", exact=True).click()
+    page.get_by_role("link", name=reached, exact=True).click()
     page.wait_for_url("**/capabilities/1.1.1")
 
 
@@ -88,3 +91,21 @@ def test_gaps_page_filters_and_is_accessible(page: Any, history: None) -> None:
     assert page.locator("table.gaps tbody tr[data-number]").count() == 62
     page.get_by_text("Vad flaggorna betyder").click()
     screenshot(page, "gaps")
+
+
+def test_weakest_first_from_the_start_page_in_two_clicks(page: Any, history: None) -> None:
+    log_in(page, "e2e-medlem")
+    page.get_by_role(
+        "link", name="Under målnivå och utan kopplat uppdrag, störst avstånd först"
+    ).click()
+    page.wait_for_url("**/gaps?flag=below_target&flag=no_linked_assignment&sort=distance")
+    numbers = page.locator("table.gaps tbody tr[data-number]").evaluate_all(
+        "rows => rows.map(r => r.dataset.number)"
+    )
+    distances = page.locator('td[data-col="distance"]').all_inner_texts()
+    assert distances == sorted(distances, reverse=True) and numbers
+    assert serious_violations(page) == []
+    screenshot(page, "gaps-weakest")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (xlsx)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -34,11 +34,11 @@ def _text(fragment: str) -> str:
 
 
 def _cells(html: str) -> dict[str, tuple[str, str, str]]:
-    """Heat map: capability number → (bucket class, accessible name, visible text)."""
+    """Heat map: capability number → (distance class, accessible name, visible text)."""
     return {
         number: (bucket, name, _text(inner))
         for bucket, number, name, inner in re.findall(
-            r'<a class="heat-cell level-(\w+)" href="/capabilities/([\d.]+)" aria-label="([^"]*)"'
+            r'<a class="heat-cell dist-(\w+)" href="/capabilities/([\d.]+)" aria-label="([^"]*)"'
             r"[^>]*>(.*?)</a>",
             html,
             re.S,
@@ -52,10 +52,10 @@ def _gap_rows(html: str) -> dict[str, dict[str, str]]:
     for number, body in re.findall(r'<tr data-number="([\d.]+)">(.*?)</tr>', html, re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
         row = {"title": _text(cells[0]), "level": _text(cells[1]), "target": _text(cells[2])}
-        row["days"] = _text(cells[3])
-        row |= {
-            name: _text(text) for name, text in re.findall(r'data-flag="(\w+)">(.*?)</td>', body)
-        }
+        row["distance"], row["days"], row["flag_count"] = (_text(c) for c in cells[3:6])
+        row |= dict.fromkeys((f.name for f in FLAGS), "")
+        for name, unknown in re.findall(r'<li data-flag="(\w+)"( data-unknown)?', body):
+            row[name] = "okänt" if unknown else "Ja"
         rows[number] = row
     return rows
 
@@ -360,7 +360,11 @@ def test_cleared_user_sees_the_confidential_level(
     _confidential_level_five(session, make_user)
     as_role("läsare", can_see_confidential=True)
     html = client.get("/").get_data(as_text=True)
-    assert _cells(html)["3.2.10"] == ("5", "3.2.10: 5 Hållbar förmåga", "3.2.10 5")
+    assert _cells(html)["3.2.10"] == (
+        "0",
+        "3.2.10: nivå 5 Hållbar förmåga, målnivå 5: uppnådd",
+        "3.2.10 5 → 5",
+    )
     chart = _chart(html)
     assert chart[list(chart)[-1]]["5"] == 1 and "secret" not in chart[list(chart)[-1]]
     assert _gap_rows(client.get("/gaps").get_data(as_text=True))["3.2.10"]["level"] == (

@@ -55,6 +55,8 @@ ACCESS: dict[str, str] = {
     "apidocs.index": "reader",
     "dashboard.index": "reader",
     "dashboard.gaps": "reader",
+    "dashboard.gaps_xlsx": "reader",
+    "dashboard.gaps_csv": "reader",
     "register.overview": "reader",
     "register.capability": "reader",
     "register.new_assessment": "member",

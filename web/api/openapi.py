@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from capabilities.models import PROPOSAL_STAGES
+from capabilities.queries.gap_view import DEFAULT_SORT, SORT_NAMES, SORTS
 from capabilities.queries.gaps import FLAG_NAMES
 
 JSON = "application/json"
@@ -298,10 +299,30 @@ SCHEMAS: dict[str, Any] = {
             "actors_ansvarar": {"type": "integer"},
             "actors_kan_ansvara": {"type": "integer"},
             **{name: _nullable({"type": "boolean"}) for name in FLAG_NAMES},
+            "flag_count": {"type": "integer", "minimum": 0, "description": "Antal satta flaggor."},
         },
         "En delförmåga med flaggor; null när flaggan beror på en sekretessmarkerad nivå.",
     ),
-    "GapPage": _page_of("Gap"),
+    "UnlinkedAssignment": _object(
+        {
+            "assignment_id": {"type": "integer"},
+            "dnrs": _array(_string()),
+            "title": _string(),
+            "status": _string(enum=["pågående", "redovisat", "avslutat"]),
+            "next_due_on": _nullable(_date("Nästa redovisning som inte är registrerad.")),
+            "next_kind": _nullable(_string(enum=["delredovisning", "slutredovisning"])),
+            "milestone_overdue": {"type": "boolean"},
+        },
+        "Ett regeringsuppdrag som ingen delförmåga är kopplad till (gruppen "
+        "”Uppdrag utan kopplad delförmåga”), med nästa redovisning.",
+    ),
+    "GapPage": _page_of(
+        "Gap",
+        {
+            "sort": _string(enum=SORT_NAMES),
+            "unlinked_assignments": _array(_ref("UnlinkedAssignment")),
+        },
+    ),
     "RoundListItem": _object(
         {
             "id": {"type": "integer"},
@@ -499,6 +520,33 @@ PARAMETERS: dict[str, Any] = {
         "description": "En bedömning äldre än så många månader räknas som gammal (1–240).",
         "schema": {"type": "integer", "minimum": 1, "maximum": 240, "default": 12},
     },
+    "flag": {
+        "name": "flag",
+        "in": "query",
+        "required": False,
+        "description": "Bara delförmågor med alla angivna flaggor (upprepa för flera). "
+        "Uppdrag utan kopplad delförmåga tas med när ingen annan flagga än "
+        "milestone_overdue är vald och inget område.",
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": {"type": "string", "enum": FLAG_NAMES}},
+    },
+    "area": {
+        "name": "area",
+        "in": "query",
+        "required": False,
+        "description": "Bara delförmågor i detta område, t.ex. 3.2 (404 om det inte finns).",
+        "schema": {"type": "string", "pattern": "^[0-9]{1,3}[.][0-9]{1,3}$"},
+    },
+    "sort": {
+        "name": "sort",
+        "in": "query",
+        "required": False,
+        "description": "Ordning, svagast först: "
+        + "; ".join(f"{name} = {label.lower()}" for name, (label, _keys) in SORTS.items())
+        + ". Okända värden (ej bedömd, ingen målnivå, sekretess) sist; lika i registerordning.",
+        "schema": {"type": "string", "enum": SORT_NAMES, "default": DEFAULT_SORT},
+    },
     "round_id": {
         "name": "round_id",
         "in": "path",
@@ -613,7 +661,8 @@ def openapi_document(prefix: str) -> dict[str, Any]:
             "Täckningsluckor per delförmåga (flaggor), som i formaga gaps",
             "listGaps",
             "GapPage",
-            ["as_of", "stale_months", "page", "per_page"],
+            ["as_of", "stale_months", "flag", "area", "sort", "page", "per_page"],
+            not_found=True,
         ),
         f"{prefix}/rounds": _get(
             "Uppföljningsomgångarna, nyaste först", "listRounds", "RoundPage", ["page", "per_page"]

@@ -9,7 +9,8 @@ from functools import cache
 from flask import request
 from flask_babel import gettext as _
 
-from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
+from capabilities.queries.gap_view import DEFAULT_SORT, SORT_NAMES
+from capabilities.queries.gaps import DEFAULT_STALE_MONTHS, FLAG_NAMES
 from capabilities.queries.pagination import PageRequest
 from web.api.openapi import openapi_document
 
@@ -18,6 +19,7 @@ MAX_PAGE = 999_999_999  # nine digits, as the OpenAPI document says
 DEFAULT_PER_PAGE = 100
 _INTEGER = re.compile(r"\d{1,9}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_AREA = re.compile(r"[0-9]{1,3}\.[0-9]{1,3}")
 
 
 class BadParameter(Exception):
@@ -86,6 +88,40 @@ def as_of() -> date | None:
 def stale_months() -> int:
     """`stale_months` (1–240, default 12): an older assessment counts as stale."""
     return _integer("stale_months", DEFAULT_STALE_MONTHS, 1, 240)
+
+
+def gap_flags() -> list[str]:
+    """`flag` (repeatable): gap flags that must all be set."""
+    wanted = [value.strip() for value in request.args.getlist("flag")]
+    for value in wanted:
+        if value not in FLAG_NAMES:
+            raise BadParameter(
+                "flag",
+                _(
+                    "Parametern flag måste vara en av: %(names)s.",
+                    names=", ".join(FLAG_NAMES),
+                ),
+            )
+    return [name for name in FLAG_NAMES if name in wanted]
+
+
+def gap_area() -> str:
+    """`area`: an area number such as 3.2 (checked against the register by the caller)."""
+    text = _value("area") or ""
+    if text and not _AREA.fullmatch(text):
+        raise BadParameter("area", _("Parametern area är ett områdesnummer, t.ex. 3.2."))
+    return text
+
+
+def gap_sort() -> str:
+    """`sort`: one of the gaps view's orders, weakest first (default register order)."""
+    text = _value("sort") or DEFAULT_SORT
+    if text not in SORT_NAMES:
+        raise BadParameter(
+            "sort",
+            _("Parametern sort måste vara en av: %(names)s.", names=", ".join(SORT_NAMES)),
+        )
+    return text
 
 
 _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from capabilities.errors import NotFound
 from capabilities.queries import api as queries
 from capabilities.queries.commitments import commitment_as_json, commitments
-from capabilities.queries.gaps import gap_frame
+from capabilities.queries.gap_view import gap_view, unlinked_as_json
 from capabilities.queries.gaps import records as gap_records
 from capabilities.queries.pagination import paginate_list
 from capabilities.queries.procurement import (
@@ -92,17 +93,29 @@ def measures() -> ResponseReturnValue:
 
 @bp.get("/gaps")
 def gaps() -> ResponseReturnValue:
-    """Coverage gaps with the same parameters as `formaga gaps` (as_of, stale_months)."""
+    """Coverage gaps with the same parameters and order as /gaps and `formaga gaps`, plus the
+    assignments no capability links to as their own group."""
     request = params.page_request()
-    frame = gap_frame(
+    sort, area = params.gap_sort(), params.gap_area()
+    view = gap_view(
         db_session(),
         as_of=params.as_of(),
         stale_months=params.stale_months(),
         can_see_confidential=_cleared(),
+        flags=params.gap_flags(),
+        area=area,
+        sort=sort,
     )
-    items = gap_records(frame)
-    page = paginate_list(items, request)
-    return json_response(page.as_json())
+    if area and area not in set(view.frame["area"]):
+        raise NotFound(_("Okänt område: %(area)s.", area=area))
+    page = paginate_list(gap_records(view.rows), request)
+    return json_response(
+        {
+            **page.as_json(),
+            "sort": sort,
+            "unlinked_assignments": [unlinked_as_json(item) for item in view.unlinked],
+        }
+    )
 
 
 @bp.get("/rounds")

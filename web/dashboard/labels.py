@@ -52,3 +52,20 @@ ACTION_LABELS = {
 }
 SECRET_LABEL = _l("Sekretess")
 NOT_ASSESSED_LABEL = _l("Ej bedömd")
+SORT_LABELS = {
+    "register": _l("Registerordning"),
+    "distance": _l("Störst avstånd till målnivå först"),
+    "level": _l("Lägst nivå först"),
+    "age": _l("Äldst bedömning först"),
+    "flags": _l("Flest flaggor först"),
+}
+UNLINKED_LABEL = _l("Uppdrag utan kopplad delförmåga")
+DISTANCE_LABELS = {
+    "3": _l("3 steg eller mer under målnivån"),
+    "2": _l("2 steg under målnivån"),
+    "1": _l("1 steg under målnivån"),
+    "0": _l("På eller över målnivån"),
+    "no_target": _l("Bedömd, ingen målnivå"),
+    "none": _l("Ej bedömd"),
+    "secret": _l("Sekretessmarkerad uppgift"),
+}

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from capabilities.queries.gap_view import DEFAULT_SORT, SORT_NAMES
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS, FLAG_NAMES
 from web.forms import is_id
 
@@ -23,10 +24,24 @@ class GapFilters:
     as_of: date
     raw: dict[str, str]  # what the user typed, to refill the form
     errors: dict[str, str] = field(default_factory=dict)
+    sort: str = DEFAULT_SORT
 
     @property
     def any(self) -> bool:
-        return bool(self.flags or self.area or any(self.raw.values()))
+        return bool(self.flags or self.area or any(self.raw.values()) or self.sort != DEFAULT_SORT)
+
+    def query(self, **changes: object) -> dict[str, object]:
+        """The filter as URL arguments (only what differs from the defaults), so that a link,
+        a sort header or a download keeps every other choice; `changes` override."""
+        args: dict[str, object] = {
+            "flag": self.flags,
+            "area": self.area,
+            "stale_months": self.stale_months if self.stale_months != DEFAULT_STALE_MONTHS else "",
+            "as_of": self.raw["as_of"] if "as_of" not in self.errors else "",
+            "sort": self.sort if self.sort != DEFAULT_SORT else "",
+        }
+        args.update(changes)
+        return {name: value for name, value in args.items() if value not in ("", [], None)}
 
 
 def parse_gap_filters(args: MultiDict[str, str], today: date) -> GapFilters:
@@ -71,7 +86,13 @@ def parse_gap_filters(args: MultiDict[str, str], today: date) -> GapFilters:
         else:
             as_of = day
 
+    sort = (args.get("sort") or "").strip()[:20] or DEFAULT_SORT
+    if sort not in SORT_NAMES:
+        errors["sort"] = _("Okänd ordning: ”%(sort)s”. Registerordning används.", sort=sort[:20])
+        sort = DEFAULT_SORT
+
     return GapFilters(
+        sort=sort,
         flags=flags,
         area=(args.get("area") or "").strip()[:20],
         stale_months=stale_months,

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
-import pandas as pd
 import sqlalchemy.orm as so
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from capabilities.queries.assignments import unconfirmed_milestone_count
@@ -19,23 +15,21 @@ from capabilities.queries.dashboard import (
     MILESTONES_SHOWN,
     QuarterCounts,
     bucket_keys,
-    heat_map,
     latest_changes,
-    level_counts,
     level_distribution,
     milestones_due,
     milestones_due_count,
     register_version,
 )
-from capabilities.queries.gaps import (
-    DEFAULT_STALE_MONTHS,
-    FLAG_NAMES,
-    aggregate,
-    flag_counts,
-    gap_frame,
-    records,
+from capabilities.queries.gap_view import choose_rows, panel_counts, unlinked_assignments
+from capabilities.queries.gaps import DEFAULT_STALE_MONTHS, FLAG_NAMES, gap_frame
+from capabilities.queries.heatmap import (
+    DISTANCE_KEYS,
+    below_target,
+    distance_counts,
+    heat_map,
+    level_counts,
 )
-from capabilities.queries.pagination import PageRequest, paginate_list
 from capabilities.queries.register import level_labels
 from capabilities.queries.tasks import tasks_for
 from web.access import acting_user
@@ -43,17 +37,20 @@ from web.assignments.forms import KIND_LABELS
 from web.dashboard.chart import layout
 from web.dashboard.labels import (
     ACTION_LABELS,
+    DISTANCE_LABELS,
     ENTITY_LABELS,
     FLAG_EXPLANATIONS,
     FLAG_LABELS,
     NOT_ASSESSED_LABEL,
     SECRET_LABEL,
 )
-from web.dashboard.params import parse_gap_filters
 from web.db import db_session
 from web.deadlines.labels import STATE_LABELS, task_status, task_summary, task_url
 
 bp = Blueprint("dashboard", __name__)
+
+# The start page's ready-made questions into /gaps, worst first: "where are we weakest".
+WEAKEST_VIEWS = (["below_target"], ["below_target", "no_linked_assignment"])
 
 
 @bp.context_processor
@@ -61,6 +58,7 @@ def _labels() -> dict[str, Any]:
     return {
         "FLAG_NAMES": FLAG_NAMES,
         "FLAG_LABELS": FLAG_LABELS,
+        "DISTANCE_LABELS": DISTANCE_LABELS,
         "FLAG_EXPLANATIONS": FLAG_EXPLANATIONS,
     }
 
@@ -116,13 +114,17 @@ def index() -> ResponseReturnValue:
         STATE_LABELS=STATE_LABELS,
         stale_months=DEFAULT_STALE_MONTHS,
         groups=groups,
+        DISTANCE_KEYS=DISTANCE_KEYS,
+        distances=distance_counts(groups),
+        weakest=[(flags, len(choose_rows(frame, flags=flags))) for flags in WEAKEST_VIEWS],
+        below_target=below_target,
         labels=labels,
         keys=keys,
         bucket_labels=bucket_labels,
         bucket_order=", ".join(bucket_labels[key] for key in keys),
         counts=level_counts(groups, can_see),
         total=len(frame),
-        flags=flag_counts(frame),
+        flags=panel_counts(frame, unlinked_assignments(db, as_of=today)),
         quarters=quarters,
         chart=layout(quarters, keys),
         milestones=milestones_due(db, today=today, limit=MILESTONES_SHOWN),
@@ -133,64 +135,4 @@ def index() -> ResponseReturnValue:
         KIND_LABELS=KIND_LABELS,
         ENTITY_LABELS=ENTITY_LABELS,
         ACTION_LABELS=ACTION_LABELS,
-    )
-
-
-def _filtered(frame: pd.DataFrame, flags: list[str], area: str) -> pd.DataFrame:
-    """Rows having every chosen flag (unknown counts as not set), in the chosen area."""
-    mask = pd.Series(True, index=frame.index)
-    for name in flags:
-        mask &= frame[name].fillna(False).astype(bool)
-    if area:
-        mask &= frame["area"] == area
-    return frame[mask]
-
-
-def _aggregate_rows(frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = aggregate(frame, by=by).to_dict(orient="records")
-    for row in rows:
-        mean = row["mean_level"]
-        row["mean_level"] = (
-            None if mean is None or math.isnan(mean) else format_decimal(round(mean, 1), "0.0")
-        )
-    return rows
-
-
-@bp.get("/gaps")
-def gaps() -> ResponseReturnValue:
-    db = db_session()
-    filters = parse_gap_filters(request.args, date.today())
-    frame = gap_frame(
-        db,
-        as_of=filters.as_of,
-        stale_months=filters.stale_months,
-        can_see_confidential=bool(current_user.can_see_confidential),
-    )
-    areas = list(dict.fromkeys(zip(frame["area"], frame["area_title"], strict=True)))
-    if filters.area and filters.area not in {number for number, _title in areas}:
-        filters.errors["area"] = _(
-            "Okänt område: ”%(area)s”. Alla områden visas.", area=filters.area
-        )
-        filters.area = ""
-    shown = _filtered(frame, filters.flags, filters.area)
-    page = paginate_list(
-        range(len(shown)),
-        PageRequest(
-            max(request.args.get("page", 1, type=int) or 1, 1), current_app.config["PAGE_SIZE"]
-        ),
-        clamp=True,
-    )
-    chosen = shown.iloc[page.items[0] : page.items[-1] + 1] if page.items else shown.iloc[:0]
-    return render_template(
-        "dashboard/gaps.html",
-        filters=filters,
-        today=date.today(),
-        areas=areas,
-        page=page,
-        rows=records(chosen),
-        total=len(frame),
-        labels=level_labels(db),
-        flags=flag_counts(frame),
-        by_group=_aggregate_rows(frame, "main_group"),
-        by_area=_aggregate_rows(frame, "area"),
     )
