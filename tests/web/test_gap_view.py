@@ -24,7 +24,7 @@ import sqlalchemy.orm as so
 from click.testing import CliRunner
 
 from capabilities import services
-from capabilities.models import Assignment, DiaryNumber, User
+from capabilities.models import Assignment, DiaryNumber, Milestone, User
 from capabilities.queries.gap_view import SORTS, rank
 from capabilities.queries.gaps import FLAG_NAMES, gap_frame
 from capabilities.services import create_token
@@ -153,7 +153,13 @@ def test_unlinked_assignments_are_their_own_group_in_page_files_api_and_cli(
     dnrs = [", ".join(item["dnrs"]) or "utan dnr" for item in body["unlinked_assignments"]]
     assert dnrs == unlinked
     seed_003 = next(i for i in body["unlinked_assignments"] if not i["dnrs"])
-    assert seed_003["next_due_on"] is not None  # its deadlines reach the gaps
+    pending = session.scalars(
+        sa.select(Milestone.due_on)
+        .where(Milestone.assignment_id == no_dnr[0].id, Milestone.pending())
+        .order_by(Milestone.due_on)
+    ).first()
+    assert pending is not None  # 2026-12-15 on the day of the finding
+    assert seed_003["next_due_on"] == pending.isoformat()  # its deadline reaches the gaps
 
 
 def test_dashboard_panel_counts_what_the_gaps_table_lists(
