@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 from capabilities.db import utcnow
 from capabilities.models import ReminderNotice, User
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
-from capabilities.queries.tasks import Task, tasks_for
+from capabilities.queries.tasks import Task, round_decisions_for, tasks_for
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ def pending_digests(
         told = sent[user.id]
         told_keys = {key for key, _state, _due in told}
         items = []
-        for task in tasks_for(session, user, today=today, stale_months=stale_months):
+        tasks = tasks_for(session, user, today=today, stale_months=stale_months)
+        for task in [*tasks, *round_decisions_for(session, user)]:
             state = task.state(today)
             if (task.key, state, task.due_on) in told:
                 continue

@@ -347,3 +347,73 @@ def test_calendar_command_writes_seed_003_milestones_on_their_dates(
     result = CliRunner().invoke(main, ["calendar", "-o", str(mine), "--user", "ingen"])
     assert result.exit_code == 1
     assert "Okänd eller inaktiv användare: ingen" in result.output
+
+
+def test_round_return_and_approval_mail_the_author_and_the_deadline_reminds(
+    database: so.Session, smtp: SmtpServer
+) -> None:
+    """Issue 24: a returned entry mails its author with the reviewer's comment (redacted for an
+    author without clearance), an approval mails the author, and entries not submitted are
+    reminded of as the round's last day nears — all through the one digest."""
+    from capabilities.services import rounds as r
+    from capabilities.services.rounds import EntryInput
+
+    session = database
+    admin = session.scalars(sa.select(User).where(User.username == "admin")).one()
+    anna = _user(session, "anna", email="anna@example.se", can_see_confidential=True)
+    services.update_own_profile(session, anna, email=anna.email, reminders_enabled=True)
+    greta = _user(session, "greta", can_see_confidential=True)
+    round_ = r.open_round(
+        session,
+        admin,
+        name="Lägesbild 2026",
+        reference_date=date.today(),
+        deadline=date.today() + timedelta(days=10),
+        reviewer_ids=[greta.id],
+    )
+    first, second, secret = (
+        session.scalars(sa.select(Capability).where(Capability.number == n)).one()
+        for n in ("1.1.1", "1.1.2", "1.1.3")
+    )
+    entries = [
+        r.save_entry(session, anna, round_, first, EntryInput(3, "Lager."), submit=True),
+        r.save_entry(session, anna, round_, second, EntryInput(2, "Avtal."), submit=True),
+        r.save_entry(
+            session,
+            anna,
+            round_,
+            secret,
+            EntryInput(4, "Hemligt.", confidential=True, secrecy_ref="OSL 18:13"),
+            submit=True,
+        ),
+    ]
+    r.approve_entry(session, greta, entries[0])
+    r.return_entry(session, greta, entries[1], comment="Ange källa för avtalen.")
+    r.return_entry(session, greta, entries[2], comment="Hemlig kommentar om lagret.")
+    anna.can_see_confidential = False  # clearance taken away since she wrote it
+    session.commit()
+
+    result = _remind(smtp)
+    assert result.exit_code == 0, result.output
+    [message] = smtp.inbox.to("anna@example.se")
+    text, html = _parts(message)
+    returned = text.index("1.1.2 är återremitterad")
+    assert text.index("Inom 14 dagar") < returned  # the deadline is 10 days away
+    assert returned < text.index("fyll i och skicka in")  # the returned entry leads
+    assert "Granskarens kommentar: ”Ange källa för avtalen.”" in text
+    assert "1.1.3 är återremitterad" in text and "Hemlig kommentar" not in text + html
+    assert "Sekretessmarkerad uppgift" in text
+    assert "din bedömning av 1.1.1 är fastställd" in text
+    assert "Beslut om dina bedömningar i uppföljningsomgången" in text
+    assert f"/rounds/{round_.id}/capabilities/1.1.2" in text
+
+    # Told once: nothing new, no mail. A second return of the same entry is news again.
+    assert _remind(smtp).exit_code == 0
+    assert len(smtp.inbox.to("anna@example.se")) == 1
+    entry = session.merge(entries[1])
+    r.submit_entry(session, anna, entry)
+    r.return_entry(session, greta, entry, comment="Fortfarande ingen källa.")
+    session.commit()
+    assert _remind(smtp).exit_code == 0
+    latest = smtp.inbox.to("anna@example.se")[-1]
+    assert "Fortfarande ingen källa." in _parts(latest)[0]

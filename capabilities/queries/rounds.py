@@ -103,6 +103,13 @@ class RoundTask:
     state: str
     role: str  # "member" or "reviewer"
     return_comment: str | None = None
+    entry_id: int | None = None
+    entry_version: int | None = None  # the row version: a new return is a new reminder
+    author_ids: tuple[int, ...] = ()  # who wrote and who submitted the entry
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == "återremitterad"
 
 
 @dataclass
@@ -196,7 +203,19 @@ def _task(round_: ReportingRound, row: _CapRow, role: str, user: User) -> RoundT
         state=row.state,
         role=role,
         return_comment=comment,
+        entry_id=entry.id if entry is not None else None,
+        entry_version=entry.version if entry is not None else None,
+        author_ids=tuple(
+            sorted({i for i in (entry.updated_by_id, entry.submitted_by_id) if i is not None})
+        )
+        if entry is not None
+        else (),
     )
+
+
+def _returned_first(tasks: list[RoundTask]) -> list[RoundTask]:
+    """Returned entries lead (the next step is theirs), then the rest in register order."""
+    return sorted(tasks, key=lambda t: not t.is_returned)
 
 
 def round_tasks_for(session: so.Session, user: User) -> list[RoundTask]:
@@ -216,7 +235,50 @@ def round_tasks_for(session: so.Session, user: User) -> list[RoundTask]:
     )
     if current is None:
         return []
-    return _tasks(current, _round_rows(session, current), user)
+    return _returned_first(_tasks(current, _round_rows(session, current), user))
+
+
+@dataclass(frozen=True)
+class RoundCounts:
+    """The open round at a glance for one user (start page): what is returned to the members,
+    still to submit, and waiting for a reviewer."""
+
+    round_id: int
+    round_name: str
+    deadline: date
+    returned: int  # entries the user may write that were sent back
+    to_submit: int  # not started or drafts the user may write
+    awaiting_review: int  # submitted, waiting for a decision (the whole round)
+    to_review: int  # of those, what this user may decide on as reviewer
+
+    def days_left(self, today: date) -> int:
+        return (self.deadline - today).days
+
+
+def round_counts_for(session: so.Session, user: User) -> RoundCounts | None:
+    """Counts of the open round for `user`, or None when no round is open. Four queries."""
+    current = session.scalar(
+        sa.select(ReportingRound)
+        .where(ReportingRound.status == "öppen")
+        .options(
+            so.selectinload(ReportingRound.reviewers),
+            so.selectinload(ReportingRound.area_organisations),
+        )
+    )
+    if current is None:
+        return None
+    rows = _round_rows(session, current)
+    tasks = _tasks(current, rows, user)
+    member = [t for t in tasks if t.role == "member"]
+    return RoundCounts(
+        round_id=current.id,
+        round_name=current.name,
+        deadline=current.deadline,
+        returned=sum(t.is_returned for t in member),
+        to_submit=sum(not t.is_returned for t in member),
+        awaiting_review=sum(row.state == "inskickad" for row in rows),
+        to_review=sum(t.role == "reviewer" for t in tasks),
+    )
 
 
 @dataclass
@@ -271,7 +333,7 @@ def round_progress(session: so.Session, round_id: int, user: User) -> RoundProgr
         overall=overall,
         by_area=list(by_area.values()),
         by_organisation=[by_org[k] for k in sorted(by_org)],
-        member_tasks=[t for t in tasks if t.role == "member"],
+        member_tasks=_returned_first([t for t in tasks if t.role == "member"]),
         reviewer_tasks=[t for t in tasks if t.role == "reviewer"],
         rows=rows,
         is_reviewer=any(r.user_id == user.id for r in round_.reviewers),

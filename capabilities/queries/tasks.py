@@ -22,7 +22,10 @@ from capabilities.models import (
     AssignmentRecipient,
     Capability,
     Milestone,
+    ReportingRound,
     Responsibility,
+    RoundApproval,
+    RoundEntry,
     StatusAssessment,
     User,
 )
@@ -42,6 +45,8 @@ MILESTONE_DONE = "milestone_done"  # calendar only: a delivered report stays in 
 ROUND_SUBMIT = "round_submit"  # fill in and submit capabilities in the open round
 ROUND_REVIEW = "round_review"  # review others' submissions in the open round
 ROUND_DEADLINE = "round_deadline"  # the whole register's calendar: the open round's last day
+ROUND_RETURNED = "round_returned"  # an entry the user wrote or submitted was sent back
+ROUND_APPROVED = "round_approved"  # e-mail only: an entry the user wrote was approved
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Task:
     dnrs: tuple[str, ...] = field(default_factory=tuple)
     round_id: int | None = None
     count: int = 1  # round tasks: how many capabilities wait
+    comment: str | None = None  # a returned entry: the reviewer's comment (already redacted)
 
     def state(self, today: date) -> str:
         """`overdue` after its date, `due_soon` within DUE_SOON_DAYS, else `open`."""
@@ -105,8 +111,10 @@ def tasks_for(
     A user without an organisation has only round tasks.
     """
     rounds = _round_tasks(session, user)
+    returned = [t for t in rounds if t.reason == ROUND_RETURNED]  # the next step: first
+    rounds = [t for t in rounds if t.reason != ROUND_RETURNED]
     if user.organisation_id is None:
-        return rounds
+        return [*returned, *rounds]
     capabilities = [
         task if task.reason == NOT_ASSESSED else replace(task, reason=STALE)
         for task in _capability_tasks(session, user, user.organisation_id, stale_months)
@@ -118,7 +126,7 @@ def tasks_for(
         until=today + timedelta(days=within_days),
         include_done=False,
     )
-    return _sorted([*rounds, *capabilities, *milestones])
+    return [*returned, *_sorted([*rounds, *capabilities, *milestones])]
 
 
 def calendar_tasks(
@@ -150,11 +158,27 @@ def calendar_tasks(
 
 
 def _round_tasks(session: so.Session, user: User) -> list[Task]:
-    """What the user must submit and review in the open round: one task per role."""
+    """What the user must submit and review in the open round: each entry the user wrote or
+    submitted that was returned (with the reviewer's comment), then one task per role."""
     by_role: dict[str, list[RoundTask]] = {}
-    for item in round_tasks_for(session, user):
-        by_role.setdefault(item.role, []).append(item)
     tasks = []
+    for item in round_tasks_for(session, user):
+        if item.role == "member" and item.is_returned and user.id in item.author_ids:
+            tasks.append(
+                Task(
+                    # A new return (a new row version) is a new reminder.
+                    key=f"round-returned-{item.entry_id}-{item.entry_version}",
+                    kind="round",
+                    reason=ROUND_RETURNED,
+                    due_on=item.deadline,
+                    title=item.round_name,
+                    capability_number=item.capability_number,
+                    round_id=item.round_id,
+                    comment=item.return_comment,
+                )
+            )
+            continue
+        by_role.setdefault(item.role, []).append(item)
     for role, items in sorted(by_role.items()):
         first = items[0]
         tasks.append(
@@ -170,6 +194,36 @@ def _round_tasks(session: so.Session, user: User) -> list[Task]:
             )
         )
     return tasks
+
+
+def round_decisions_for(session: so.Session, user: User) -> list[Task]:
+    """E-mail only: approvals in the open round of entries the user wrote, one notice each
+    (told once, like a task). Returns are tasks of their own (ROUND_RETURNED). One query."""
+    rows = session.execute(
+        sa.select(RoundApproval.id, ReportingRound.id, ReportingRound.name, Capability.number)
+        .join(RoundEntry, RoundEntry.id == RoundApproval.entry_id)
+        .join(ReportingRound, ReportingRound.id == RoundEntry.round_id)
+        .join(Capability, Capability.id == RoundEntry.capability_id)
+        .where(
+            ReportingRound.status == "öppen",
+            RoundApproval.decision == "fastställd",
+            RoundEntry.updated_by_id == user.id,
+            RoundApproval.reviewer_id != user.id,
+        )
+        .order_by(Capability.sort_key, RoundApproval.id)
+    )
+    return [
+        Task(
+            key=f"round-approved-{approval_id}",
+            kind="round",
+            reason=ROUND_APPROVED,
+            due_on=None,
+            title=round_name,
+            capability_number=number,
+            round_id=round_id,
+        )
+        for approval_id, round_id, round_name, number in rows
+    ]
 
 
 def _round_deadline(session: so.Session) -> list[Task]:

@@ -31,6 +31,7 @@ from capabilities.queries.heatmap import (
     level_counts,
 )
 from capabilities.queries.register import level_labels
+from capabilities.queries.rounds import round_counts_for
 from capabilities.queries.tasks import tasks_for
 from web.access import acting_user
 from web.assignments.forms import KIND_LABELS
@@ -108,6 +109,7 @@ def index() -> ResponseReturnValue:
         "dashboard/index.html",
         me=user,
         tasks=tasks_for(db, user, today=today),
+        round_counts=round_counts_for(db, user),
         task_summary=task_summary,
         task_status=task_status,
         task_url=task_url,

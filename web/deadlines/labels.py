@@ -13,11 +13,14 @@ from capabilities.queries.tasks import (
     MILESTONE_DONE,
     NOT_ASSESSED,
     REASSESSMENT,
+    ROUND_APPROVED,
     ROUND_DEADLINE,
+    ROUND_RETURNED,
     ROUND_REVIEW,
     STALE,
     Task,
 )
+from capabilities.redaction import CONFIDENTIAL_LABEL
 from web.assignments.forms import KIND_LABELS
 
 # Reminder states, as the e-mail's sections and the start page's tags call them.
@@ -51,6 +54,18 @@ def task_summary(task: Task) -> str:
 
 
 def _round_summary(task: Task) -> str:
+    if task.reason == ROUND_RETURNED:
+        return _(
+            "%(round)s: %(number)s är återremitterad – åtgärda och skicka in igen",
+            round=task.title,
+            number=task.capability_number,
+        )
+    if task.reason == ROUND_APPROVED:
+        return _(
+            "%(round)s: din bedömning av %(number)s är fastställd",
+            round=task.title,
+            number=task.capability_number,
+        )
     if task.reason == ROUND_DEADLINE:
         return _("Sista dag i uppföljningsomgången %(round)s", round=task.title)
     if task.reason == ROUND_REVIEW:
@@ -70,6 +85,16 @@ def _round_summary(task: Task) -> str:
 
 def task_status(task: Task, today: date, stale_months: int) -> str:
     """Where the task stands, e.g. "Redovisning ej registrerad" or "Senast bedömd 2025-01-10"."""
+    if task.reason == ROUND_RETURNED:
+        # The comment was redacted with the entry: None when the viewer may not read it.
+        comment = task.comment if task.comment is not None else _(CONFIDENTIAL_LABEL)
+        return _(
+            "Granskarens kommentar: ”%(comment)s”. Sista dag %(day)s",
+            comment=comment,
+            day=_iso(task.due_on),
+        )
+    if task.reason == ROUND_APPROVED:
+        return _("Fastställd och införd i registret")
     if task.kind == "round":
         return _("Sista dag %(day)s", day=_iso(task.due_on))
     if task.kind == "milestone":

@@ -10,19 +10,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+from typing import Any
 
 import sqlalchemy.orm as so
 from flask import render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from capabilities.mail import Mailer, MailError, SmtpSettings
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
+from capabilities.queries.tasks import ROUND_APPROVED, ROUND_RETURNED
 from capabilities.reminders import Digest, DigestItem, pending_digests, record_sent, subscribers
 from capabilities.reports.cells import one_line
 from web.deadlines.labels import STATE_LABELS, task_status, task_summary, task_url
 
 SECTION_ORDER = ("overdue", "due_soon", "open")
+DECIDED_LABEL = _l("Beslut om dina bedömningar i uppföljningsomgången")
 
 
 @dataclass
@@ -40,25 +44,36 @@ class RemindReport:
 def compose(digest: Digest, *, sender: str, today: date) -> EmailMessage:
     """The digest as a multipart/alternative message; links are absolute."""
     user = digest.user
+
+    def line(item: DigestItem) -> dict[str, Any]:
+        return {
+            "summary": task_summary(item.task),
+            "status": task_status(item.task, today, DEFAULT_STALE_MONTHS),
+            "due_on": item.task.due_on,
+            "dnrs": item.task.dnrs,
+            "rescheduled": item.rescheduled,
+            "url": task_url(item.task, can_edit=user.can_edit, external=True),
+        }
+
+    # A returned entry leads its section; decisions on the user's entries come last.
+    decided = [item for item in digest.items if item.task.reason == ROUND_APPROVED]
     sections = [
         (
             state,
             STATE_LABELS[state],
             [
-                {
-                    "summary": task_summary(item.task),
-                    "status": task_status(item.task, today, DEFAULT_STALE_MONTHS),
-                    "due_on": item.task.due_on,
-                    "dnrs": item.task.dnrs,
-                    "rescheduled": item.rescheduled,
-                    "url": task_url(item.task, can_edit=user.can_edit, external=True),
-                }
-                for item in digest.section(state)
+                line(item)
+                for item in sorted(
+                    digest.section(state), key=lambda item: item.task.reason != ROUND_RETURNED
+                )
+                if item.task.reason != ROUND_APPROVED
             ],
         )
         for state in SECTION_ORDER
-        if digest.section(state)
     ]
+    sections = [section for section in sections if section[2]]
+    if decided:
+        sections.append(("decided", DECIDED_LABEL, [line(item) for item in decided]))
     context = {
         "user": user,
         "today": today,
