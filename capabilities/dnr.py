@@ -107,3 +107,24 @@ def ministry_for(number: str) -> str | None:
     """Socialdepartementet for S2022/04550, and so on; None for an unknown prefix."""
     match = re.match(r"[A-Za-zÅÄÖåäö]+", number)
     return MINISTRIES.get(match.group(0)) if match else None
+
+
+def dnr_key(text: str) -> tuple[str, int, int, str] | None:
+    """What identifies a dnr whatever its spelling: prefix, year, serial as a number, suffix.
+
+    ``S2022/4550`` and ``S2022/04550``, ``KN 2023/03646`` and ``KN2023/03646`` have the same
+    key; a text that is no dnr (a title word, a fragment) has none. Also the natural sort key
+    of diary numbers (serial 10 after 9, not after 1).
+    """
+    try:
+        number = normalise_dnr(text)
+    except DnrError:
+        return None
+    match = _DNR.match(number)
+    assert match is not None  # a normalised dnr matches its own pattern
+    return (
+        match["prefix"].upper(),
+        int(match["year"]),
+        int(match["serial"]),
+        match["suffix"] or "",
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -18,11 +17,11 @@ from capabilities.models import (
     Assignment,
     Capability,
     CapabilityAssignment,
-    DiaryNumber,
     Responsibility,
 )
 from capabilities.queries.capability import capability_detail, changed_fields
 from capabilities.queries.commitments import commitments
+from capabilities.queries.linkable import linkable_assignments
 from capabilities.queries.register import (
     LEVEL_FILTERS,
     RegisterFilters,
@@ -119,68 +118,45 @@ def capability(number: str) -> ResponseReturnValue:
         confirm=ConfirmForm(),
         round_history=capability_round_history(db_session(), detail.capability.id),
         commitments=commitments(db_session(), capability_number=detail.capability.number),
+        linked=request.args.get("linked", type=int),
     )
-
-
-def _assignment_candidates(query: str, exclude: set[int]) -> list[Assignment]:
-    """Assignments matching a dnr or title fragment, not already linked."""
-    db = db_session()
-    statement = sa.select(Assignment).order_by(Assignment.title).limit(50)
-    if query:
-        pattern = f"%{query.replace(' ', '')}%"
-        statement = statement.where(
-            sa.or_(
-                sa.func.lower(Assignment.title).contains(query.lower(), autoescape=True),
-                Assignment.id.in_(
-                    sa.select(DiaryNumber.assignment_id).where(
-                        sa.func.upper(DiaryNumber.number).like(pattern.upper())
-                    )
-                ),
-            )
-        )
-    statement = statement.options(so.selectinload(Assignment.diary_numbers))
-    return [a for a in db.scalars(statement) if a.id not in exclude]
 
 
 @bp.route("/capabilities/<number>/assignments/link", methods=["GET", "POST"])
 @editor_required
 def link_assignment(number: str) -> ResponseReturnValue:
+    """Search every linkable assignment (dnr spelled either way, or title words), page through
+    them, link one; then back to the capability's links with the new one highlighted."""
     cap = _capability(number)
     db = db_session()
-    linked = set(
-        db.scalars(
-            sa.select(CapabilityAssignment.assignment_id).where(
-                CapabilityAssignment.capability_id == cap.id,
-                CapabilityAssignment.removed_at.is_(None),
-            )
-        )
-    )
     query = (request.values.get("q") or "").replace("\x00", "").strip()[:200]  # NUL: PostgreSQL
-    candidates = _assignment_candidates(query, linked)
+    page = linkable_assignments(db, cap.id, query, page_request())
     form = LinkAssignmentForm()
-    form.assignment_id.choices = to_choices((a.id, a.title) for a in candidates)
+    form.assignment_id.choices = to_choices((a.assignment_id, a.title) for a in page.items)
+
+    def render(status: int = 200) -> ResponseReturnValue:
+        return render_template(
+            "register/link_assignment.html", form=form, cap=cap, page=page, query=query
+        ), status
+
     if form.is_submitted():
         chosen_id = parse_id(form.assignment_id.data)
         chosen = db.get(Assignment, chosen_id) if chosen_id is not None else None
+        if chosen is not None:  # chosen on this page of the list, whichever page is shown now
+            form.assignment_id.choices += to_choices([(chosen.id, chosen.title)])
         if not form.validate() or chosen is None:
             if chosen is None:
                 form.assignment_id.errors = [_("Välj ett regeringsuppdrag i listan.")]
-            return render_template(
-                "register/link_assignment.html",
-                form=form,
-                cap=cap,
-                candidates=candidates,
-                query=query,
-            ), 422
-        services.link_assignment(
+            return render(422)
+        link = services.link_assignment(
             db, acting_user(), cap, chosen, partial=form.partial.data, note=form.note.data
         )
         db.commit()
         flash(_("Uppdraget är kopplat till %(number)s.", number=cap.number), "success")
-        return redirect(url_for("register.capability", number=cap.number))
-    return render_template(
-        "register/link_assignment.html", form=form, cap=cap, candidates=candidates, query=query
-    )
+        return redirect(
+            url_for("register.capability", number=cap.number, linked=link.id, _anchor="links")
+        )
+    return render()
 
 
 @bp.post("/capabilities/<number>/assignments/<int:link_id>/end")
