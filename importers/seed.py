@@ -213,6 +213,7 @@ def _seed_assignments(
             title=row["title"],
             description=row.get("description"),
             decided_on=row.get("decided_on"),
+            decided_printed=row.get("decided_printed"),
             status=row["status"],
             status_source=row.get("status_source"),
             diary_numbers=diary_numbers(row),

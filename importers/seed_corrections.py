@@ -59,6 +59,7 @@ def _state(assignment: Assignment) -> dict[str, Any]:
         "status": assignment.status,
         "status_source": assignment.status_source,
         "decided_on": assignment.decided_on,
+        "decided_printed": assignment.decided_printed,
         "dnrs": [(d.number, d.printed, d.is_partial) for d in assignment.diary_numbers],
         "recipients": sorted((r.actor_id, r.is_lead, r.role) for r in assignment.recipients),
     }
@@ -84,12 +85,13 @@ def correct_assignments(
                 "status": row["status"],
                 "status_source": row.get("status_source"),
                 "decided_on": assignment.decided_on or row.get("decided_on"),
+                "decided_printed": assignment.decided_printed or row.get("decided_printed"),
                 "dnrs": [(d.number, d.printed, d.is_partial) for d in wanted_dnrs],
                 "recipients": sorted((r.actor_id, r.is_lead, r.role) for r in wanted_recipients),
             }
             current = _state(assignment)
             if wanted != current:
-                for name in ("status", "status_source", "decided_on"):
+                for name in ("status", "status_source", "decided_on", "decided_printed"):
                     setattr(assignment, name, wanted[name])
                 if wanted["dnrs"] != current["dnrs"]:
                     assignment.diary_numbers.clear()
@@ -100,11 +102,10 @@ def correct_assignments(
                     session.flush()
                     assignment.recipients.extend(wanted_recipients)
                 changed = True
-        references = {r.reference for r in assignment.reports}
-        for entry in row["reports"]:
-            if entry["reference"] not in references:
-                assignment.reports.append(report(entry, len(assignment.reports)))
-                changed = True
+        changed = (
+            _correct_reports(session, assignment, row, untouched=assignment.id not in edited)
+            or changed
+        )
         by_due = {(m.due_on, m.kind): m for m in assignment.milestones}
         for entry in row["milestones"]:
             found = by_due.get((entry["due_on"], entry["kind"]))
@@ -123,6 +124,32 @@ def correct_assignments(
             after = snapshot(assignment) | {"dnrs": assignment.dnrs}
             audit(session, system, assignment, "seed_update", before=before, after=after)
             counts["assignments corrected"] += 1
+
+
+def _correct_reports(
+    session: so.Session, assignment: Assignment, row: dict[str, Any], *, untouched: bool
+) -> bool:
+    """Add the reports the data gives; on a row nobody edited also correct a report's final flag
+    and remove one the data has moved elsewhere (reports come only from the seeds: no page or
+    command adds them). True when something changed."""
+    changed = False
+    wanted = {entry["reference"]: entry for entry in row["reports"]}
+    for existing in list(assignment.reports):
+        entry = wanted.get(existing.reference)
+        if entry is None and untouched:
+            assignment.reports.remove(existing)
+            changed = True
+        elif entry is not None and untouched and existing.is_final != bool(entry.get("final")):
+            existing.is_final = bool(entry.get("final"))
+            changed = True
+    references = {r.reference for r in assignment.reports}
+    for entry in row["reports"]:
+        if entry["reference"] not in references:
+            assignment.reports.append(report(entry, len(assignment.reports)))
+            changed = True
+    if changed:
+        session.flush()
+    return changed
 
 
 def correct_links(

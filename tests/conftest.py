@@ -248,3 +248,11 @@ def find_capability(session: so.Session, number: str) -> Capability:
 def find_actor(session: so.Session, short_name: str) -> Actor:
     """The seeded actor with this short name, e.g. "LV"."""
     return session.scalars(sa.select(Actor).where(Actor.short_name == short_name)).one()
+
+
+def in_bilaga_2(source: str) -> bool:
+    """Whether a seed line ("002:2306") lies in the report's Bilaga 2, the list of actors (lines
+    2283–3757 of seed 002); actors named elsewhere in the report (Försvarsmakten, 002:1827) are
+    not Bilaga 2's."""
+    seed, _, line = source.partition(":")
+    return seed == "002" and 2283 <= int(line.split("-")[0]) <= 3757

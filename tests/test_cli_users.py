@@ -75,12 +75,13 @@ def test_create_with_password_from_stdin_then_list(database: str) -> None:
         "användarnamn",
         "namn",
         "roll",
+        "organisation",
         "sekretess",
         "aktiv",
         "senast",
         "inloggad",
     ]
-    assert any(line.split()[:5] == ["anna", "Anna", "medlem", "ja", "ja"] for line in lines)
+    assert any(line.split()[:6] == ["anna", "Anna", "medlem", "–", "ja", "ja"] for line in lines)
     assert "system" not in listing.output
     assert _actions(database, "anna") == ["create", "change_clearance"]
 

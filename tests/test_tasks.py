@@ -79,12 +79,19 @@ def test_seed_003_milestones_due_within_90_days_or_past_are_the_lv_members_tasks
     assert coming.state(date(2025, 12, 1)) == "due_soon"
     assert all(t.kind == "milestone" for t in everything)  # no responsibilities in the seed
     assert [t.due_on for t in everything] == sorted(t.due_on for t in everything if t.due_on)
-    # Seed 003 names E-hälsomyndigheten a recipient too, and Socialstyrelsen only a partner
-    # ("i samarbete med"): a partner does not report.
+    # Seed 003 names E-hälsomyndigheten a recipient too, and Socialstyrelsen a partner ("i
+    # samarbete med"): the deadlines reach both, the partner's marked as such.
     ehm = make_user("medlem", organisation_id=actor(session, "E-hälsomyndigheten").id)
-    assert seed in {t.assignment_id for t in tasks_for(session, ehm, today=date(2025, 11, 1))}
+    ehm_tasks = [
+        t for t in tasks_for(session, ehm, today=date(2025, 11, 1)) if t.assignment_id == seed
+    ]
+    assert ehm_tasks and not any(t.as_partner for t in ehm_tasks)
     sos = make_user("medlem", organisation_id=actor(session, "Socialstyrelsen").id)
-    assert seed not in {t.assignment_id for t in tasks_for(session, sos, today=date(2025, 11, 1))}
+    sos_tasks = [
+        t for t in tasks_for(session, sos, today=date(2025, 11, 1)) if t.assignment_id == seed
+    ]
+    assert [t.due_on for t in sos_tasks] == [t.due_on for t in tasks]
+    assert all(t.as_partner for t in sos_tasks)
 
 
 def test_a_delivered_milestone_is_no_task_but_stays_in_the_calendar(

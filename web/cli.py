@@ -165,7 +165,17 @@ def _ensure_first_admin(session: so.Session) -> list[str] | None:
     has_user = session.scalar(sa.select(sa.func.count(User.id)).where(User.is_system.is_(False)))
     if has_user:
         return None
+    from web.cli_users import organisation_id
+
     username = os.environ.get("FORMAGA_ADMIN_USERNAME", "admin")
+    organisation = os.environ.get("FORMAGA_ADMIN_ORGANISATION")
+    if organisation is None and sys.stdin.isatty():
+        organisation = click.prompt(
+            "Första administratörens organisation (kortnamn eller namn, t.ex. SoS; tomt för ingen)",
+            default="",
+            show_default=False,
+        )
+    org_id = organisation_id(session, organisation)
     password = os.environ.get("FORMAGA_ADMIN_PASSWORD")
     generated = not password
     password = password or generate_password()
@@ -177,8 +187,14 @@ def _ensure_first_admin(session: so.Session) -> list[str] | None:
         role="admin",
         password=password,
         can_see_confidential=True,
+        organisation_id=org_id,
     )
     lines = [f"Första administratören skapad: användarnamn {username}"]
+    if org_id is None:
+        lines.append(
+            "Ingen organisation angiven: ange den med formaga users set-organisation "
+            f"{username} KORTNAMN, så når uppdragens redovisningar dig."
+        )
     if generated:
         lines.append(f"Lösenord (visas bara nu, spara det): {password}")
     return lines

@@ -46,6 +46,32 @@ def _password(from_stdin: bool) -> tuple[str, bool]:
     return generate_password(), True
 
 
+def organisation_id(session: so.Session, text: str | None) -> int | None:
+    """The id of the organisation named by short name or name; a name that matches nothing is
+    one Swedish sentence (with the short names to choose from), not a silent 'no organisation'."""
+    if text is None or not text.strip():
+        return None
+    from capabilities.queries.actors import find_organisation
+
+    actor = find_organisation(session, text)
+    if actor is None:
+        import sqlalchemy as sa
+
+        from capabilities.models import Actor
+
+        shorts = session.scalars(
+            sa.select(Actor.short_name)
+            .where(Actor.short_name.is_not(None))
+            .order_by(Actor.short_name)
+        )
+        _fail(
+            f"Organisationen ”{text.strip()}” finns inte bland aktörerna. Ange kortnamn eller "
+            f"namn, till exempel: {', '.join(s for s in shorts if s)}."
+        )
+        raise AssertionError("unreachable")  # pragma: no cover
+    return actor.id
+
+
 def _user(session: so.Session, username: str) -> User:
     import sqlalchemy as sa
 
@@ -70,9 +96,20 @@ def users() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--confidential", is_flag=True, help="May see content marked confidential.")
 @click.option("--display-name", default=None, help="Full name (default: the username).")
+@click.option(
+    "--organisation",
+    default=None,
+    help="The user's organisation, by short name or name (e.g. LV or Läkemedelsverket): "
+    "their tasks, calendar and reminders follow from it.",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create(
-    username: str, role: str, confidential: bool, display_name: str | None, password_stdin: bool
+    username: str,
+    role: str,
+    confidential: bool,
+    display_name: str | None,
+    organisation: str | None,
+    password_stdin: bool,
 ) -> None:
     from capabilities.services import create_user, system_user
     from web.cli import session_scope
@@ -80,6 +117,7 @@ def create(
     password, generated = _password(password_stdin)
     try:
         with session_scope(writing=True) as session:
+            org = organisation_id(session, organisation)
             create_user(
                 session,
                 system_user(session),
@@ -87,6 +125,7 @@ def create(
                 display_name=display_name or username,
                 role=role,
                 can_see_confidential=confidential,
+                organisation_id=org,
                 password=password,
             )
     except DomainError as exc:
@@ -125,7 +164,7 @@ def set_password_(username: str, password_stdin: bool) -> None:
 def list_() -> None:
     import sqlalchemy as sa
 
-    from capabilities.models import User
+    from capabilities.models import Actor, User
     from web.cli import session_scope
 
     with session_scope() as session:
@@ -134,28 +173,67 @@ def list_() -> None:
                 User.username,
                 User.display_name,
                 User.role,
+                Actor.short_name,
                 User.can_see_confidential,
                 User.is_active,
                 User.last_login_at,
             )
+            .outerjoin(Actor, Actor.id == User.organisation_id)
             .where(User.is_system.is_(False))
             .order_by(User.username)
         ).all()
-    header = ("användarnamn", "namn", "roll", "sekretess", "aktiv", "senast inloggad")
+    header = (
+        "användarnamn",
+        "namn",
+        "roll",
+        "organisation",
+        "sekretess",
+        "aktiv",
+        "senast inloggad",
+    )
     table = [
         (
             name,
             display,
             role,
+            org or "–",
             "ja" if cleared else "nej",
             "ja" if active else "nej",
             last.strftime("%Y-%m-%d %H:%M") if last else "–",
         )
-        for name, display, role, cleared, active, last in rows
+        for name, display, role, org, cleared, active, last in rows
     ]
     widths = [max(len(str(r[i])) for r in (header, *table)) for i in range(len(header))]
     for row in (header, *table):
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+@users.command(
+    "set-organisation",
+    help="Set (or with '' clear) a user's organisation, by short name or name.",
+)
+@click.argument("username")
+@click.argument("organisation")
+def set_organisation(username: str, organisation: str) -> None:
+    from capabilities.services import system_user, update_user
+    from web.cli import session_scope
+
+    try:
+        with session_scope(writing=True) as session:
+            user = _user(session, username)
+            org = organisation_id(session, organisation)
+            update_user(
+                session,
+                system_user(session),
+                user,
+                expected_version=user.version,
+                organisation_id=org,
+            )
+            name = user.username
+    except DomainError as exc:
+        _fail(_message(exc))
+    where = organisation.strip() or "ingen organisation"
+    click.echo(f"{name} hör nu till {where}.")
 
 
 @users.command("deactivate", help="Deactivate a user: no login, every session ends at once.")

@@ -30,6 +30,9 @@ class Assignment(Base):
     title: so.Mapped[str] = so.mapped_column(sa.Text)
     description: so.Mapped[str | None] = so.mapped_column(sa.Text)
     decided_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    # The decision as the seed prints it when it gives no day ("juli 2022"); decided_on then
+    # stays empty rather than holding an invented day.
+    decided_printed: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="pågående")
     # Where the status is stated, e.g. "seed 002:1894" (seeded) or a user's note.

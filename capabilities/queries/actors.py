@@ -202,3 +202,15 @@ def actor_detail(session: so.Session, actor_id: int, *, can_see_confidential: bo
             )
         )
     return detail
+
+
+def find_organisation(session: so.Session, text: str) -> Actor | None:
+    """The actor a person names as their organisation: by short name ("LV") or full name
+    ("Läkemedelsverket"), ignoring case and surrounding spaces; None when nothing matches."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return None
+    for actor in session.scalars(sa.select(Actor).order_by(Actor.id)):
+        if wanted in {actor.name.casefold(), (actor.short_name or "").casefold()}:
+            return actor
+    return None

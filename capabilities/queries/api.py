@@ -148,6 +148,7 @@ def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> d
         "status": assignment.status,
         "status_source": assignment.status_source,
         "decided_on": _iso(assignment.decided_on),
+        "decided_printed": assignment.decided_printed,
         "url": assignment.url,
         "description": assignment.description,
         "recipients": [

@@ -71,6 +71,7 @@ class Task:
     round_id: int | None = None
     count: int = 1  # round tasks: how many capabilities wait
     comment: str | None = None  # a returned entry: the reviewer's comment (already redacted)
+    as_partner: bool = False  # milestones: the organisation is named "i samarbete med"
 
     def state(self, today: date) -> str:
         """`overdue` after its date, `due_soon` within DUE_SOON_DAYS, else `open`."""
@@ -300,20 +301,30 @@ def _capability_tasks(
 def _milestone_tasks(
     session: so.Session, actor_id: int | None, *, until: date | None, include_done: bool
 ) -> list[Task]:
-    """Milestones of assignments the actor receives or leads (all for None): two queries."""
+    """Milestones of assignments the actor receives, leads or partners in (all for None): two
+    queries. A partner named "i samarbete med" does not report itself but works towards the same
+    date, so it sees the deadline too, marked as a partner's."""
     query = (
         sa.select(Milestone)
         .join(Milestone.assignment)
         .order_by(Milestone.due_on, Milestone.id)
         .options(so.contains_eager(Milestone.assignment).selectinload(Assignment.diary_numbers))
     )
+    partner_of: set[int] = set()
     if actor_id is not None:
-        # Receives or leads; a partner named "i samarbete med" (samarbetspart) does not report.
-        received = sa.select(AssignmentRecipient.assignment_id).where(
-            AssignmentRecipient.actor_id == actor_id,
-            sa.or_(AssignmentRecipient.role == "mottagare", AssignmentRecipient.is_lead),
+        roles = dict(
+            session.execute(
+                sa.select(
+                    AssignmentRecipient.assignment_id,
+                    sa.and_(
+                        AssignmentRecipient.role == "samarbetspart",
+                        AssignmentRecipient.is_lead.is_(False),
+                    ),
+                ).where(AssignmentRecipient.actor_id == actor_id)
+            ).all()
         )
-        query = query.where(Milestone.assignment_id.in_(received))
+        partner_of = {assignment_id for assignment_id, partner in roles.items() if partner}
+        query = query.where(Milestone.assignment_id.in_(list(roles)))
     if until is not None:
         query = query.where(Milestone.due_on <= until)
     if not include_done:
@@ -328,6 +339,7 @@ def _milestone_tasks(
             assignment_id=m.assignment_id,
             milestone_kind=m.kind,
             dnrs=tuple(m.assignment.dnrs),
+            as_partner=m.assignment_id in partner_of,
         )
         for m in session.scalars(query).unique()
     ]

@@ -275,6 +275,7 @@ def test_assignments_shape(client: Any, bearer: Bearer) -> None:
         "status",
         "status_source",
         "decided_on",
+        "decided_printed",
         "url",
         "description",
         "recipients",

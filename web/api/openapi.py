@@ -175,6 +175,7 @@ SCHEMAS: dict[str, Any] = {
             "status": _string(enum=["pågående", "redovisat", "avslutat"]),
             "status_source": _nullable(_string(example="002:1894")),
             "decided_on": _nullable(_date()),
+            "decided_printed": _nullable(_string(example="juli 2022")),
             "url": _nullable(_string()),
             "description": _nullable(_string()),
             "recipients": _array(

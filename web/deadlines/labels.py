@@ -40,8 +40,12 @@ def task_summary(task: Task) -> str:
     if task.kind == "round":
         return _round_summary(task)
     if task.kind == "milestone":
-        kind = KIND_LABELS.get(task.milestone_kind or "", task.milestone_kind or "")
-        return _("%(kind)s: %(title)s", kind=_capitalised(str(kind)), title=task.title)
+        kind = _capitalised(
+            str(KIND_LABELS.get(task.milestone_kind or "", task.milestone_kind or ""))
+        )
+        if task.as_partner:
+            return _("%(kind)s (ni är samarbetspart): %(title)s", kind=kind, title=task.title)
+        return _("%(kind)s: %(title)s", kind=kind, title=task.title)
     if task.reason == NOT_ASSESSED:
         return _(
             "Bedöm delförmåga %(number)s %(title)s", number=task.capability_number, title=task.title
