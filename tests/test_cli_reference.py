@@ -84,6 +84,11 @@ def test_table_and_csv_output(runner: CliRunner) -> None:
     table = runner.invoke(main, ["assignments"])
     assert table.exit_code == 0, table.output
     assert "S2022/ 03176" in table.output and "redovisat" in table.output
+    # Tables have a header row and a rule, like every `formaga` table.
+    header, rule = table.output.splitlines()[:2]
+    assert header.split()[:3] == ["dnr", "status", "ansvarig"] and set(rule) == {"-"}
+    actor_table = runner.invoke(main, ["actors"]).output.splitlines()
+    assert actor_table[0].split() == ["kortnamn", "slag", "ansvar", "uppdrag", "aktör"]
     result = runner.invoke(main, ["assignments", "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.output), delimiter=";"))
     assert len(rows) == 41

@@ -79,6 +79,15 @@ def test_a_database_it_cannot_use_is_one_sentence(
 
 
 @once
+@pytest.mark.parametrize("command", [["assignments"], ["register"], ["users", "list"]])
+def test_commands_on_an_empty_database_say_so(
+    db_kind: str, fresh_database_url: Callable[[str], str], tmp_path: Path, command: list[str]
+) -> None:
+    line = _one_sentence(_formaga(*command, env=_env(fresh_database_url(db_kind), tmp_path)))
+    assert line == "Fel: databasen är tom. Kör först: formaga init"
+
+
+@once
 def test_an_old_database_asks_for_an_upgrade(
     db_kind: str, fresh_database_url: Callable[[str], str], tmp_path: Path
 ) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from web.cli_output import terminal_width, text_table
 from web.cli_rounds import rounds
 
 if TYPE_CHECKING:
@@ -49,19 +49,36 @@ def session_scope(*, writing: bool = False) -> Iterator[so.Session]:
     Commands that write say so: on SQLite they then wait for the write lock up front instead of
     failing with "database is locked" while the web app is writing too.
     """
-    from capabilities.db import make_engine, make_session_factory
+    import sqlalchemy as sa
+
+    from capabilities.db import database_url, make_engine, make_session_factory
 
     engine = make_engine()
     session = make_session_factory(engine, writing=writing)()
     try:
         yield session
         session.commit()
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+        session.rollback()
+        _explain_database(database_url())
+        raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
         engine.dispose()
+
+
+def _explain_database(url: str) -> None:
+    """A database the command cannot use (unreachable, empty, older than the program) is one
+    Swedish sentence and exit code 2, like `formaga serve`; any other error goes on."""
+    from web.cli_serve import EXIT_CANNOT_SERVE, database_problem
+
+    problem = database_problem(url)
+    if problem:
+        click.echo(f"Fel: {problem}", err=True)
+        sys.exit(EXIT_CANNOT_SERVE)
 
 
 def _fail(message: str) -> None:
@@ -247,7 +264,7 @@ def register(fmt: str, as_of: object, include_confidential: bool) -> None:
             for r in rows
         ]
         headers = ("nr", "nivå", "bedömd", "uppdrag", "delförmåga")
-        click.echo(_table(headers, table, numeric={3}, wrap=False))
+        click.echo(text_table(headers, table, numeric={3}, wrap=False))
 
 
 @main.command("export", help="Export the register report (xlsx workbook or CSV).")
@@ -498,7 +515,9 @@ def gaps(
                 )
             )
         click.echo(
-            _table(("nr", "nivå", "mål", "avstånd", "luckor"), table, numeric={1, 2, 3}, wrap=True)
+            text_table(
+                ("nr", "nivå", "mål", "avstånd", "luckor"), table, numeric={1, 2, 3}, wrap=True
+            )
         )
         if view.unlinked:
             click.echo(f"\n{UNLINKED_GROUP}:")
@@ -511,12 +530,12 @@ def gaps(
                 for item in view.unlinked
             ]
             click.echo(
-                _table(("dnr", "nästa redovisning", "uppdrag"), rows, numeric=set(), wrap=True)
+                text_table(("dnr", "nästa redovisning", "uppdrag"), rows, numeric=set(), wrap=True)
             )
         totals = ", ".join(
             f"{f.label} {n}" for f, n in zip(FLAGS, flag_counts(view.frame).values(), strict=True)
         )
-        click.echo("\n" + textwrap.fill(f"Summa: {totals}", _terminal_width()))
+        click.echo("\n" + textwrap.fill(f"Summa: {totals}", terminal_width()))
 
 
 def _level(value: object) -> str:
@@ -529,38 +548,6 @@ def _level(value: object) -> str:
 def _first_line(text: str) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return (lines[0].strip() + (" …" if len(lines) > 1 else "")) if lines else ""
-
-
-def _terminal_width() -> int:
-    return max(shutil.get_terminal_size((100, 24)).columns, 60)
-
-
-def _table(
-    headers: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric: set[int], wrap: bool
-) -> str:
-    """A plain text table that fits the terminal, with a header and a rule: the columns are as
-    wide as their content, the last one takes the rest and wraps (or is cut with …)."""
-    width = _terminal_width()
-    sizes = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers[:-1])]
-    room = max(width - sum(sizes) - 2 * len(sizes), 24)
-
-    def line(cells: tuple[str, ...]) -> list[str]:
-        fixed = "  ".join(
-            cell.rjust(size) if i in numeric else cell.ljust(size)
-            for i, (cell, size) in enumerate(zip(cells[:-1], sizes, strict=True))
-        )
-        if wrap:
-            wrapped = textwrap.wrap(cells[-1], room) or [""]
-        else:
-            wrapped = [textwrap.shorten(cells[-1], room, placeholder=" …")]
-        pad = " " * (len(fixed) + 2)
-        return [f"{fixed}  {wrapped[0]}".rstrip()] + [f"{pad}{more}" for more in wrapped[1:]]
-
-    out = line(headers)
-    out.append("-" * min(width, max(len(text) for text in out) + 2))
-    for row in rows:
-        out += line(row)
-    return "\n".join(out)
 
 
 def _find_user(session: so.Session, username: str) -> User:

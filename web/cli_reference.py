@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from web.cli import session_scope
+from web.cli_output import text_table
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -87,13 +88,21 @@ def assignments(fmt: str) -> None:
                 ]
             )
         return
+    rows = []
     for item in items:
         lead = next((r["short_name"] or r["name"] for r in item["recipients"] if r["is_lead"]), "–")
-        title = item["title"] if len(item["title"]) <= 60 else item["title"][:59] + "…"
-        click.echo(
-            f"{_dnrs(item)[:32]:<32} {item['status']:<10} {lead[:14]:<14} "
-            f"{_next_due(item):<10} {len(item['capability_numbers']):>2} df.  {title}"
+        rows.append(
+            (
+                _dnrs(item),
+                item["status"],
+                lead,
+                _next_due(item),
+                str(len(item["capability_numbers"])),
+                item["title"],
+            )
         )
+    headers = ("dnr", "status", "ansvarig", "nästa redovisning", "delförmågor", "uppdrag")
+    click.echo(text_table(headers, rows, numeric={4}, wrap=False))
 
 
 @click.command("actors", help="Actors (Bilaga 2 and later) with responsibilities and assignments.")
@@ -149,10 +158,15 @@ def actors(fmt: str) -> None:
                 ]
             )
         return
-    for item in items:
-        retired = f"  (avvecklad {item['retired_on']})" if item["retired_on"] else ""
-        click.echo(
-            f"{(item['short_name'] or '–')[:12]:<12} {item['kind']:<19} "
-            f"{len(item['responsibilities']):>2} ansv. {len(item['assignments']):>2} uppdr.  "
-            f"{item['name']}{retired}"
+    rows = [
+        (
+            item["short_name"] or "–",
+            item["kind"],
+            str(len(item["responsibilities"])),
+            str(len(item["assignments"])),
+            item["name"] + (f" (avvecklad {item['retired_on']})" if item["retired_on"] else ""),
         )
+        for item in items
+    ]
+    headers = ("kortnamn", "slag", "ansvar", "uppdrag", "aktör")
+    click.echo(text_table(headers, rows, numeric={2, 3}, wrap=False))
