@@ -82,6 +82,44 @@ def _database_kinds() -> list[str]:
     return kinds or list(DATABASE_KINDS)
 
 
+@pytest.fixture(scope="session")
+def initialised_database_url(
+    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], str]
+) -> Callable[[str], str]:
+    """Factory: a database of the given kind as `formaga init` leaves it (migrated, seeded, the
+    first admin `admin` with PASSWORD and no organisation), copied from a template made once
+    per kind. For tests whose subject is what comes after init; tests of init itself run it."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    templates: dict[str, str] = {}
+
+    def make(kind: str) -> str:
+        if kind not in templates:
+            url = fresh_database_url(kind)
+            env = {
+                "DATABASE_URL": url,
+                "FORMAGA_ADMIN_PASSWORD": PASSWORD,
+                "FORMAGA_ADMIN_ORGANISATION": "",
+            }
+            result = CliRunner().invoke(main, ["init"], env=env)
+            assert result.exit_code == 0, result.output
+            templates[kind] = url
+        template = sa.engine.make_url(templates[kind])
+        if kind == "sqlite":
+            copy = sa.engine.make_url(fresh_database_url(kind))
+            assert template.database and copy.database
+            shutil.copyfile(template.database, copy.database)
+            return copy.render_as_string(hide_password=False)
+        server = request.getfixturevalue("postgres_server")
+        return create_database(server, template=str(template.database))
+
+    return make
+
+
 @pytest.fixture(scope="session", params=_database_kinds())
 def db_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)

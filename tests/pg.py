@@ -101,8 +101,9 @@ class ThrowawayCluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
 
-def create_database(server_url: str) -> str:
-    """Create a fresh database on the server of `server_url`; return its URL."""
+def create_database(server_url: str, template: str = "template0") -> str:
+    """Create a fresh database on the server of `server_url` (a copy of `template`, an empty one
+    by default); return its URL. The template must have no open connections."""
     name = f"formaga_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     deadline = time.monotonic() + 30
@@ -110,7 +111,7 @@ def create_database(server_url: str) -> str:
         try:
             with engine.connect() as conn:
                 conn.execute(
-                    sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+                    sa.text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE "{template}"')
                 )
             break
         except sa.exc.OperationalError:

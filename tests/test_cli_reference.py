@@ -17,12 +17,10 @@ from web.cli import main
 
 @pytest.fixture
 def runner(
-    db_kind: str, fresh_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+    db_kind: str, initialised_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
 ) -> CliRunner:
-    monkeypatch.setenv("DATABASE_URL", fresh_database_url(db_kind))
+    monkeypatch.setenv("DATABASE_URL", initialised_database_url(db_kind))
     monkeypatch.delenv("FORMAGA_ADMIN_PASSWORD", raising=False)
-    result = CliRunner().invoke(main, ["init"])
-    assert result.exit_code == 0, result.output
     return CliRunner()
 
 

@@ -23,15 +23,12 @@ from web.cli import main
 
 @pytest.fixture
 def runner(
-    db_kind: str, fresh_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+    db_kind: str, initialised_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
 ) -> tuple[CliRunner, str]:
-    url = fresh_database_url(db_kind)
+    url = initialised_database_url(db_kind)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("FORMAGA_ADMIN_PASSWORD", raising=False)
-    cli = CliRunner()
-    result = cli.invoke(main, ["init"])
-    assert result.exit_code == 0, result.output
-    return cli, url
+    return CliRunner(), url
 
 
 def _approve_in_round(url: str, level: int) -> None:

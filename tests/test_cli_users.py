@@ -19,12 +19,11 @@ GOOD = "korrekt-hast-batteri-häftstift"
 
 @pytest.fixture
 def database(
-    db_kind: str, fresh_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+    db_kind: str, initialised_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
 ) -> str:
-    url = fresh_database_url(db_kind)
+    url = initialised_database_url(db_kind)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("FORMAGA_ADMIN_PASSWORD", raising=False)
-    assert CliRunner().invoke(main, ["init"]).exit_code == 0
     return url
 
 

@@ -104,15 +104,13 @@ def smtp() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def database(
-    db_kind: str, fresh_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+    db_kind: str, initialised_database_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[so.Session]:
     """A fresh database set up by `formaga init`, and a session on it for the test."""
-    url = fresh_database_url(db_kind)
+    url = initialised_database_url(db_kind)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("FORMAGA_ADMIN_PASSWORD", PASSWORD)
     monkeypatch.setenv("FORMAGA_BASE_URL", "https://formaga.example.se")
-    result = CliRunner().invoke(main, ["init"])
-    assert result.exit_code == 0, result.output
     engine = make_engine(url)
     with so.Session(engine, expire_on_commit=False) as session:
         yield session
