@@ -18,8 +18,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.errors import PermissionDenied, ValidationFailed
 from capabilities.models import Milestone, User
-from capabilities.queries.assignments import unconfirmed_milestones
-from capabilities.queries.dashboard import milestones_due
+from capabilities.queries.dashboard import milestones_due, unconfirmed_milestones
 from capabilities.queries.gaps import gap_frame
 from capabilities.queries.tasks import tasks_for
 from importers.seed_data import load_seed_data

@@ -189,6 +189,11 @@ class Milestone(Base):
         unconfirmed seeded deadline): what lists, counts, gaps and tasks consider."""
         return sa.and_(cls.is_done.is_(False), cls.confirmed.is_(True))
 
+    @classmethod
+    def unconfirmed_before(cls, today: date) -> sa.ColumnElement[bool]:
+        """SQL for `is_unconfirmed(today)`."""
+        return sa.and_(cls.confirmed.is_(False), cls.is_done.is_(False), cls.due_on < today)
+
     def is_unconfirmed(self, today: date) -> bool:
         """A seeded deadline already past, not yet confirmed delivered or missed."""
         return not self.confirmed and not self.is_done and self.due_on < today

@@ -181,25 +181,21 @@ class DueMilestone:
     due_on: date
     kind: str
     is_overdue: bool
+    source: str | None = None  # the seed line that gives the deadline
+    decided_on: date | None = None  # the assignment's decision: no delivery before it
 
 
 def _due(today: date, within_days: int) -> sa.ColumnElement[bool]:
     return sa.and_(Milestone.pending(), Milestone.due_on <= today + timedelta(within_days))
 
 
-def milestones_due(
-    session: so.Session,
-    *,
-    today: date | None = None,
-    within_days: int = DUE_WITHIN_DAYS,
-    limit: int | None = None,
+def _milestones(
+    session: so.Session, where: sa.ColumnElement[bool], *, today: date, limit: int | None = None
 ) -> list[DueMilestone]:
-    """Open milestones past due with no delivery recorded ("Redovisning ej registrerad") or
-    due within the coming days, the earliest first (at most `limit`): two queries."""
-    today = today or date.today()
+    """Milestones matching `where`, the earliest first, with their assignments: two queries."""
     milestones = session.scalars(
         sa.select(Milestone)
-        .where(_due(today, within_days))
+        .where(where)
         .order_by(Milestone.due_on, Milestone.id)
         .limit(limit)
         .options(so.joinedload(Milestone.assignment).selectinload(Assignment.diary_numbers))
@@ -213,9 +209,36 @@ def milestones_due(
             due_on=m.due_on,
             kind=m.kind,
             is_overdue=m.is_overdue(today),
+            source=m.source,
+            decided_on=m.assignment.decided_on,
         )
         for m in milestones
     ]
+
+
+def milestones_due(
+    session: so.Session,
+    *,
+    today: date | None = None,
+    within_days: int = DUE_WITHIN_DAYS,
+    limit: int | None = None,
+) -> list[DueMilestone]:
+    """Open milestones past due with no delivery recorded ("Redovisning ej registrerad") or
+    due within the coming days, the earliest first (at most `limit`): two queries."""
+    today = today or date.today()
+    return _milestones(session, _due(today, within_days), today=today, limit=limit)
+
+
+def unconfirmed_milestones(session: so.Session, *, today: date) -> list[DueMilestone]:
+    """Every seeded deadline already past that nobody confirmed delivered or missed ("Ej
+    bekräftad"), the earliest first, for an admin to confirm: two queries."""
+    return _milestones(session, Milestone.unconfirmed_before(today), today=today)
+
+
+def unconfirmed_milestone_count(session: so.Session, *, today: date) -> int:
+    """How many `unconfirmed_milestones` lists: one query."""
+    counted = sa.select(sa.func.count(Milestone.id)).where(Milestone.unconfirmed_before(today))
+    return session.scalar(counted) or 0
 
 
 def milestones_due_count(

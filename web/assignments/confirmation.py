@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from capabilities import services
 from capabilities.errors import ValidationFailed
 from capabilities.models import Milestone
-from capabilities.queries.assignments import unconfirmed_milestones
+from capabilities.queries.dashboard import unconfirmed_milestones
 from web.access import acting_user, admin_required
 from web.assignments.forms import KIND_LABELS
 from web.db import db_session

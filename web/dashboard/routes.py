@@ -10,7 +10,6 @@ from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from capabilities.queries.assignments import unconfirmed_milestone_count
 from capabilities.queries.dashboard import (
     MILESTONES_SHOWN,
     QuarterCounts,
@@ -20,6 +19,7 @@ from capabilities.queries.dashboard import (
     milestones_due,
     milestones_due_count,
     register_version,
+    unconfirmed_milestone_count,
 )
 from capabilities.queries.gap_view import choose_rows, panel_counts, unlinked_assignments
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS, FLAG_NAMES, gap_frame
