@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.i18n import N_
 from capabilities.models import ACTOR_KINDS, Actor, User
 from capabilities.services.base import (
     MAX_SHORT,
@@ -41,7 +42,9 @@ def _validate(session: so.Session, data: dict[str, Any], actor_id: int | None) -
             sa.select(Actor.id).where(sa.func.lower(Actor.name) == clean["name"].lower())
         )
         if clash is not None and clash != actor_id:
-            errors.add("name", f"Det finns redan en aktör som heter ”{clean['name']}”.")
+            errors.add(
+                "name", N_("Det finns redan en aktör som heter ”%(name)s”.", name=clean["name"])
+            )
     errors.raise_if_any()
     return clean
 

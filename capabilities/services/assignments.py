@@ -49,7 +49,7 @@ def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
         ),
     }
     if clean["url"] and not clean["url"].startswith(("https://", "http://")):
-        errors.add("url", "Länken ska börja med https:// eller http://.")
+        errors.add("url", N_("Länken ska börja med https:// eller http://."))
     dnr_text = data.get("dnrs")
     if isinstance(dnr_text, list | tuple):
         dnr_text = ", ".join(dnr_text)
@@ -67,7 +67,10 @@ def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
     if recipient_ids:
         found = set(session.scalars(sa.select(Actor.id).where(Actor.id.in_(recipient_ids))))
         if missing := [i for i in recipient_ids if i not in found]:
-            errors.add("recipient_ids", f"Okänd aktör (id {', '.join(map(str, missing))}).")
+            errors.add(
+                "recipient_ids",
+                N_("Okänd aktör (id %(items)s).", items=", ".join(map(str, missing))),
+            )
     clean["recipient_ids"] = list(dict.fromkeys(recipient_ids))
     clean["lead_actor_id"] = lead
     errors.raise_if_any()

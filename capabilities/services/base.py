@@ -202,5 +202,5 @@ def flush_versioned(session: so.Session, what: str) -> None:
         session.flush()
     except so.exc.StaleDataError as exc:
         raise Conflict(
-            f"{what} ändrades av någon annan samtidigt. Ladda om och försök igen."
+            N_("%(what)s ändrades av någon annan samtidigt. Ladda om och försök igen.", what=what)
         ) from exc

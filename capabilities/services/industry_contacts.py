@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy.orm as so
 
 from capabilities.guidance import PRINCIPLES
+from capabilities.i18n import N_
 from capabilities.models import CONTACT_FORMS, IndustryContact, Measure, User
 from capabilities.services.base import Errors, audit, require_editor, snapshot
 from capabilities.services.procurement import require_clearance
@@ -45,7 +46,7 @@ def record_industry_contact(
         "contacted_on", data.contacted_on, label="Datum", required=True
     )
     if contacted_on is not None and contacted_on > today:
-        errors.add("contacted_on", "En kontakt kan inte registreras innan den har ägt rum.")
+        errors.add("contacted_on", N_("En kontakt kan inte registreras innan den har ägt rum."))
     clean = {
         "organisation": errors.text(
             "organisation",
@@ -71,7 +72,7 @@ def record_industry_contact(
     principles = [p for p in dict.fromkeys(data.principles) if p]
     unknown = [p for p in principles if p not in PRINCIPLES]
     if unknown:
-        errors.add("principles", f"Okänd princip: {', '.join(unknown)}.")
+        errors.add("principles", N_("Okänd princip: %(items)s.", items=", ".join(unknown)))
     errors.raise_if_any()
     contact = IndustryContact(
         measure_id=measure.id,

@@ -9,6 +9,7 @@ import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import Conflict
+from capabilities.i18n import N_
 from capabilities.models import (
     RESPONSIBILITY_ROLES,
     Actor,
@@ -45,7 +46,9 @@ def link_assignment(
         )
     )
     if existing is not None:
-        raise Conflict(f"Uppdraget är redan kopplat till delförmåga {capability.number}.")
+        raise Conflict(
+            N_("Uppdraget är redan kopplat till delförmåga %(number)s.", number=capability.number)
+        )
     link = CapabilityAssignment(
         capability_id=capability.id,
         assignment_id=assignment.id,
@@ -83,7 +86,9 @@ def add_responsibility(
     role_value = errors.choice("role", role, RESPONSIBILITY_ROLES, label="Roll")
     note_text = errors.text("note", note, label="Anteckning")
     if actor.retired_on is not None:
-        errors.add("actor_id", f"{actor.name} är avvecklad och kan inte få nytt ansvar.")
+        errors.add(
+            "actor_id", N_("%(name)s är avvecklad och kan inte få nytt ansvar.", name=actor.name)
+        )
     errors.raise_if_any()
     existing = session.scalar(
         sa.select(Responsibility).where(
@@ -94,7 +99,13 @@ def add_responsibility(
         )
     )
     if existing is not None:
-        raise Conflict(f"{actor.name} har redan den rollen för delförmåga {capability.number}.")
+        raise Conflict(
+            N_(
+                "%(name)s har redan den rollen för delförmåga %(number)s.",
+                name=actor.name,
+                number=capability.number,
+            )
+        )
     responsibility = Responsibility(
         capability_id=capability.id,
         actor_id=actor.id,
@@ -126,7 +137,7 @@ def end_responsibility(
 
 def _end(session: so.Session, user: User, link: _Link, what: str) -> _Link:
     if link.removed_at is not None:
-        raise Conflict(f"{what} är redan avslutat.")
+        raise Conflict(N_("%(what)s är redan avslutat.", what=what))
     before = snapshot(link)
     link.removed_at = utcnow()
     link.removed_by_id = user.id

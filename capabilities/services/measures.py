@@ -104,14 +104,17 @@ def _existing_ids(
     try:
         wanted = sorted({int(i) for i in ids})
     except (TypeError, ValueError):
-        errors.add(field, f"Ogiltigt val av {what}.")
+        errors.add(field, N_("Ogiltigt val av %(what)s.", what=what))
         return []
     found = (
         set(session.scalars(sa.select(model.id).where(model.id.in_(wanted)))) if wanted else set()
     )
     missing = [i for i in wanted if i not in found]
     if missing:
-        errors.add(field, f"Okänd {what} (id {', '.join(map(str, missing))}).")
+        errors.add(
+            field,
+            N_("Okänd %(what)s (id %(items)s).", what=what, items=", ".join(map(str, missing))),
+        )
     return wanted
 
 
@@ -143,8 +146,10 @@ def update_measure(
     require_editor(user)
     if is_hidden(measure.confidential, user.can_see_confidential):
         raise PermissionDenied(
-            "Åtgärden är sekretessmarkerad. Bara användare med behörighet till "
-            "sekretessmarkerade uppgifter kan ändra den."
+            N_(
+                "Åtgärden är sekretessmarkerad. Bara användare med behörighet till "
+                "sekretessmarkerade uppgifter kan ändra den."
+            )
         )
     check_version(measure, expected_version, "Åtgärden")
     merged = {k: getattr(measure, k) for k in EDITABLE_FIELDS}

@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 from capabilities.db import utcnow
 from capabilities.errors import PermissionDenied, ValidationFailed
 from capabilities.guidance import QUESTIONS, REGIONS
+from capabilities.i18n import N_
 from capabilities.models import (
     DECIDING_BODIES,
     NEXT_STAGES,
@@ -118,7 +119,14 @@ def _regions(errors: Errors, name: str, values: Sequence[str], label: str) -> li
     chosen = [v for v in dict.fromkeys(str(v).strip() for v in values) if v]
     unknown = [v for v in chosen if v not in REGIONS]
     if unknown:
-        errors.add(name, f"Okänd region i {label.lower()}: {', '.join(unknown)}.")
+        errors.add(
+            name,
+            N_(
+                "Okänd region i %(label)s: %(items)s.",
+                label=label.lower(),
+                items=", ".join(unknown),
+            ),
+        )
     return sorted((v for v in chosen if v in REGIONS), key=REGIONS.index)
 
 
@@ -179,11 +187,13 @@ def _answers(data: ProposalInput) -> dict[str, Any]:
     }
     if clean["contract_ends_on"] is not None and clean["existing_contract"] == "nej":
         errors.add(
-            "contract_ends_on", "Ange inget slutdatum när det inte finns något befintligt avtal."
+            "contract_ends_on",
+            N_("Ange inget slutdatum när det inte finns något befintligt avtal."),
         )
     if clean["consulted_regions"] and clean["consulted_procurement"] == "nej":
         errors.add(
-            "consulted_regions", "Välj inga regioner när förslaget inte har stämts av med någon."
+            "consulted_regions",
+            N_("Välj inga regioner när förslaget inte har stämts av med någon."),
         )
     errors.raise_if_any()
     return clean
@@ -219,8 +229,10 @@ def _measure_fields(data: ProposalInput) -> dict[str, Any]:
 def require_clearance(user: User, measure: Measure) -> None:
     if measure.confidential and not user.can_see_confidential:
         raise PermissionDenied(
-            "Förslaget är sekretessmarkerat. Du behöver behörighet för sekretessmarkerade "
-            "uppgifter för att ändra det."
+            N_(
+                "Förslaget är sekretessmarkerat. Du behöver behörighet för sekretessmarkerade "
+                "uppgifter för att ändra det."
+            )
         )
 
 
@@ -315,20 +327,25 @@ def advance_proposal(
     steps = list(proposal.steps)
     if decided_on is not None:
         if decided_on > today:
-            errors.add("decided_on", "Beslutsdatum kan inte ligga i framtiden.")
+            errors.add("decided_on", N_("Beslutsdatum kan inte ligga i framtiden."))
         elif steps and decided_on < steps[-1].decided_on:
             errors.add(
                 "decided_on",
-                "Beslutsdatum kan inte vara före föregående beslut "
-                f"({steps[-1].decided_on.isoformat()}).",
+                N_(
+                    "Beslutsdatum kan inte vara före föregående beslut (%(decided_on)s).",
+                    decided_on=steps[-1].decided_on.isoformat(),
+                ),
             )
     if to_stage == "inkopsfunktion":
         missing = unanswered_questions(proposal)
         if missing:
             errors.add(
                 "to_stage",
-                "Förslaget kan inte lämnas till MTP-rådets inköpsfunktion förrän alla tio frågor "
-                f"är besvarade. Obesvarade: {', '.join(map(str, missing))}.",
+                N_(
+                    "Förslaget kan inte lämnas till MTP-rådets inköpsfunktion förrän alla tio "
+                    "frågor är besvarade. Obesvarade: %(items)s.",
+                    items=", ".join(map(str, missing)),
+                ),
             )
     procuring_body = procuring_region = None
     if to_stage == "upphandling":
@@ -347,9 +364,12 @@ def advance_proposal(
             name = "Adda inköpscentral" if procuring_body == "adda" else "Inera"
             errors.add(
                 "procuring_body",
-                f"{name} kan genomföra en nationell upphandling först efter beslut i Nationella "
-                "samverkansgruppen för Läkemedel och medicinteknik (NSG). Registrera NSG:s beslut "
-                "först, eller låt en region genomföra upphandlingen.",
+                N_(
+                    "%(name)s kan genomföra en nationell upphandling först efter beslut i "
+                    "Nationella samverkansgruppen för Läkemedel och medicinteknik (NSG). "
+                    "Registrera NSG:s beslut först, eller låt en region genomföra upphandlingen.",
+                    name=name,
+                ),
             )
     errors.raise_if_any()
     assert to_stage is not None and decided_on is not None and decided_by is not None

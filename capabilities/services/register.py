@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.errors import Conflict
+from capabilities.i18n import N_
 from capabilities.models import Area, Capability, StatusLevel, User, capability_sort_key
 from capabilities.numbers import canonical_capability_number
 from capabilities.services.base import (
@@ -36,11 +37,23 @@ def create_capability(
     number = (number or "").strip()
     if canonical_capability_number(number) is None:
         # ASCII digits without leading zeros only: 1.1.٦ or 1.1.06 would read as 1.1.6
-        errors.add("number", f"Numret ska ha formen {area.number}.N, inte ”{number}”.")
+        errors.add(
+            "number",
+            N_(
+                "Numret ska ha formen %(area)s.N, inte ”%(number)s”.",
+                area=area.number,
+                number=number,
+            ),
+        )
     elif not number.startswith(area.number + "."):
-        errors.add("number", f"Numret ska börja med områdets nummer {area.number}.")
+        errors.add(
+            "number", N_("Numret ska börja med områdets nummer %(area)s.", area=area.number)
+        )
     elif session.scalar(sa.select(Capability.id).where(Capability.number == number)):
-        errors.add("number", f"Delförmåga {number} finns redan (numren återanvänds inte).")
+        errors.add(
+            "number",
+            N_("Delförmåga %(number)s finns redan (numren återanvänds inte).", number=number),
+        )
     title_text = errors.text("title", title, label="Delförmåga", required=True)
     note = errors.text("assignments_note", assignments_note, label="Anteckning om uppdrag")
     errors.raise_if_any()
@@ -112,7 +125,11 @@ def retire_capability(
     require_admin(user)
     if capability.retired_on is not None:
         raise Conflict(
-            f"Delförmåga {capability.number} är redan avvecklad ({capability.retired_on})."
+            N_(
+                "Delförmåga %(number)s är redan avvecklad (%(retired_on)s).",
+                number=capability.number,
+                retired_on=capability.retired_on,
+            )
         )
     errors = Errors()
     when = errors.date_value("retired_on", retired_on, label="Avvecklingsdatum", required=True)

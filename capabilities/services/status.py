@@ -169,10 +169,10 @@ def withdraw_assessment(
     require_editor(user)
     if not can_withdraw(user, assessment):
         raise PermissionDenied(
-            "Endast den som gjorde bedömningen eller en administratör kan återkalla den."
+            N_("Endast den som gjorde bedömningen eller en administratör kan återkalla den.")
         )
     if assessment.withdrawn_at is not None:
-        raise Conflict("Bedömningen är redan återkallad.")
+        raise Conflict(N_("Bedömningen är redan återkallad."))
     errors = Errors()
     reason_text = errors.text("reason", reason, label="Skäl", required=True)
     errors.raise_if_any()

@@ -45,7 +45,7 @@ def create_token(
     if kind not in TOKEN_KINDS:
         raise ValueError(f"unknown token kind {kind!r}")
     if not user.is_active or user.is_system:
-        raise PermissionDenied("Inaktiva användare kan inte skapa API-nycklar.")
+        raise PermissionDenied(N_("Inaktiva användare kan inte skapa API-nycklar."))
     errors = Errors()
     label = errors.text("name", name, label="Namn", required=True, max_length=120)
     last_day = errors.date_value("expires_on", expires_on, label="Gäller till och med")
@@ -74,7 +74,7 @@ def create_token(
 
 def revoke_token(session: so.Session, user: User, token: ApiToken) -> ApiToken:
     if token.user_id != user.id and not user.is_admin:
-        raise NotFound("API-nyckeln finns inte.")
+        raise NotFound(N_("API-nyckeln finns inte."))
     if token.revoked_at is None:
         before = snapshot(token)
         token.revoked_at = utcnow()

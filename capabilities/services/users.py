@@ -151,17 +151,19 @@ def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) ->
         clean["organisation_id"] is not None
         and session.get(Actor, clean["organisation_id"]) is None
     ):
-        errors.add("organisation_id", "Okänd organisation.")
+        errors.add("organisation_id", N_("Okänd organisation."))
     if clean["email"] and "@" not in clean["email"]:
-        errors.add("email", "E-postadressen ser inte giltig ut.")
+        errors.add("email", N_("E-postadressen ser inte giltig ut."))
     if user_id is None:
         username = (data.get("username") or "").strip().lower()
         if not _USERNAME.match(username):
-            errors.add("username", "Användarnamnet ska vara 2–120 tecken: a–ö, 0–9, . _ @ -.")
+            errors.add("username", N_("Användarnamnet ska vara 2–120 tecken: a–ö, 0–9, . _ @ -."))
         elif username == SYSTEM_USERNAME or session.scalar(
             sa.select(User.id).where(User.username == username)
         ):
-            errors.add("username", f"Användarnamnet ”{username}” är upptaget.")
+            errors.add(
+                "username", N_("Användarnamnet ”%(username)s” är upptaget.", username=username)
+            )
         clean["username"] = username
         _password_errors(
             errors,
@@ -196,7 +198,7 @@ def update_user(
     """Set role, organisation, clearance, active. Admins cannot demote or deactivate themselves."""
     require_admin(actor)
     if user.is_system:
-        raise PermissionDenied("Systemanvändaren kan inte ändras.")
+        raise PermissionDenied(N_("Systemanvändaren kan inte ändras."))
     check_version(user, expected_version, "Användaren")
     fields = (
         "display_name",
@@ -210,15 +212,17 @@ def update_user(
     clean = _validate(session, merged, user.id)
     if user.id == actor.id and (clean["role"] != "admin" or not clean["is_active"]):
         raise PermissionDenied(
-            "Du kan inte ta bort din egen administratörsroll eller inaktivera dig själv.",
+            N_("Du kan inte ta bort din egen administratörsroll eller inaktivera dig själv."),
             field="role" if clean["role"] != "admin" else "is_active",
         )
     clearance_changed = clean["can_see_confidential"] != user.can_see_confidential
     if user.id == actor.id and clearance_changed:
         # separation of duties: an admin cannot grant (or drop) their own clearance
         raise PermissionDenied(
-            "Du kan inte ändra din egen behörighet till sekretessmarkerade uppgifter. "
-            "Be en annan administratör.",
+            N_(
+                "Du kan inte ändra din egen behörighet till sekretessmarkerade uppgifter. "
+                "Be en annan administratör."
+            ),
             field="can_see_confidential",
         )
     if clean["can_see_confidential"] and not user.can_see_confidential:
@@ -251,7 +255,7 @@ def change_own_password(
 ) -> None:
     errors = Errors()
     if not verify_password(user.password_hash, current_password or ""):
-        errors.add("current_password", "Nuvarande lösenord stämmer inte.")
+        errors.add("current_password", N_("Nuvarande lösenord stämmer inte."))
     _password_errors(
         errors,
         new_password,
@@ -260,7 +264,7 @@ def change_own_password(
         display_name=user.display_name,
     )
     if new_password and new_password == current_password:
-        errors.add("new_password", "Det nya lösenordet måste skilja sig från det nuvarande.")
+        errors.add("new_password", N_("Det nya lösenordet måste skilja sig från det nuvarande."))
     errors.raise_if_any()
     user.password_hash = hash_password(new_password)
     flush_versioned(session, "Användaren")
@@ -274,13 +278,15 @@ def update_own_profile(
 ) -> User:
     """A user sets their own e-mail address and switches e-mail reminders on or off."""
     if not user.is_active or user.is_system:
-        raise PermissionDenied("Inaktiva användare kan inte ändra sina uppgifter.")
+        raise PermissionDenied(N_("Inaktiva användare kan inte ändra sina uppgifter."))
     errors = Errors()
     address = errors.text("email", email, label="E-post", max_length=MAX_SHORT)
     if address and not _EMAIL.match(address):
-        errors.add("email", "E-postadressen ser inte giltig ut, till exempel namn@myndighet.se.")
+        errors.add(
+            "email", N_("E-postadressen ser inte giltig ut, till exempel namn@myndighet.se.")
+        )
     if reminders_enabled and not address:
-        errors.add("email", "Ange en e-postadress för att få påminnelser.")
+        errors.add("email", N_("Ange en e-postadress för att få påminnelser."))
     errors.raise_if_any()
     before = snapshot(user)
     user.email = address
@@ -297,7 +303,7 @@ def set_password(session: so.Session, actor: User, user: User, *, new_password: 
     """An admin resets someone's password (a cleared user's only by a cleared admin)."""
     require_admin(actor)
     if user.is_system:
-        raise PermissionDenied("Systemanvändaren kan inte ändras.")
+        raise PermissionDenied(N_("Systemanvändaren kan inte ändras."))
     if user.can_see_confidential:
         _require_cleared_actor(actor, user.username, "reset the password", "new_password")
     errors = Errors()
