@@ -189,3 +189,25 @@ class RoundSnapshot(Base):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     round: so.Mapped[ReportingRound] = so.relationship()
+
+
+class RoundDocument(Base):
+    """A closed round's report (PDF or xlsx) rendered once and kept: the next download is
+    served from here. `fingerprint` is the SHA-256 of everything the document is made from, as
+    the viewer may see it (capabilities/reports/round_documents.py): a change of content or of
+    a secrecy marking is another fingerprint, so a stored document is never out of date."""
+
+    __tablename__ = "round_documents"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reporting_rounds.id"))
+    snapshot_sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    format: so.Mapped[str] = so.mapped_column(sa.String(8))
+    fingerprint: so.Mapped[str] = so.mapped_column(sa.String(64))
+    content: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "format", "fingerprint"),
+        sa.CheckConstraint("format IN ('pdf', 'xlsx')", name="format"),
+    )

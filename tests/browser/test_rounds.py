@@ -131,9 +131,14 @@ def _decide(page: Any, round_url: str, number: str, decision: str, comment: str 
         assert page.get_by_text(f"Bedömningen av {number} är fastställd.").is_visible()
 
 
-def _close(page: Any, round_url: str) -> str:
+def _close(page: Any, round_url: str, name: str) -> str:
     page.goto(round_url)
-    page.once("dialog", lambda dialog: dialog.accept())
+    figures = page.locator("#close-figures").inner_text()
+    assert "Fastställda" in figures and "Ej påbörjade" in figures
+    page.get_by_role("button", name="Stäng omgången").click()  # the name is not typed yet
+    assert page.locator(".error-summary").is_visible()
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    page.get_by_label("Skriv omgångens namn för att stänga den").fill(name)
     page.get_by_role("button", name="Stäng omgången").click()
     page.wait_for_selector("#snapshot-hash")
     return str(page.locator("#snapshot-hash").inner_text())
@@ -170,7 +175,7 @@ def test_a_whole_round(
     assert "Fastställd" in steps and "(version 2)" in steps
     screenshot(greta, "round_capability_steps")
 
-    first_hash = _close(admin, round_url)
+    first_hash = _close(admin, round_url, "Lägesbild 2026")
     assert admin.locator("#completion").inner_text().startswith("3,")  # 2 of 62 approved
     assert serious_violations(admin) == []
     screenshot(admin, "round_closed")
@@ -204,7 +209,7 @@ def test_a_whole_round(
     _submit_by_form(bo, second_url, "1.1.2", "3", "Avtal finns med två leverantörer.")
     _decide(greta, second_url, "1.1.1", "approve")
     _decide(greta, second_url, "1.1.2", "approve")
-    _close(admin, second_url)
+    _close(admin, second_url, "Lägesbild 2027")
 
     admin.goto(round_url)
     admin.get_by_label("Jämför med").select_option(label="Lägesbild 2027")

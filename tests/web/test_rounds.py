@@ -120,7 +120,12 @@ def test_whole_round_through_the_pages(
 
     client.delete_cookie("session")
     login(client, admin)
-    closed = post(client, f"/rounds/{round_.id}/close", token_from=f"/rounds/{round_.id}")
+    closed = post(
+        client,
+        f"/rounds/{round_.id}/close",
+        {"confirm_name": "Lägesbild 2026"},  # not everything is approved: the name is typed
+        token_from=f"/rounds/{round_.id}",
+    )
     assert closed.status_code == 302
     session.refresh(round_)
     page_text = client.get(f"/rounds/{round_.id}").get_data(as_text=True)

@@ -104,6 +104,7 @@ ACCESS: dict[str, str] = {
     "rounds.close": "admin",
     "rounds.compare": "reader",
     "rounds.compare_xlsx": "reader",
+    "rounds.report": "reader",
     "api.openapi": "api",
     "api.capabilities": "api",
     "api.capability": "api",
@@ -146,6 +147,8 @@ OVERRIDES: dict[tuple[str, str, str], int] = {
     # the round is open: comparing needs a closed one
     **{("rounds.compare", "GET", role): 404 for role in ("läsare", "medlem", "admin")},
     **{("rounds.compare_xlsx", "GET", role): 404 for role in ("läsare", "medlem", "admin")},
+    # The world's round is open: it has no report yet.
+    **{("rounds.report", "GET", role): 404 for role in ("läsare", "medlem", "admin")},
     ("api.round_comparison", "GET", "token"): 404,
     # the calendar feed without a valid feed token in its URL does not exist, for anyone
     **{("deadlines.feed", "GET", role): 404 for role in ROLES},
@@ -189,6 +192,7 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
     "other": lambda w: "today",
     "level": lambda w: 3,
     "filename": lambda w: "app.js",
+    "fmt": lambda w: "xlsx",
 }
 
 

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from capabilities.queries.rounds import open_round
+from capabilities.queries.rounds import list_rounds, open_round
 from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
@@ -45,20 +45,26 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("/")
 def index() -> ResponseReturnValue:
     form = ExportForm(request.args)
-    return render_template("reports/index.html", form=form)
+    return _index(form)
+
+
+def _index(form: ExportForm) -> str:
+    """The reports page, with the closed rounds' reports."""
+    closed = [r for r, snap in list_rounds(db_session()) if snap is not None]
+    return render_template("reports/index.html", form=form, closed_rounds=closed)
 
 
 @bp.get("/export")
 def export() -> ResponseReturnValue:
     form = ExportForm(request.args)
     if not form.validate():
-        return render_template("reports/index.html", form=form), 422
+        return _index(form), 422
     confidential = bool(form.include_confidential.data)
     if confidential and not current_user.can_see_confidential:
         form.include_confidential.errors = [
             _("Du saknar behörighet att ta med sekretessmarkerade uppgifter.")
         ]
-        return render_template("reports/index.html", form=form), 403
+        return _index(form), 403
     report = build_report(
         db_session(),
         as_of=form.as_of.data,

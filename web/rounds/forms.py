@@ -47,3 +47,9 @@ class ReviewForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST that needs nothing but the CSRF token."""
+
+
+class CloseForm(FlaskForm):
+    """Closing a round: the round's name typed when anything is not approved."""
+
+    confirm_name = StringField(_l("Skriv omgångens namn för att stänga den"))

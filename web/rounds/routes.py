@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import sqlalchemy as sa
 from flask import (
@@ -20,15 +21,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from capabilities.errors import ValidationFailed
+from capabilities.errors import DomainError, NotFound, ValidationFailed
 from capabilities.models import Actor, Area, StatusLevel, User
 from capabilities.queries import rounds as queries
 from capabilities.reports.round_comparison import write_comparison_workbook
+from capabilities.reports.round_documents import (
+    FORMATS,
+    MIMETYPES,
+    prepare_round_document,
+    store_round_document,
+)
 from capabilities.services import rounds as services
 from web.access import acting_user, admin_required
-from web.db import db_session
+from web.db import db_session, reads_first, write_lock
 from web.forms import apply_errors, is_id, to_choices
-from web.rounds.forms import ConfirmForm, OpenRoundForm
+from web.rounds.forms import CloseForm, OpenRoundForm
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -109,8 +116,12 @@ def new() -> ResponseReturnValue:
 
 @bp.get("/<int:round_id>")
 def show(round_id: int) -> ResponseReturnValue:
+    return _show(queries.round_progress(db_session(), round_id, acting_user()))
+
+
+def _show(progress: queries.RoundProgress, *, close_form: CloseForm | None = None) -> str:
     db = db_session()
-    progress = queries.round_progress(db, round_id, acting_user())
+    round_id = progress.round.id
     closed = queries.list_rounds(db)
     scores = (
         queries.data_scores(
@@ -127,17 +138,34 @@ def show(round_id: int) -> ResponseReturnValue:
         scores=scores,
         closed_rounds=[r for r, s in closed if s is not None and r.id != round_id],
         labels=STATE_LABELS,
-        confirm=ConfirmForm(),
+        close_form=close_form or CloseForm(),
+        days_left=(progress.round.deadline - date.today()).days,
     )
 
 
 @bp.post("/<int:round_id>/close")
 @admin_required
 def close(round_id: int) -> ResponseReturnValue:
+    """Close (freeze) the round. When anything is not approved, the admin types the round's
+    name: the page shows the figures, and the name is what makes the choice deliberate."""
     db = db_session()
-    round_ = queries.get_round(db, round_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    progress = queries.round_progress(db, round_id, acting_user())
+    round_ = progress.round
+    form = CloseForm()
+    if not form.validate_on_submit():
+        return _show(progress, close_form=form), 422
+    unfinished = progress.overall.total - progress.overall.counts["fastställd"]
+    typed = (form.confirm_name.data or "").strip()
+    if round_.is_open and unfinished and typed != round_.name:
+        form.confirm_name.errors = [
+            _(
+                "Skriv omgångens namn, ”%(name)s”, för att stänga den: %(num)s delförmågor är "
+                "inte fastställda.",
+                name=round_.name,
+                num=unfinished,
+            )
+        ]
+        return _show(progress, close_form=form), 422
     frozen = services.close_round(db, acting_user(), round_)
     db.commit()
     flash(
@@ -149,6 +177,37 @@ def close(round_id: int) -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("rounds.show", round_id=round_.id))
+
+
+@bp.get("/<int:round_id>/report.<fmt>")
+@reads_first
+def report(round_id: int, fmt: str) -> ResponseReturnValue:
+    """The closed round's report, PDF or xlsx: rendered on the first download and stored,
+    served from storage thereafter (capabilities/reports/round_documents.py)."""
+    if fmt not in FORMATS:
+        abort(404)
+    confidential = request.args.get("sekretess") == "1"
+    if confidential and not current_user.can_see_confidential:
+        abort(403)
+    try:
+        prepared = prepare_round_document(
+            db_session(), round_id, fmt, include_confidential=confidential
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:  # not closed yet
+        raise NotFound(exc.message) from exc
+    body = prepared.stored
+    if body is None:
+        body = prepared.render()  # the slow part, before the write lock
+        db = write_lock()
+        store_round_document(db, prepared, body)
+        db.commit()
+    return Response(
+        body,
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{prepared.filename}"'},
+    )
 
 
 def _compare_target() -> int | None:
