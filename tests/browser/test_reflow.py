@@ -24,6 +24,8 @@ PAGES = [
     ("measure-form", "/measures/new?capability=2.1.2"),
     ("link-assignment", "/capabilities/1.1.1/assignments/link"),
     ("reports", "/reports/"),
+    ("rounds", "/rounds/"),
+    ("round-new", "/rounds/new"),  # reviewer checkboxes beside their names (issue 24)
 ]
 
 # Elements that stick out of the viewport, for a readable failure message.

@@ -1,15 +1,18 @@
-"""A whole reporting round in the browser, as the issue's "Done when" describes it.
+"""Two whole reporting rounds in the browser, as issues 16 and 24 describe them.
 
-Admin opens a round; two members submit (one through the form, one through an Excel upload);
-the reviewer returns one with a comment; it is resubmitted and approved; the admin closes the
-round; the snapshot hash survives backup/restore; a second round compared with the first shows
-exactly the changes made.
+Admin opens a round with a reviewer; two members submit (one through the form, one through an
+Excel upload); the reviewer returns one with a comment — it leads the author's tasks and is
+e-mailed to her — it is resubmitted and approved, and the register names its author; the admin
+closes the round with the figures shown; the snapshot hash survives backup/restore; a second
+round, compared from the newer round's page, reads older → newer on the page, in the Excel
+file and in the round's PDF, which downloads from the page (the second time from storage).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,15 +20,19 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from click.testing import CliRunner
 from openpyxl import load_workbook
+from pdfminer.high_level import extract_text
 
 from capabilities import migrate
 from capabilities.backup import backup, restore
 from capabilities.db import make_engine
 from capabilities.models import Capability, RoundSnapshot, User
-from capabilities.services import create_measure, create_user
+from capabilities.services import create_measure, create_user, update_own_profile
 from tests.browser.conftest import log_in, screenshot, serious_violations
 from tests.conftest import PASSWORD
+from tests.test_remind import SmtpServer
+from web.cli import main
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +51,8 @@ def people(live_server: dict[str, Any]) -> dict[str, str]:
                 password=PASSWORD,
                 can_see_confidential=True,
             )
+        anna = session.scalars(sa.select(User).where(User.username == "e2e-medlem")).one()
+        update_own_profile(session, anna, email="anna@example.se", reminders_enabled=True)
         session.commit()
     engine.dispose()
     return {
@@ -162,14 +171,33 @@ def test_a_whole_round(
     _decide(greta, round_url, "1.1.1", "return", "Ange källa för lagernivån.")
     _decide(greta, round_url, "1.1.2", "approve")
 
+    # The returned entry leads the author's tasks, with the comment, and was e-mailed to her.
+    anna.goto("/")
+    first_task = anna.locator("table.tasks tbody tr").first.inner_text()
+    assert "1.1.1 är återremitterad" in first_task and "Ange källa för lagernivån." in first_task
+    assert "1 återremitterad" in anna.locator("#round-counts").inner_text()
+    assert serious_violations(anna) == []
+    screenshot(anna, "round_start_page_returned")
+    mail = _remind(live_server)
+    [message] = mail.to("anna@example.se")
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "1.1.1 är återremitterad" in text and "Ange källa för lagernivån." in text
     anna.goto(round_url)
-    anna.locator("table").get_by_role("link", name="1.1.1", exact=True).click()
+    assert "Ange källa för lagernivån." in anna.locator("#returned-tasks").inner_text()
+    anna.locator("#returned-tasks").get_by_role("link", name="1.1.1", exact=True).click()
     assert anna.locator("#return-comment").inner_text() == "Ange källa för lagernivån."
+    assert serious_violations(anna) == []
+    screenshot(anna, "round_entry_returned")
     anna.get_by_label("Statusbeskrivning").fill("Lager för 10 dagar (källa: LV 2026).")
     anna.get_by_role("button", name="Skicka in för granskning").click()
     _decide(greta, round_url, "1.1.1", "approve", "Tack.")
 
     greta.goto("/capabilities/1.1.1")
+    # The register names the author; the reviewer is named as the one who approved it.
+    assert "E2E medlem" in greta.locator("#assessed-by").inner_text()
+    assert "Greta Granskare" in greta.locator("#approved-by").inner_text()
     steps = greta.locator("table.round-history").inner_text()
     assert "Återremitterad" in steps and "Ange källa för lagernivån." in steps
     assert "Fastställd" in steps and "(version 2)" in steps
@@ -211,9 +239,12 @@ def test_a_whole_round(
     _decide(greta, second_url, "1.1.2", "approve")
     _close(admin, second_url, "Lägesbild 2027")
 
-    admin.goto(round_url)
-    admin.get_by_label("Jämför med").select_option(label="Lägesbild 2027")
+    # Compared from the newer round's page, it still reads older → newer.
+    admin.goto(second_url)
+    admin.get_by_label("Jämför med").select_option(label="Lägesbild 2026")
     admin.get_by_role("button", name="Jämför", exact=True).click()
+    title = "Lägesbild 2026 → Lägesbild 2027"
+    assert admin.locator("#comparison-title").inner_text() == f"Jämförelse: {title}"
     assert admin.get_by_role("heading", name="Delförmågor som har ändrats (2)").is_visible()
     first_row = admin.locator("#cmp-1\\.1\\.1").inner_text()
     assert "↑" in first_row and "Begränsad förmåga" in first_row and "Påvisad förmåga" in first_row
@@ -223,3 +254,65 @@ def test_a_whole_round(
     assert "50,0 % (2/" in scores and "70,0 % (2/" in scores and "+20,0" in scores
     assert serious_violations(admin) == []
     screenshot(admin, "round_comparison")
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="Ladda ner jämförelsen som Excel").click()
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert book["Jämförelse"]["A1"].value == title
+    row = next(r for r in book["Jämförelse"].iter_rows(values_only=True) if r[0] == "1.1.1")
+    assert (row[4], row[5], row[6]) == (2, 4, "↑")
+    _no_sideways_scroll(admin, [admin.url, second_url])
+
+    # The newer round's report downloads from its page; the second time it comes from storage.
+    admin.goto(second_url)
+    assert serious_violations(admin) == []
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="Ladda ner rapporten som PDF").click()
+    pdf = Path(download.value.path())
+    text = extract_text(str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF") and f"Jämförelse: {title}" in " ".join(text.split())
+    href = admin.locator("#report-pdf").get_attribute("href")
+    started = time.perf_counter()
+    again = admin.request.get(href)
+    seconds = time.perf_counter() - started
+    assert again.ok and again.body() == pdf.read_bytes()
+    print(f"\nSecond download of the closed round's PDF: {seconds:.3f} s")
+    assert seconds < 2.0, seconds
+    admin.goto("/reports/")
+    assert "Lägesbild 2027" in admin.locator("#round-reports").inner_text()
+    assert serious_violations(admin) == []
+
+
+def _remind(live_server: dict[str, Any]) -> Any:
+    """`formaga remind` against the live database and a real SMTP server; its inbox."""
+    smtp = SmtpServer()
+    smtp.start()
+    try:
+        result = CliRunner().invoke(
+            main,
+            ["remind"],
+            env={
+                "DATABASE_URL": live_server["url"],
+                "FORMAGA_BASE_URL": live_server["base"],
+                "FORMAGA_SMTP_HOST": "127.0.0.1",
+                "FORMAGA_SMTP_PORT": str(smtp.port),
+                "FORMAGA_SMTP_STARTTLS": "0",
+                "FORMAGA_MAIL_FROM": "Förmågeregistret <noreply@example.se>",
+            },
+        )
+        assert result.exit_code == 0, result.output
+    finally:
+        smtp.stop()
+    return smtp.inbox
+
+
+def _no_sideways_scroll(page: Any, urls: list[str]) -> None:
+    """At 200 % zoom (640 CSS px) the round pages reflow: the page never scrolls sideways."""
+    page.set_viewport_size({"width": 640, "height": 800})
+    try:
+        for url in urls:
+            page.goto(url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 640, (url, width)
+            screenshot(page, "round_640_" + url.rstrip("/").split("/")[-1].split("?")[0])
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 800})
