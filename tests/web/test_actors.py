@@ -63,7 +63,7 @@ def test_reader_sees_list_and_detail(
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
     assert cells == ["LV", "myndighet", "offentlig", "ja", "2"]
     tlv = re.search(r"Tandvårds- och läkemedelsförmånsverket</a></td>(.*?)</tr>", html, re.S)
-    assert tlv is not None and "<td>nej</td>" in tlv.group(1)
+    assert tlv is not None and '<td data-label="Beredskapsmyndighet">nej</td>' in tlv.group(1)
 
     detail = client.get(f"/actors/{lv.id}").get_data(as_text=True)
     assert "Läkemedelsverket är förvaltningsmyndighet" in detail

@@ -50,8 +50,10 @@ SHORTCOMINGS = (
     Shortcoming(
         _l("Registrets texter i det engelska gränssnittet"),
         _l(
-            "Registrets texter visas på svenska även när gränssnittet är på engelska, och är "
-            "ännu inte märkta som svenska för skärmläsare."
+            "Registrets texter visas på svenska även när gränssnittet är på engelska. "
+            "Delförmågornas, områdenas och regeringsuppdragens texter och vägledningens frågor "
+            "är märkta som svenska för skärmläsare; fritext som användare skriver "
+            "(bedömningar, åtgärder, anteckningar) är ännu inte märkt."
         ),
         "3.1.2",
     ),
