@@ -36,6 +36,7 @@ NOT_HTML = {
     "dashboard.gaps_csv",
     "reports.export",
     "rounds.compare_xlsx",
+    "rounds.report",
     "proposals.document",
     "deadlines.feed",
 }
@@ -132,6 +133,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             "other": "today",
             "level": 3,
             "filename": "app.js",
+            "fmt": "pdf",
         }
         user_count = session.scalar(sa.select(sa.func.count(User.id)))
         assert user_count
