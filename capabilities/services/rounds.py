@@ -64,7 +64,10 @@ def open_round_of(session: so.Session) -> ReportingRound | None:
 def _require_open(round_: ReportingRound) -> None:
     if not round_.is_open:
         raise PermissionDenied(
-            f"Uppföljningsomgången ”{round_.name}” är stängd och kan inte längre ändras."
+            N_(
+                "Uppföljningsomgången ”%(name)s” är stängd och kan inte längre ändras.",
+                name=round_.name,
+            )
         )
 
 
@@ -72,8 +75,10 @@ def require_clearance(user: User, entry: RoundEntry) -> None:
     """A confidential entry is edited and reviewed only by users who may read it."""
     if entry.confidential and not user.can_see_confidential:
         raise PermissionDenied(
-            "Bedömningen är sekretessmarkerad. Bara användare med behörighet till "
-            "sekretessmarkerade uppgifter kan ändra eller granska den."
+            N_(
+                "Bedömningen är sekretessmarkerad. Bara användare med behörighet till "
+                "sekretessmarkerade uppgifter kan ändra eller granska den."
+            )
         )
 
 
@@ -135,36 +140,45 @@ def open_round(
     )
     due = errors.date_value("deadline", deadline, label="Sista dag", required=True)
     if reference and due and due < reference:
-        errors.add("deadline", "Sista dag kan inte ligga före lägesdatum.")
+        errors.add("deadline", N_("Sista dag kan inte ligga före lägesdatum."))
     if name_text and session.scalar(
         sa.select(ReportingRound.id).where(ReportingRound.name == name_text)
     ):
-        errors.add("name", f"Det finns redan en uppföljningsomgång som heter ”{name_text}”.")
+        errors.add(
+            "name",
+            N_("Det finns redan en uppföljningsomgång som heter ”%(name)s”.", name=name_text),
+        )
     current = open_round_of(session)
     if current is not None:
         errors.add(
             "name",
-            f"Uppföljningsomgången ”{current.name}” är redan öppen. Stäng den innan en ny öppnas.",
+            N_(
+                "Uppföljningsomgången ”%(name)s” är redan öppen. Stäng den innan en ny öppnas.",
+                name=current.name,
+            ),
         )
     ids: list[int] = []
     for raw in reviewer_ids:
         try:
             ids.append(int(raw))
         except (TypeError, ValueError):
-            errors.add("reviewers", f"Okänd granskare: ”{raw}”.")
+            errors.add("reviewers", N_("Okänd granskare: ”%(value)s”.", value=raw))
     reviewers = list(session.scalars(sa.select(User).where(User.id.in_(ids)))) if ids else []
     found = {r.id for r in reviewers}
     for missing in sorted(set(ids) - found):
-        errors.add("reviewers", f"Användare med id {missing} finns inte.")
+        errors.add("reviewers", N_("Användare med id %(id)s finns inte.", id=missing))
     for reviewer in reviewers:
         if not reviewer.can_edit or reviewer.is_system:
             errors.add(
                 "reviewers",
-                f"{reviewer.display_name} kan inte vara granskare: "
-                "granskare måste vara aktiva med rollen medlem eller admin.",
+                N_(
+                    "%(name)s kan inte vara granskare: "
+                    "granskare måste vara aktiva med rollen medlem eller admin.",
+                    name=reviewer.display_name,
+                ),
             )
     if not ids:
-        errors.add("reviewers", "Välj minst en granskare.")
+        errors.add("reviewers", N_("Välj minst en granskare."))
     pairs = sorted(set(area_organisations))
     if pairs:
         area_ids = set(
@@ -175,9 +189,12 @@ def open_round(
         )
         for area_id, actor_id in pairs:
             if area_id not in area_ids:
-                errors.add("area_organisations", f"Område med id {area_id} finns inte.")
+                errors.add("area_organisations", N_("Område med id %(id)s finns inte.", id=area_id))
             if actor_id not in actor_ids:
-                errors.add("area_organisations", f"Organisation med id {actor_id} finns inte.")
+                errors.add(
+                    "area_organisations",
+                    N_("Organisation med id %(id)s finns inte.", id=actor_id),
+                )
     errors.raise_if_any()
     assert name_text and reference and due
 
@@ -261,7 +278,7 @@ def _validated_content(session: so.Session, data: EntryInput) -> dict[str, Any]:
     if data.confidential and not secrecy:
         errors.add(
             "secrecy_ref",
-            "Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift.",
+            N_("Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift."),
         )
     errors.raise_if_any()
     return {
@@ -306,7 +323,11 @@ def save_entry(
         raise ValidationFailed(
             {
                 "level": [
-                    f"Delförmåga {capability.number} är avvecklad sedan {capability.retired_on}."
+                    N_(
+                        "Delförmåga %(number)s är avvecklad sedan %(day)s.",
+                        number=capability.number,
+                        day=capability.retired_on,
+                    )
                 ]
             }
         )
@@ -332,9 +353,13 @@ def save_entry(
     else:
         if expected_version is not None and entry.version != expected_version:
             raise Conflict(
-                f"Bedömningen av {capability.number} i omgången har ändrats av någon annan "
-                f"sedan du öppnade den (version {expected_version}, nu {entry.version}). "
-                "Jämför och spara igen.",
+                N_(
+                    "Bedömningen av %(number)s i omgången har ändrats av någon annan sedan du "
+                    "öppnade den (version %(mine)s, nu %(now)s). Jämför och spara igen.",
+                    number=capability.number,
+                    mine=expected_version,
+                    now=entry.version,
+                ),
                 current=snapshot(entry),
             )
         before = snapshot(entry)
@@ -343,7 +368,15 @@ def save_entry(
             return entry
         if not changed and entry.state in ("inskickad", "fastställd"):
             raise ValidationFailed(
-                {"level": [f"Bedömningen av {capability.number} är redan {entry.state}."]}
+                {
+                    "level": [
+                        N_(
+                            "Bedömningen av %(number)s är redan %(state)s.",
+                            number=capability.number,
+                            state=entry.state,
+                        )
+                    ]
+                }
             )
         if changed:
             for name, value in content.items():
@@ -385,15 +418,18 @@ def submit_entry(
     require_clearance(user, entry)
     if expected_version is not None and entry.version != expected_version:
         raise Conflict(
-            "Bedömningen har ändrats av någon annan sedan du öppnade den. Ladda om sidan.",
+            N_("Bedömningen har ändrats av någon annan sedan du öppnade den. Ladda om sidan."),
             current=snapshot(entry),
         )
     if entry.state not in ("utkast", "återremitterad"):
         raise ValidationFailed(
             {
                 "state": [
-                    "Bara utkast och återremitterade bedömningar kan skickas in "
-                    f"(nu {entry.state})."
+                    N_(
+                        "Bara utkast och återremitterade bedömningar kan skickas in "
+                        "(nu %(state)s).",
+                        state=entry.state,
+                    )
                 ]
             }
         )
@@ -426,18 +462,32 @@ def _require_reviewable(
     _require_open(round_)
     if not user.is_active or not is_reviewer(round_, user):
         raise PermissionDenied(
-            f"Bara granskare i uppföljningsomgången ”{round_.name}” kan fastställa eller "
-            "återremittera bedömningar."
+            N_(
+                "Bara granskare i uppföljningsomgången ”%(name)s” kan fastställa eller "
+                "återremittera bedömningar.",
+                name=round_.name,
+            )
         )
     require_clearance(user, entry)
     if entry.state != "inskickad":
         raise ValidationFailed(
-            {"decision": [f"Bara inskickade bedömningar kan granskas (nu {entry.state})."]}
+            {
+                "decision": [
+                    N_(
+                        "Bara inskickade bedömningar kan granskas (nu %(state)s).",
+                        state=entry.state,
+                    )
+                ]
+            }
         )
     if expected_content_version is not None and entry.content_version != expected_content_version:
         raise Conflict(
-            f"Bedömningen har ändrats sedan du öppnade den (version {expected_content_version}, "
-            f"nu {entry.content_version}). Granska den nya versionen.",
+            N_(
+                "Bedömningen har ändrats sedan du öppnade den (version %(mine)s, nu %(now)s). "
+                "Granska den nya versionen.",
+                mine=expected_content_version,
+                now=entry.content_version,
+            ),
             current=snapshot(entry),
         )
 
@@ -471,13 +521,17 @@ def approve_entry(
     _require_reviewable(user, entry, expected_content_version)
     if entry.submitted_by_id == user.id:
         raise PermissionDenied(
-            "Du kan inte fastställa en bedömning som du själv har skickat in. "
-            "En annan granskare måste göra det."
+            N_(
+                "Du kan inte fastställa en bedömning som du själv har skickat in. "
+                "En annan granskare måste göra det."
+            )
         )
     if entry.updated_by_id == user.id:
         raise PermissionDenied(
-            "Du kan inte fastställa en bedömning vars innehåll du själv har skrivit. "
-            "En annan granskare måste göra det."
+            N_(
+                "Du kan inte fastställa en bedömning vars innehåll du själv har skrivit. "
+                "En annan granskare måste göra det."
+            )
         )
     errors = Errors()
     text = errors.text("comment", comment, label="Kommentar")

@@ -148,3 +148,16 @@ def test_comparison_with_the_register_lists_only_changes(
     assert "Jämförelse: Lägesbild 2026 → Registret i dag" in html
     assert "Delförmågor som har ändrats (1)" in html
     assert session.scalar(sa.select(sa.func.count(ReportingRound.id))) == 2
+
+
+def test_english_comparison_shows_english_level_labels(
+    client: Any, session: so.Session, make_user: Callable[..., User]
+) -> None:
+    admin, older, newer = _two_rounds(session, make_user)
+    login(client, admin)
+    html = client.get(f"/rounds/{newer.id}/compare?with={older.id}&lang=en").get_data(
+        as_text=True
+    )
+    row = html.split('id="cmp-1.1.1"')[1].split("</tr>")[0]
+    assert "Developed capacity" in row and "Demonstrated capacity" in row
+    assert "Utvecklad förmåga" not in html and "Påvisad förmåga" not in html

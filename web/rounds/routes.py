@@ -22,8 +22,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capabilities.errors import DomainError, NotFound, ValidationFailed
-from capabilities.models import Actor, Area, StatusLevel, User
+from capabilities.models import Actor, Area, User
 from capabilities.queries import rounds as queries
+from capabilities.queries.register import level_labels as register_level_labels
 from capabilities.reports.round_comparison import write_comparison_workbook
 from capabilities.reports.round_documents import (
     FORMATS,
@@ -229,7 +230,7 @@ def compare(round_id: int) -> ResponseReturnValue:
         can_see_confidential=current_user.can_see_confidential,
     )
     show_all = request.args.get("all") == "1"
-    level_labels = dict(db.execute(sa.select(StatusLevel.level, StatusLevel.label)).all())
+    level_labels = register_level_labels(db)  # in the page's language
     return render_template(
         "rounds/compare.html",
         c=comparison,
