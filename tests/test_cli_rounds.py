@@ -76,6 +76,7 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
     sha = closed.output.split("SHA-256: ")[1].strip()
     shown_table = cli.invoke(main, ["rounds", "show", "1"]).output
     assert f"SHA-256: {sha} (kontrollsumman stämmer)" in shown_table
+    assert "(fastställt 1,6 %)" in shown_table  # decimal comma, as in the PDF (issue 24)
     counts = cli.invoke(main, ["rounds", "show", "1", "--format", "csv"]).output.splitlines()
     assert counts[0] == "läge;antal" and "fastställd;1" in counts
 

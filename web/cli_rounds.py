@@ -138,7 +138,7 @@ def show(round_id: int, fmt: str) -> None:
     click.echo(
         "Läge: "
         + ", ".join(f"{state} {n}" for state, n in data["counts"].items())
-        + f"  (fastställt {data['completion_percent']} %)"
+        + f"  (fastställt {_decimal(data['completion_percent'], '.1f')} %)"
     )
     if data["sha256"]:
         verdict = "stämmer" if data["sha256_verified"] else "STÄMMER INTE"
