@@ -43,8 +43,17 @@ def database_url() -> str:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
-    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    private_instance_dir()
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def private_instance_dir() -> Path:
+    """INSTANCE_DIR, made if missing and readable by its owner only (0700): it holds the SQLite
+    database (password hashes, confidential assessments) and the session key."""
+    INSTANCE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if INSTANCE_DIR.stat().st_mode & 0o077:
+        INSTANCE_DIR.chmod(0o700)
+    return INSTANCE_DIR
 
 
 # How long a writer waits for SQLite's write lock before giving up (then: 503 on the web).

@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.errors import PermissionDenied, ValidationFailed
-from capabilities.models import Milestone, User
+from capabilities.models import Assignment, Milestone, User
 from capabilities.queries.dashboard import milestones_due, unconfirmed_milestones
 from capabilities.queries.gaps import gap_frame
 from capabilities.queries.tasks import tasks_for
@@ -145,3 +145,22 @@ def test_members_cannot_confirm(
     assert client.get("/assignments/unconfirmed/").status_code == 403
     assert post(client, f"/assignments/unconfirmed/{milestone.id}/missed").status_code == 403
     assert "inte bekräftade" not in client.get("/").get_data(as_text=True)
+
+
+def test_no_delivery_before_a_decision_printed_as_a_month(
+    session: so.Session, make_user: Callable[..., User]
+) -> None:
+    """The beredskapsapotek assignment was given "i juli 2022" (002:2559): no day, but a
+    delivery in January 2022 is still impossible."""
+    apotek = session.scalars(
+        sa.select(Assignment).where(Assignment.seed_key == "s2021-03085")
+    ).one()
+    assert apotek.decided_on is None and apotek.decided_no_later_than() == date(2022, 7, 1)
+    milestone = apotek.milestones[0]
+    with pytest.raises(ValidationFailed) as refused:
+        services.complete_milestone(
+            session, make_user("admin"), milestone, done_on=date(2022, 1, 1)
+        )
+    assert "före uppdragets beslut juli 2022" in refused.value.errors["done_on"][0]
+    listed = {m.milestone_id: m for m in unconfirmed_milestones(session, today=date.today())}
+    assert listed[milestone.id].decided_on == date(2022, 7, 1)  # the form's min

@@ -132,6 +132,7 @@ def test_run_prints_the_password_after_the_start_up_lines_and_keeps_the_key(
             process.stdout.close()
     key = tmp_path / "secret_key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700  # the instance folder is private
     assert len(key.read_text().strip()) == 64
     assert _key_after_a_restart(tmp_path) == key.read_text().strip()
 

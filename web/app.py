@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.routing import IntegerConverter, Map
 
-from capabilities.db import INSTANCE_DIR, database_url, is_lock_timeout
+from capabilities.db import database_url, is_lock_timeout, private_instance_dir
 from capabilities.errors import Conflict, DomainError, NotFound, PermissionDenied
 from capabilities.i18n import label_language
 from capabilities.ids import MAX_ID
@@ -51,12 +51,11 @@ def instance_secret_key() -> str:
     restart, and two processes would not accept each other's sessions; this one is shared by
     every process on the machine and survives restarts.
     """
-    path = INSTANCE_DIR / "secret_key"
+    path = private_instance_dir() / "secret_key"
     try:
         return path.read_text().strip()
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

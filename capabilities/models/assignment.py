@@ -20,6 +20,22 @@ ASSIGNMENT_STATUSES = ("pågående", "redovisat", "avslutat")
 MILESTONE_KINDS = ("delredovisning", "slutredovisning")
 
 
+SWEDISH_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
 class Assignment(Base):
     """A regeringsuppdrag. A dnr is not unique: a tilläggsuppdrag shares its parent's."""
 
@@ -77,6 +93,16 @@ class Assignment(Base):
     def ministry(self) -> str | None:
         """Issuing ministry, derived from the first dnr's prefix."""
         return ministry_for(self.diary_numbers[0].number) if self.diary_numbers else None
+
+    def decided_no_later_than(self) -> date | None:
+        """The earliest day the decision can have been: decided_on, or the first of the month a
+        printed "juli 2022" names. Nothing about the assignment (a delivery) can come before."""
+        if self.decided_on is not None:
+            return self.decided_on
+        month, _, year = (self.decided_printed or "").strip().lower().partition(" ")
+        if month in SWEDISH_MONTHS and year.isdigit():
+            return date(int(year), SWEDISH_MONTHS.index(month) + 1, 1)
+        return None
 
     @property
     def lead(self) -> Actor | None:

@@ -210,7 +210,7 @@ def _milestones(
             kind=m.kind,
             is_overdue=m.is_overdue(today),
             source=m.source,
-            decided_on=m.assignment.decided_on,
+            decided_on=m.assignment.decided_no_later_than(),
         )
         for m in milestones
     ]

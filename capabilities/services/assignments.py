@@ -199,13 +199,14 @@ def complete_milestone(
     done = errors.date_value("done_on", done_on, label="Redovisad datum", required=True)
     if done is not None and done > today:
         errors.add("done_on", N_("Redovisningsdatum kan inte ligga i framtiden."))
-    decided = milestone.assignment.decided_on
+    assignment = milestone.assignment
+    decided = assignment.decided_no_later_than()
     if done is not None and decided is not None and done < decided:
         errors.add(
             "done_on",
             N_(
                 "Redovisningsdatum kan inte ligga före uppdragets beslut %(date)s.",
-                date=decided.isoformat(),
+                date=assignment.decided_printed or decided.isoformat(),
             ),
         )
     ref = errors.text("report_reference", report_reference, label="Rapportreferens")

@@ -46,9 +46,7 @@ def create_capability(
             ),
         )
     elif not number.startswith(area.number + "."):
-        errors.add(
-            "number", N_("Numret ska börja med områdets nummer %(area)s.", area=area.number)
-        )
+        errors.add("number", N_("Numret ska börja med områdets nummer %(area)s.", area=area.number))
     elif session.scalar(sa.select(Capability.id).where(Capability.number == number)):
         errors.add(
             "number",

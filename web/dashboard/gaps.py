@@ -145,6 +145,6 @@ def gaps_csv() -> ResponseReturnValue:
     gap_export.write_csv(view, text)
     return _attachment(
         text.getvalue().encode("utf-8"),
-        "text/csv; charset=utf-8",
+        "text/csv",  # Flask adds "; charset=utf-8" to text types
         _download_name(filters, view, "csv"),
     )

@@ -83,7 +83,7 @@ def export() -> ResponseReturnValue:
         write_register_csv(report, text)
         body, mimetype, name = (
             text.getvalue().encode("utf-8"),
-            "text/csv; charset=utf-8",
+            "text/csv",  # Flask adds "; charset=utf-8" to text types
             f"{stem}.csv",
         )
     else:
