@@ -155,9 +155,7 @@ def test_english_comparison_shows_english_level_labels(
 ) -> None:
     admin, older, newer = _two_rounds(session, make_user)
     login(client, admin)
-    html = client.get(f"/rounds/{newer.id}/compare?with={older.id}&lang=en").get_data(
-        as_text=True
-    )
+    html = client.get(f"/rounds/{newer.id}/compare?with={older.id}&lang=en").get_data(as_text=True)
     row = html.split('id="cmp-1.1.1"')[1].split("</tr>")[0]
     assert "Developed capacity" in row and "Demonstrated capacity" in row
     assert "Utvecklad förmåga" not in html and "Påvisad förmåga" not in html
