@@ -58,11 +58,13 @@ def calendar_bytes(
         prodid=PRODID,
         name=one_line(name),
         description=_text(description),
-        refresh_interval=REFRESH,
         uid=event_uid(calendar_key),
         calscale="GREGORIAN",
     )
     cal.add("method", "PUBLISH")
+    # RFC 7986 wants the value type stated; Outlook reads its own X-PUBLISHED-TTL instead.
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", f"PT{int(REFRESH.total_seconds()) // 3600}H")
     cal.add("x-wr-timezone", TIMEZONE)
     for item in events:
         cal.add_component(

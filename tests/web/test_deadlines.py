@@ -18,7 +18,7 @@ from tests.test_tasks import SEED_003_DATES, actor, assess, capability, responsi
 
 CALENDAR_PAGE = "/account/calendar"
 FEED_URL = re.compile(
-    r'value="(http://localhost/calendar/feed\.ics\?token=(frk_[A-Za-z0-9_-]{20,}))"'
+    r'class="feed-url">(http://localhost/calendar/feed\.ics\?token=(frk_[A-Za-z0-9_-]{20,}))<'
 )
 
 
@@ -269,8 +269,24 @@ def test_the_feed_has_seed_003_milestones_on_their_dates_as_all_day_events(
     body = client.get("/calendar/feed.ics", query_string={"token": token}).get_data(as_text=True)
     assert "X-WR-TIMEZONE:Europe/Stockholm" in body
     assert "\r\n" in body  # RFC 5545 line endings
+    # RFC 7986 states the value type; Outlook reads X-PUBLISHED-TTL
+    assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in body
+    assert "\r\nX-PUBLISHED-TTL:PT6H\r\n" in body
     session.refresh(row)
     assert row.last_used_at is not None
+
+
+def test_a_new_calendar_link_is_shown_whole_with_copy_button_and_webcal_link(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    _lv_member(as_role, session)
+    response = post(client, CALENDAR_PAGE, {"name": "Outlook"}, token_from=CALENDAR_PAGE)
+    page = _html(response)
+    match = FEED_URL.search(page)
+    assert match
+    assert 'data-copy="new-feed"' in page and "Kopiera länken" in page
+    webcal = "webcal:" + match.group(1).split(":", 1)[1].replace("&", "&amp;")
+    assert f'<a href="{webcal}">' in page
 
 
 def test_a_changed_milestone_date_keeps_the_event_uid(

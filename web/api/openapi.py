@@ -724,8 +724,9 @@ def openapi_document(prefix: str) -> dict[str, Any]:
             "description": (
                 "Skrivskyddat JSON-API för förmågestrukturen för försörjningsberedskap. "
                 "Skapa en personlig API-nyckel under API-nycklar och skicka den i huvudet "
-                "Authorization: Bearer <nyckel>. Nyckeln har användarens roll och behörighet "
-                "till sekretessmarkerade uppgifter; utan behörighet ersätts innehållet med "
+                "`Authorization: Bearer <din API-nyckel>`. "
+                "Nyckeln har användarens roll och behörighet till sekretessmarkerade "
+                "uppgifter; utan behörighet ersätts innehållet med "
                 "'Sekretessmarkerad uppgift'. Datum anges enligt ISO 8601."
             ),
         },

@@ -60,8 +60,14 @@ def _render_calendar(form: FeedForm, plain: str | None = None) -> str:
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     )
     feed_url = url_for(FEED_ENDPOINT, token=plain, _external=True) if plain else None
+    # webcal: is the subscription scheme calendar programs register for (same host and path)
+    webcal_url = "webcal:" + feed_url.split(":", 1)[1] if feed_url else None
     return render_template(
-        "deadlines/calendar.html", form=form, feeds=list(feeds), feed_url=feed_url
+        "deadlines/calendar.html",
+        form=form,
+        feeds=list(feeds),
+        feed_url=feed_url,
+        webcal_url=webcal_url,
     )
 
 
