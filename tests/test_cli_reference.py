@@ -85,6 +85,11 @@ def test_table_and_csv_output(runner: CliRunner) -> None:
     # Tables have a header row and a rule, like every `formaga` table.
     header, rule = table.output.splitlines()[:2]
     assert header.split()[:3] == ["dnr", "status", "ansvarig"] and set(rule) == {"-"}
+    # Into a file or a pipe nothing is cut; on an 80-column terminal the last column is.
+    whole = "Uppdrag att se över myndigheters uppgifter och ansvar inom energiområdet"
+    assert whole in table.output
+    narrow = runner.invoke(main, ["assignments"], env={"COLUMNS": "80"}).output
+    assert " …" in narrow and " …" not in table.output and len(narrow) < len(table.output)
     actor_table = runner.invoke(main, ["actors"]).output.splitlines()
     assert actor_table[0].split() == ["kortnamn", "slag", "ansvar", "uppdrag", "aktör"]
     result = runner.invoke(main, ["assignments", "--format", "csv"])

@@ -6,11 +6,20 @@ Only the standard library: `formaga --help` must stay fast.
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import textwrap
+
+#: Output to a file or a pipe is never cut: the reader there has no screen edge.
+UNLIMITED = 100_000
 
 
 def terminal_width() -> int:
+    """The terminal's width (COLUMNS wins), at least 60; unlimited when output is not a terminal,
+    so `formaga assignments > fil.txt` keeps every title whole."""
+    if "COLUMNS" not in os.environ and not sys.stdout.isatty():
+        return UNLIMITED
     return max(shutil.get_terminal_size((100, 24)).columns, 60)
 
 
@@ -36,7 +45,7 @@ def text_table(
         return [f"{fixed}  {wrapped[0]}".rstrip()] + [f"{pad}{more}" for more in wrapped[1:]]
 
     out = line(headers)
-    out.append("-" * min(width, max(len(text) for text in out) + 2))
+    out.append("-" * (max(len(text) for text in out) + 2))
     for row in rows:
         out += line(row)
     return "\n".join(out)
