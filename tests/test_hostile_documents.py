@@ -42,6 +42,7 @@ from capabilities.reports.data import build_report
 from capabilities.reports.pdf import write_pdf
 from capabilities.reports.proposal_docx import proposal_document
 from capabilities.reports.round_comparison import write_comparison_csv, write_comparison_workbook
+from capabilities.reports.round_report import round_report
 from capabilities.reports.xlsx import write_workbook
 from capabilities.services import rounds as r
 from capabilities.services.industry_contacts import ContactInput, record_industry_contact
@@ -50,7 +51,7 @@ from capabilities.services.rounds import EntryInput
 from tests.conftest import find_capability
 from tests.test_pdf_fetch import Listener, assert_nothing_embedded_or_fetched, pdf_text
 from tests.test_procurement import complete_input
-from web.cli import _round_report, main
+from web.cli import main
 
 MARKUP = "<script>alert(1)</script>"
 PAYLOAD = (
@@ -197,7 +198,7 @@ def _fill(session: so.Session, make_user: Callable[..., User], text: str) -> Wor
 
 
 def _assert_pdf(session: so.Session, world: World, listener: Listener) -> None:
-    _day, info = _round_report(session, world.round_id, True)
+    _data, info, _snapshot = round_report(session, world.round_id, include_confidential=True)
     buffer = io.BytesIO()
     write_pdf(
         build_report(session, include_confidential=True, exported_by=world.text), buffer, info
