@@ -260,15 +260,6 @@ def _capability_scope(as_of: date | None, include_retired: bool) -> sa.ColumnEle
     return sa.true()
 
 
-def register_ids(as_of: date | None = None, *, include_retired: bool = False) -> sa.Select[int]:
-    """Ids of the register's capabilities (as it stood on `as_of`) in register order."""
-    return (
-        sa.select(Capability.id)
-        .where(_capability_scope(as_of, include_retired))
-        .order_by(Capability.sort_key, Capability.id)
-    )
-
-
 def register_rows(
     session: so.Session,
     *,
