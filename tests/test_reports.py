@@ -391,6 +391,19 @@ def test_workbook_prints_readably_in_libreoffice(
         text = " ".join(w.text for w in page.words)
         assert re.search(r"sida \d+ av \d+", text), page.number
         assert "SEKRETESSMARKERADE" in text, page.number
+    # Titles and headers never break inside a date or a word (issue 26: "2026-12-/06",
+    # "Stockho/lm", "Numme/r"): the whole date and the whole header words are on the pages.
+    day = date.today().isoformat()
+    for sheet in ("Uppdatering", "Statushistorik"):
+        mine = [p for p in pages if f"{sheet} – sida" in " ".join(w.text for w in p.words)]
+        assert mine, sheet
+        for page in mine:
+            words = {w.text for w in page.words}
+            assert day in words and "Nummer" in words, (sheet, page.number)
+    update = [p for p in pages if "Uppdatering – sida" in " ".join(w.text for w in p.words)]
+    assert {"statusbeskrivning", "Motivering"} <= {w.text for w in update[0].words}
+    broken = [w.text for p in pages for w in p.words if w.text.endswith(("Stockho", "målniv"))]
+    assert broken == []
     pngs = pdfcheck.render_pngs(pdf, tmp_path / "page", resolution=40)
     assert len(pngs) == len(pages)
 

@@ -225,6 +225,9 @@ class Sheet:
         ws.print_title_rows = f"1:{self.header_row}"
         _page_setup(ws, report)
         banner = f"{subtitle} per {report.as_of.isoformat()}"
+        room = sum(c.width for c in columns if not c.hidden) * 0.75
+        if _lines(banner, room) > 1:  # never wrap inside the date: it starts its own line
+            banner = f"{subtitle}\nper {report.as_of.isoformat()}"
         style = "fr banner"
         if report.include_confidential:
             banner, style = f"{banner} – {CONFIDENTIAL_BANNER}", "fr secret"
@@ -508,18 +511,20 @@ def _history(wb: Workbook, report: ReportData) -> None:
         wb,
         "Statushistorik",
         [
-            Column("Nummer", 9),
-            Column("Bedömd", 11),
-            Column("Nivå", 16),
-            Column("Målnivå", 9, number=True),
-            Column("Statusbeskrivning", 30),
-            Column("Motivering", 18),
-            Column("Bedömd av", 13),
-            Column(f"Registrerad ({ZONE_NAME})", 15),
-            Column("Sekretess", 9),
+            Column("Nummer", 8),
+            Column("Bedömd", 10.5),
+            Column("Nivå", 13),
+            Column("Målnivå", 8, number=True),
+            # the texts get the room, so a row is a few lines, not a page
+            Column("Statusbeskrivning", 36),
+            Column("Motivering", 19.5),
+            Column("Bedömd av", 10),
+            # the zone is named in the banner: "(Europe/Stockholm)" broke inside a word here
+            Column("Registrerad", 15),
+            Column("Sekretess", 10),
         ],
         report,
-        "Statushistorik",
+        f"Statushistorik (registrerad i tid för {ZONE_NAME})",
     )
     for entry in report.history:
         status = entry.status
@@ -645,10 +650,10 @@ def _gaps(wb: Workbook, report: ReportData) -> None:
     frame = report.gaps
     columns = [
         Column("Nummer", 9),
-        Column("Delförmåga", 38),
+        Column("Delförmåga", 36),
         Column("Nivå", 6, number=True),
         Column("Målnivå", 9, number=True),
-        Column("Gap", 6, number=True),
+        Column("Gap", 8, number=True),  # "över målnivå" wraps between its words
         Column("Dagar sedan bedömning", 12, number=True),
         *(Column(flag.label, 6, turned=True) for flag in FLAGS),
     ]
@@ -770,7 +775,10 @@ def _level_list(wb: Workbook, report: ReportData) -> str:
 
 
 def _update(wb: Workbook, report: ReportData) -> None:
-    widths = (9, 16, 12, 17, 11, 8, 12, 17, 12, 11, 13)
+    # The current texts get the room (they were 17 wide: a row could fill a page); the input
+    # columns wrap what is typed. Together 130 units: the width of the page at 100 %.
+    # No header breaks inside a word: "Nummer" needs 8, "statusbeskrivning" 16.5 (bold).
+    widths = (8, 16, 11, 28.5, 10, 8, 9, 16.5, 11.5, 10.5, 9)
     columns = [
         Column(h, w, hidden=h == "Version", number=h == "Version")
         for h, w in zip(UPDATE_COLUMNS, widths, strict=True)
