@@ -186,7 +186,7 @@ def password_problem(password: str | None, context: Iterable[str | None] = ()) -
     parts = [p for w in words for p in (w, *re.split(r"[\s._@-]+", w)) if len(p) >= MIN_CONTEXT]
     if any(word in folded for word in (*CONTEXT_WORDS, *parts)):
         return (
-            "Lösenordet får inte innehålla ditt användarnamn, ditt namn eller "
+            "Lösenordet får inte innehålla användarnamnet, användarens namn eller "
             "Förmågeregistrets namn."
         )
     return None

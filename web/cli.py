@@ -132,10 +132,28 @@ def seed() -> None:
     click.echo(_describe(counts))
 
 
+# What `formaga seed` counts, in Swedish for the operator ("actors created" → "aktörer: 54 nya").
+_SEED_WHAT = {
+    "main groups": "huvudgrupper",
+    "areas": "områden",
+    "capabilities": "delförmågor",
+    "levels": "nivåer",
+    "actors": "aktörer",
+    "assignments": "uppdrag",
+    "links": "kopplingar",
+    "commitments": "åtaganden",
+}
+_SEED_HOW = {"created": "nya", "updated": "uppdaterade", "corrected": "rättade"}
+
+
 def _describe(counts: dict[str, int]) -> str:
     if not counts:
         return "Seed: inga ändringar."
-    return "Seed: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    parts = []
+    for key, count in sorted(counts.items()):
+        what, _, how = key.rpartition(" ")
+        parts.append(f"{_SEED_WHAT.get(what, what)}: {count} {_SEED_HOW.get(how, how)}")
+    return "Seed: " + ", ".join(parts) + "."
 
 
 @main.command(help="Upgrade, seed, and create the first admin if there is no user.")
@@ -208,10 +226,10 @@ def _ensure_first_admin(session: so.Session) -> list[str] | None:
     )
     lines = [f"Första administratören skapad: användarnamn {username}"]
     if org_id is None:
-        lines.append(
-            "Ingen organisation angiven: ange den med formaga users set-organisation "
-            f"{username} KORTNAMN, så når uppdragens redovisningar dig."
-        )
+        lines += [
+            "Ingen organisation angiven. Ange den så att uppdragens redovisningar når dig:",
+            f"  formaga users set-organisation {username} KORTNAMN",
+        ]
     if generated:
         lines.append(f"Lösenord (visas bara nu, spara det): {password}")
     return lines

@@ -32,6 +32,12 @@ def database_problem(url: str) -> str | None:
     from capabilities import migrate
     from capabilities.db import make_engine
 
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        from pathlib import Path
+
+        if not Path(parsed.database).exists():  # connecting would leave an empty file behind
+            return "databasen är tom. Kör först: formaga init"
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
