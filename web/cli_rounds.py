@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from capabilities import formatting
+
 
 def _fail(message: str) -> None:
     click.echo(f"Fel: {message}", err=True)
@@ -138,7 +140,7 @@ def show(round_id: int, fmt: str) -> None:
     click.echo(
         "Läge: "
         + ", ".join(f"{state} {n}" for state, n in data["counts"].items())
-        + f"  (fastställt {_decimal(data['completion_percent'], '.1f')} %)"
+        + f"  (fastställt {formatting.percent(data['completion_percent'])})"
     )
     if data["sha256"]:
         verdict = "stämmer" if data["sha256_verified"] else "STÄMMER INTE"
@@ -212,12 +214,7 @@ def compare(first: int, second: str, fmt: str, show_all: bool, include_confident
             a = score.after.percent if score.after else None
             if a == b and not show_all:
                 continue  # changes only, like the capabilities above
-            change = "" if score.change is None else f" ({_decimal(score.change, '+.1f')})"
+            change = "" if score.change is None else f" ({formatting.signed(score.change)})"
             click.echo(
-                f"Poäng {score.number:<5} {_decimal(b, '.1f')} → {_decimal(a, '.1f')}{change}"
+                f"Poäng {score.number:<5} {formatting.decimal(b)} → {formatting.decimal(a)}{change}"
             )
-
-
-def _decimal(value: float | None, spec: str) -> str:
-    """A number the Swedish way, with a decimal comma ("44,0"); "–" for none."""
-    return "–" if value is None else format(value, spec).replace(".", ",")

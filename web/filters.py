@@ -7,11 +7,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from capabilities import formatting
 from capabilities.i18n import Message, translate
 from capabilities.services.users import SYSTEM_DISPLAY_NAME
 from web.i18n import LANGUAGES
@@ -128,18 +129,23 @@ def url_with(**changes: Any) -> str:
     return f"{base}?{query}" if query else base
 
 
+def _locale() -> str:
+    return str(get_locale() or formatting.DEFAULT_LOCALE)
+
+
 def percent(value: float | None) -> str:
     """A share in per cent (0–100) in the page's language: "44,0 %" in Swedish, "–" for none."""
-    if value is None:
-        return "–"
-    return f"{format_decimal(value, '0.0')} %"
+    return formatting.percent(value, locale=_locale())
 
 
 def signed(value: float | None) -> str:
     """A change with its sign and one decimal in the page's language: "+20,0", "–" for none."""
-    if value is None:
-        return "–"
-    return str(format_decimal(value, "+0.0;-0.0"))
+    return formatting.signed(value, locale=_locale())
+
+
+def decimal(value: float | None) -> str:
+    """A number with one decimal in the page's language: "2,5"."""
+    return formatting.decimal(value, locale=_locale())
 
 
 def tr(value: Any) -> Any:
@@ -173,6 +179,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["signed"] = signed
+    app.jinja_env.filters["decimal"] = decimal
     app.jinja_env.filters["audit_value"] = audit_value
     app.jinja_env.filters["first_line"] = first_line
     app.jinja_env.filters["sv"] = swedish

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from capabilities import formatting
 from capabilities.queries.gaps import FLAGS
 from capabilities.queries.rounds import Comparison
 from capabilities.queries.scores import LevelInput, Score, scores
@@ -226,7 +227,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
-    env.filters["pct"] = lambda v: "–" if v is None else f"{v:.1f} %".replace(".", ",")
+    env.filters["pct"] = formatting.percent
+    env.filters["signed"] = formatting.signed
     return env
 
 

@@ -14,7 +14,6 @@ from typing import Any
 import pandas as pd
 from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,6 +33,7 @@ from web.dashboard.labels import SORT_LABELS
 from web.dashboard.params import GapFilters, parse_gap_filters
 from web.dashboard.routes import bp
 from web.db import db_session
+from web.filters import decimal
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,9 +42,7 @@ def _aggregate_rows(frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = aggregate(frame, by=by).to_dict(orient="records")
     for row in rows:
         mean = row["mean_level"]
-        row["mean_level"] = (
-            None if mean is None or math.isnan(mean) else format_decimal(round(mean, 1), "0.0")
-        )
+        row["mean_level"] = None if mean is None or math.isnan(mean) else decimal(mean)
     return rows
 
 
