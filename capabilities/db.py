@@ -106,6 +106,10 @@ def make_engine(
 ) -> Engine:
     """An engine for `url`; on SQLite with the pragmas and transaction handling above."""
     url = url or database_url()
+    if not url.startswith("sqlite"):
+        # A restarted server leaves the pool's connections dead: test each at checkout and
+        # reconnect, so the first requests after the restart do not fail.
+        kwargs.setdefault("pool_pre_ping", True)
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
@@ -121,6 +125,13 @@ def is_lock_timeout(exc: BaseException) -> bool:
     """SQLite gave up waiting for the write lock (busy timeout passed): try again later."""
     original = getattr(exc, "orig", exc)
     return isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached or written for a reason outside the request: the
+    server is down or restarting, the connection was cut, the file cannot be written. The
+    request is refused (503, try again later); the pool reconnects on its own."""
+    return isinstance(exc, sa.exc.OperationalError) and not is_lock_timeout(exc)
 
 
 def make_session_factory(engine: Engine, *, writing: bool = False) -> so.sessionmaker[so.Session]:

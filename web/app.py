@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -22,7 +23,7 @@ from capabilities.i18n import label_language
 from capabilities.ids import MAX_ID
 from capabilities.models import User
 from web import filters
-from web.db import db_session, init_db
+from web.db import db_session, discard_session, init_db
 from web.extensions import babel, csrf, login_manager
 from web.i18n import COOKIE, LANGUAGES, select_locale
 from web.reports.pending import prune_at_startup
@@ -42,6 +43,8 @@ class BoundedIntConverter(IntegerConverter):
 
 
 _SESSION_ID = re.compile(r"[0-9]{1,18}\.[0-9]{1,18}")
+
+log = logging.getLogger(__name__)
 
 
 def instance_secret_key() -> str:
@@ -211,6 +214,13 @@ def busy_message() -> str:
     )
 
 
+def unavailable_message() -> str:
+    return _(
+        "Databasen går inte att nå just nu. Det du skickade sparades troligen inte: "
+        "kontrollera det och försök igen om en stund."
+    )
+
+
 def _register_error_handlers(app: Flask) -> None:
     def page(status: int, title: str, message: str) -> ResponseReturnValue:
         return render_template("error.html", status=status, title=title, message=message), status
@@ -236,11 +246,14 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_busy(exc: OperationalError) -> ResponseReturnValue:
-        """SQLite's write lock stayed taken for the whole busy timeout: 503, try again."""
-        if not is_lock_timeout(exc):
-            raise exc
-        db_session().rollback()
-        response = page(503, _("Databasen är upptagen"), busy_message())
+        """SQLite's write lock stayed taken for the whole busy timeout, or the database could
+        not be reached or written (a restart, a read-only file): 503, try again."""
+        discard_session()
+        if is_lock_timeout(exc):
+            response = page(503, _("Databasen är upptagen"), busy_message())
+        else:
+            log.warning("Database unavailable: %s", exc)
+            response = page(503, _("Databasen går inte att nå"), unavailable_message())
         return response[0], 503, {"Retry-After": "5"}
 
     for status, title, message in (

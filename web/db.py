@@ -15,17 +15,21 @@ message (web/app.py, web/api/guard.py), never a 500.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy.orm as so
 from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from capabilities.db import WRITE_INTENT, make_engine, make_session_factory
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _READS_FIRST = "_formaga_reads_first"
 _LOCKED_TRANSACTION = "formaga_locked_transaction"
+
+log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,7 +99,28 @@ def write_lock() -> so.Session:
     return session
 
 
+def discard_session() -> None:
+    """End the request's session after a database error, so that an error page renders
+    without it. Closing (not rolling back) returns the connection, a lost one is dropped from
+    the pool."""
+    # A failed flush expired the loaded objects, the signed-in user too: the error page is
+    # shown as to a visitor rather than reloading the user from a database that is away.
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    session = g.pop("db_session", None)
+    if session is None:
+        return
+    try:
+        session.close()
+    except SQLAlchemyError:
+        log.warning("Closing the session after a database error failed", exc_info=True)
+
+
 def _close_session(_exc: BaseException | None) -> None:
+    """Close the request's session. The answer is already made: a connection lost at this
+    point (a database restart) is logged and dropped from the pool, not turned into a 500."""
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
+        try:
+            session.close()
+        except SQLAlchemyError:
+            log.warning("Closing the session failed", exc_info=True)

@@ -20,7 +20,7 @@ from capabilities.services import authenticate_token
 from capabilities.services.tokens import find_token_user
 from web.api.params import BadParameter
 from web.api.responses import api_error, default_message
-from web.db import db_session, write_lock
+from web.db import db_session, discard_session, write_lock
 
 PUBLIC_API_ENDPOINTS = {"api.openapi"}
 REALM = 'Bearer realm="formaga-api"'
@@ -105,10 +105,13 @@ def register_error_handlers(bp: Blueprint) -> None:
 
     @bp.errorhandler(OperationalError)
     def database_busy(exc: OperationalError) -> Response:
-        if not is_lock_timeout(exc):
-            raise exc
-        db_session().rollback()
-        message = _("Databasen är upptagen av en annan ändring just nu. Försök igen om en stund.")
+        discard_session()
+        if is_lock_timeout(exc):
+            message = _(
+                "Databasen är upptagen av en annan ändring just nu. Försök igen om en stund."
+            )
+        else:
+            message = _("Databasen går inte att nå just nu. Försök igen om en stund.")
         return api_error(503, message, {"Retry-After": "5"})
 
     def http_error(exc: HTTPException) -> Response:
