@@ -1,7 +1,11 @@
 """A procurement proposal as a Word document laid out as seed 000's question list.
 
-The receivers (MTP-rådets inköpsfunktion, NPO/NAG) edit it further, so it is plain Word: headings,
-the questions as numbered headings with the answer below, and tables for decisions and contacts.
+The receivers (MTP-rådets inköpsfunktion, NPO/NAG) edit it further, so it is plain Word: the
+proposal's own title as the document's title (the kind of document below it), a facts table,
+the chosen a/b classification marked in words ("Vald" / "Ej vald", not by a symbol a font may
+lack), the questions as numbered headings with the answer below, and tables for decisions and
+contacts. Paragraphs have space after them and text after a table keeps its distance, as a
+document a ministry reads does (issue 26).
 
 Every text goes in through `_paragraph`, `_heading` and `_row`, which drop the control characters
 XML cannot hold (python-docx refuses them: a \\x0b in an answer was a 500, issue 23 F10).
@@ -14,8 +18,9 @@ from io import BytesIO
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
-from docx.shared import Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from capabilities.guidance import CATEGORIES
 from capabilities.queries.procurement import ProposalDetail
@@ -25,8 +30,31 @@ from capabilities.services.procurement import STAGE_NAMES
 UNANSWERED = "Ej besvarad."
 
 
-def _paragraph(document: DocxDocument, text: str, style: str | None = None) -> None:
-    document.add_paragraph(clean_text(text), style=style)
+AFTER_TABLE = Pt(12)  # space between a table and the text that follows it
+
+
+def _paragraph(document: DocxDocument, text: str, style: str | None = None) -> Paragraph:
+    return document.add_paragraph(clean_text(text), style=style)
+
+
+def _after_table(document: DocxDocument, text: str) -> None:
+    """Body text that follows a table, kept clear of it."""
+    _paragraph(document, text).paragraph_format.space_before = AFTER_TABLE
+
+
+def _classification(document: DocxDocument, chosen: str | None) -> None:
+    """Both categories as the guidance lists them, the chosen one marked in words and bold."""
+    for code, text in CATEGORIES.items():
+        paragraph = document.add_paragraph(style="List Bullet")
+        selected = code == chosen
+        mark = paragraph.add_run("Vald: " if selected else "Ej vald: ")
+        mark.bold = selected
+        body = paragraph.add_run(clean_text(f"{code}) {text}"))
+        body.bold = selected
+        if not selected:
+            body.font.color.rgb = mark.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    if chosen is None:
+        _paragraph(document, "Ingen kategori vald ännu.")
 
 
 def _heading(document: DocxDocument, text: str, level: int) -> None:
@@ -54,17 +82,29 @@ def proposal_document(detail: ProposalDetail, *, produced_on: str) -> bytes:
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
+    # A4 with 2.5 cm margins (python-docx's template is US Letter)
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin = section.bottom_margin = Mm(25)
     style = document.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
+    style.paragraph_format.space_after = Pt(6)
+    style.paragraph_format.line_spacing = 1.15
+    for level in (1, 2):
+        heading = document.styles[f"Heading {level}"].paragraph_format
+        heading.space_before, heading.space_after = Pt(18 if level == 1 else 12), Pt(6)
+        heading.keep_with_next = True
     properties = document.core_properties
     # Word's core properties hold one line of at most 255 characters (a title may have 300).
     properties.title = one_line(f"Förslag till nationell upphandling: {detail.title}")[:255]
     properties.author = "Förmågeregistret"
     properties.language = "sv-SE"
 
-    _heading(document, "Förslag till nationell upphandling av medicintekniska produkter", 0)
-    _paragraph(document, detail.title or "")
+    _heading(document, detail.title or "Förslag till nationell upphandling", 0)
+    _paragraph(
+        document, "Förslag till nationell upphandling av medicintekniska produkter", "Subtitle"
+    )
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     for label, value in (
@@ -82,12 +122,13 @@ def proposal_document(detail: ProposalDetail, *, produced_on: str) -> bytes:
         ("Utskrivet", produced_on),
     ):
         _row(facts, (label, value))
+        for run in facts.rows[-1].cells[0].paragraphs[0].runs:
+            run.bold = True
     if detail.description:
-        _paragraph(document, detail.description)
+        _after_table(document, detail.description)
 
     _heading(document, "1. Förslaget avser", 1)
-    for code, text in CATEGORIES.items():
-        _paragraph(document, f"{code}) {text}", style="List Bullet")
+    _classification(document, detail.category)
 
     _heading(document, "2. Svar på vägledningens frågor", 1)
     for answer in detail.answers:
@@ -108,6 +149,7 @@ def proposal_document(detail: ProposalDetail, *, produced_on: str) -> bytes:
                     step.decision,
                 ),
             )
+        document.add_paragraph().paragraph_format.space_after = Pt(0)
     else:
         _paragraph(document, "Inga beslut registrerade.")
 
