@@ -41,9 +41,18 @@ def test_register_texts_are_marked_swedish_in_english(
     form = client.get("/proposals/new").get_data(as_text=True)
     assert re.search(r'<label for="product" lang="sv">', form)
     assert re.search(r'<legend lang="sv">', form)
-    assert " ".join(QUESTIONS[0].help.split()) in _swedish(form)
+    # the verbatim Swedish question, and an English reading of it beside it
+    assert "In English: Which product or product group is the proposal about?" in form
+    assert QUESTIONS[0].help not in form
     for path in ("/", "/gaps"):
         assert _swedish(client.get(path).get_data(as_text=True)), path
+
+
+def test_guidance_labels_repeat_the_seed_questions() -> None:
+    from web.proposals.guidance import QUESTION_HELP, QUESTION_TEXT
+
+    assert {n: str(t) for n, t in QUESTION_TEXT.items()} == {q.number: q.text for q in QUESTIONS}
+    assert {n: str(t) for n, t in QUESTION_HELP.items()} == {q.number: q.help for q in QUESTIONS}
 
 
 def test_nothing_is_marked_twice_in_swedish(client: Any, as_role: Callable[..., User]) -> None:

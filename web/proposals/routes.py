@@ -58,6 +58,7 @@ from web.proposals.forms import (
     ProposalForm,
     StepForm,
 )
+from web.proposals.guidance import QUESTION_TEXT, question_hint
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -65,7 +66,13 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {"STAGE_LABELS": STAGE_LABELS, "QUESTION": QUESTION, "FORM_LABELS": FORM_LABELS}
+    return {
+        "STAGE_LABELS": STAGE_LABELS,
+        "QUESTION": QUESTION,
+        "FORM_LABELS": FORM_LABELS,
+        "QUESTION_TEXT": QUESTION_TEXT,
+        "question_hint": question_hint,
+    }
 
 
 @bp.get("/")
