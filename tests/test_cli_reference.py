@@ -79,17 +79,16 @@ def test_fresh_init_answers_as_the_seeds_state(runner: CliRunner) -> None:
 
 
 def test_table_and_csv_output(runner: CliRunner) -> None:
-    table = runner.invoke(main, ["assignments"])
+    table = runner.invoke(main, ["assignments"], env={"COLUMNS": None})
     assert table.exit_code == 0, table.output
     assert "S2022/ 03176" in table.output and "redovisat" in table.output
     # Tables have a header row and a rule, like every `formaga` table.
     header, rule = table.output.splitlines()[:2]
     assert header.split()[:3] == ["dnr", "status", "ansvarig"] and set(rule) == {"-"}
-    # Into a file or a pipe nothing is cut; on an 80-column terminal the last column is.
+    # Into a file or a pipe nothing is cut unless COLUMNS asks for a width.
     whole = "Uppdrag att se över myndigheters uppgifter och ansvar inom energiområdet"
     assert whole in table.output
-    narrow = runner.invoke(main, ["assignments"], env={"COLUMNS": "80"}).output
-    assert " …" in narrow and " …" not in table.output and len(narrow) < len(table.output)
+    assert " …" in runner.invoke(main, ["assignments"], env={"COLUMNS": "80"}).output
     actor_table = runner.invoke(main, ["actors"]).output.splitlines()
     assert actor_table[0].split() == ["kortnamn", "slag", "ansvar", "uppdrag", "aktör"]
     result = runner.invoke(main, ["assignments", "--format", "csv"])

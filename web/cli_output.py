@@ -16,8 +16,8 @@ UNLIMITED = 100_000
 
 
 def terminal_width() -> int:
-    """The terminal's width (COLUMNS wins), at least 60; unlimited when output is not a terminal,
-    so `formaga assignments > fil.txt` keeps every title whole."""
+    """COLUMNS, else the terminal's width, at least 60; unlimited when output goes to a file or
+    a pipe and COLUMNS is not set, so `formaga assignments > fil.txt` keeps every title whole."""
     if "COLUMNS" not in os.environ and not sys.stdout.isatty():
         return UNLIMITED
     return max(shutil.get_terminal_size((100, 24)).columns, 60)
