@@ -64,6 +64,7 @@ FIELD_NAMES = (
     N_("Typ"),
     N_("Beskrivning"),
     N_("Titel"),
+    N_("Rubrik"),
     N_("Beslutsdatum"),
     N_("Länk"),
     N_("Status"),

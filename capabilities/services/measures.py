@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import PermissionDenied
-from capabilities.i18n import N_
+from capabilities.i18n import N_, Message
 from capabilities.models import (
     MEASURE_STATES,
     PRIORITIES,
@@ -46,11 +47,30 @@ EDITABLE_FIELDS = (
 )
 
 
-def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Wording:
+    """What the user calls the thing being checked: a procurement proposal is a measure underneath,
+    but its form says "Rubrik" and it concerns capabilities rather than raising them."""
+
+    title_label: str
+    no_capability: Message
+
+
+MEASURE_WORDING = Wording("Titel", N_("Välj minst en delförmåga som åtgärden höjer."))
+PROPOSAL_WORDING = Wording("Rubrik", N_("Välj minst en delförmåga som förslaget gäller."))
+
+
+def _validate(
+    session: so.Session, data: dict[str, Any], wording: Wording = MEASURE_WORDING
+) -> dict[str, Any]:
     errors = Errors()
     clean: dict[str, Any] = {
         "title": errors.text(
-            "title", data.get("title"), label="Titel", required=True, max_length=MAX_TITLE
+            "title",
+            data.get("title"),
+            label=wording.title_label,
+            required=True,
+            max_length=MAX_TITLE,
         ),
         "description": errors.text("description", data.get("description"), label="Beskrivning"),
         "state": errors.choice(
@@ -84,7 +104,7 @@ def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
     )
     actor_ids = _existing_ids(session, Actor, data.get("actor_ids"), errors, "actor_ids", "aktör")
     if "capability_ids" in data and not capability_ids and "capability_ids" not in errors.by_field:
-        errors.add("capability_ids", N_("Välj minst en delförmåga som åtgärden höjer."))
+        errors.add("capability_ids", wording.no_capability)
     errors.raise_if_any()
     clean["capability_ids"] = capability_ids
     clean["actor_ids"] = actor_ids
@@ -241,6 +261,9 @@ def _full_snapshot(session: so.Session, measure: Measure) -> dict[str, Any]:
     return data
 
 
-def validate_measure(session: so.Session, data: dict[str, Any]) -> None:
-    """Check a measure's fields without writing (for forms that create a measure among others)."""
-    _validate(session, data)
+def validate_measure(
+    session: so.Session, data: dict[str, Any], wording: Wording = MEASURE_WORDING
+) -> None:
+    """Check a measure's fields without writing (for forms that create a measure among others),
+    in the words of the form that shows the messages."""
+    _validate(session, data, wording)

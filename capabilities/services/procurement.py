@@ -38,7 +38,12 @@ from capabilities.services.base import (
     require_editor,
     snapshot,
 )
-from capabilities.services.measures import create_measure, update_measure, validate_measure
+from capabilities.services.measures import (
+    PROPOSAL_WORDING,
+    create_measure,
+    update_measure,
+    validate_measure,
+)
 
 ANSWER_FIELDS = tuple(name for question in QUESTIONS for name in question.fields)
 # The measure's state follows the proposal into the procurement and out of the process.
@@ -208,7 +213,7 @@ def _all_valid(session: so.Session, data: ProposalInput) -> dict[str, Any]:
     except ValidationFailed as exc:
         problems.update(exc.errors)
     try:
-        validate_measure(session, _measure_fields(data))
+        validate_measure(session, _measure_fields(data), PROPOSAL_WORDING)
     except ValidationFailed as exc:
         problems = exc.errors | problems
     if problems:

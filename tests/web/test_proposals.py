@@ -78,7 +78,12 @@ def test_invalid_answers_rerender_with_swedish_messages(
     response = post(client, "/proposals/new", _form(session, title="", expected_need_per_year="x"))
     assert response.status_code == 422
     html = _html(response)
-    assert "Titel måste fyllas i." in html and "ska vara ett heltal" in html
+    # The proposal form's own words, not the measure's (issue 26).
+    assert "Rubrik måste fyllas i." in html and "ska vara ett heltal" in html
+    assert "Titel måste fyllas i." not in html
+    none = post(client, "/proposals/new", _form(session, capability_ids=[]))
+    assert none.status_code == 422
+    assert "som förslaget gäller" in _html(none) and "åtgärden höjer" not in _html(none)
     assert 'value="Andningsskydd FFP3"' in html or "Andningsskydd FFP3</textarea>" in html
     assert session.scalar(sa.select(sa.func.count()).select_from(ProcurementProposal)) == before
 
