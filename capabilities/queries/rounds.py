@@ -218,14 +218,9 @@ def _returned_first(tasks: list[RoundTask]) -> list[RoundTask]:
     return sorted(tasks, key=lambda t: not t.is_returned)
 
 
-def round_tasks_for(session: so.Session, user: User) -> list[RoundTask]:
-    """What `user` must submit or review in the open round (empty when none is open).
-
-    As member: capabilities not yet submitted (ej påbörjad, utkast, återremitterad) in the
-    areas the user's organisation answers for (all areas when the round assigns none).
-    As reviewer: submissions by others waiting for a decision. Four queries.
-    """
-    current = session.scalar(
+def _open_round_with_people(session: so.Session) -> ReportingRound | None:
+    """The open round with its reviewers and area organisations loaded: one query each."""
+    return session.scalar(
         sa.select(ReportingRound)
         .where(ReportingRound.status == "öppen")
         .options(
@@ -233,6 +228,16 @@ def round_tasks_for(session: so.Session, user: User) -> list[RoundTask]:
             so.selectinload(ReportingRound.area_organisations),
         )
     )
+
+
+def round_tasks_for(session: so.Session, user: User) -> list[RoundTask]:
+    """What `user` must submit or review in the open round (empty when none is open).
+
+    As member: capabilities not yet submitted (ej påbörjad, utkast, återremitterad) in the
+    areas the user's organisation answers for (all areas when the round assigns none).
+    As reviewer: submissions by others waiting for a decision. Four queries.
+    """
+    current = _open_round_with_people(session)
     if current is None:
         return []
     return _returned_first(_tasks(current, _round_rows(session, current), user))
@@ -257,14 +262,7 @@ class RoundCounts:
 
 def round_counts_for(session: so.Session, user: User) -> RoundCounts | None:
     """Counts of the open round for `user`, or None when no round is open. Four queries."""
-    current = session.scalar(
-        sa.select(ReportingRound)
-        .where(ReportingRound.status == "öppen")
-        .options(
-            so.selectinload(ReportingRound.reviewers),
-            so.selectinload(ReportingRound.area_organisations),
-        )
-    )
+    current = _open_round_with_people(session)
     if current is None:
         return None
     rows = _round_rows(session, current)
