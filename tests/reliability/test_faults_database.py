@@ -44,6 +44,7 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     accepted_at: list[float] = field(default_factory=list)
+    restarted_server: bool = False
 
 
 def _prepare(session: so.Session) -> None:
@@ -124,7 +125,10 @@ def test_postgresql_restarted_while_members_save(tmp_path: Path) -> None:
         stored, audited = _written(url)
 
     assert not tally.failures, tally.failures[:10]
-    assert tally.refused, "no save failed: the restart was not felt"
+    # The server really restarted while members saved (saves before and after it are checked in
+    # _run_through_restart). A save that fails is allowed, not required: with pool_pre_ping a
+    # restart between two requests is not felt at all, so requiring one made the test flaky.
+    assert tally.restarted_server, "PostgreSQL did not restart"
     assert Counter(tally.accepted) <= stored  # every acknowledged save is there …
     assert Counter(tally.accepted) <= audited  # … with its audit event
     assert set(stored) <= set(tally.accepted) | set(tally.refused)  # nothing from nowhere
@@ -144,8 +148,10 @@ def _run_through_restart(server: Server, cluster: ThrowawayCluster) -> Tally:
     try:
         time.sleep(1.0)
         assert tally.accepted, tally.failures[:5]
+        started_before = _postmaster_start(cluster)
         cluster.restart()
         restarted = time.monotonic()
+        tally.restarted_server = _postmaster_start(cluster) != started_before
         deadline = restarted + RECOVERY_TIMEOUT
         while sum(at > restarted + 0.5 for at in tally.accepted_at) < SAVERS:
             assert time.monotonic() < deadline, (
@@ -157,6 +163,16 @@ def _run_through_restart(server: Server, cluster: ThrowawayCluster) -> Tally:
         for thread in threads:
             thread.join(30)
     return tally
+
+
+def _postmaster_start(cluster: ThrowawayCluster) -> object:
+    """When the PostgreSQL server started: changes exactly when it restarts."""
+    engine = sa.create_engine(cluster.url())
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(sa.text("SELECT pg_postmaster_start_time()"))
+    finally:
+        engine.dispose()
 
 
 def _written(url: str) -> tuple[Counter[str], Counter[str]]:
