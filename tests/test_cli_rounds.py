@@ -87,6 +87,9 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
     listed = json.loads(cli.invoke(main, ["rounds", "list", "--format", "json"]).output)
     assert [(x["id"], x["status"]) for x in listed] == [(2, "stängd"), (1, "stängd")]
     assert listed[1]["sha256"] == sha
+    header, rule, *lines = cli.invoke(main, ["rounds", "list"]).output.splitlines()
+    assert header.split()[:3] == ["id", "status", "lägesdatum"] and set(rule) == {"-"}
+    assert lines[1].split()[:2] == ["1", "stängd"] and sha in lines[1]
     compared = json.loads(
         cli.invoke(main, ["rounds", "compare", "1", "2", "--format", "json"]).output
     )

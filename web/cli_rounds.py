@@ -102,6 +102,8 @@ def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
+        if fmt == "table":
+            click.echo("Inga uppföljningsomgångar.")
         return
     if fmt == "csv":
         from capabilities.reports.cells import csv_writer
@@ -111,8 +113,13 @@ def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
         for row in rows:
             writer.writerow(["" if v is None else v for v in row.values()])
         return
-    for row in rows:
-        click.echo("  ".join("–" if v is None else str(v) for v in row.values()))
+    from web.cli_output import text_table
+
+    # The name last: the one table's last column takes the rest of the line.
+    headers = ("id", "status", "lägesdatum", "sista dag", "stängd", "SHA-256", "namn")
+    keys = ("id", "status", "reference_date", "deadline", "closed_at", "sha256", "name")
+    table = [tuple("–" if row[k] is None else str(row[k]) for k in keys) for row in rows]
+    click.echo(text_table(headers, table, numeric={0}, wrap=True))
 
 
 @rounds.command("show", help="A round's facts, progress and snapshot hash.")
