@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot, serious_violations
 
@@ -63,7 +64,7 @@ def test_member_filters_records_status_links_assignment_adds_measure_and_logs_ou
     page.get_by_role("group", name="Nivå").get_by_label("3 – Utvecklad förmåga").check()
     page.get_by_label("Statusbeskrivning").fill("Rutiner finns men är inte övade.")
     page.get_by_role("button", name="Spara bedömning").click()
-    assert page.get_by_text("Statusbedömningen för 3.2.10 är sparad.").is_visible()
+    expect(page.get_by_text("Statusbedömningen för 3.2.10 är sparad.")).to_be_visible()
     assert page.get_by_text("Rutiner finns men är inte övade.").first.is_visible()
     screenshot(page, "capability")
 
@@ -72,12 +73,13 @@ def test_member_filters_records_status_links_assignment_adds_measure_and_logs_ou
     page.get_by_label("Sök på dnr eller titel").press("Enter")
     page.locator("input[name=assignment_id]").first.check()
     page.get_by_role("button", name="Koppla uppdraget").click()
-    assert page.get_by_text("S2022/02527").first.is_visible()
+    expect(page.get_by_text("S2022/02527").first).to_be_visible()
 
     page.get_by_role("link", name="Ny åtgärd").click()
     page.get_by_label("Titel").fill("Övning av prioriteringsrutiner")
     page.get_by_role("button", name=re.compile("Spara")).click()
-    assert page.get_by_text("Övning av prioriteringsrutiner").first.is_visible()
+    # expect() waits for the page the save redirects to; is_visible() would ask at once.
+    expect(page.get_by_text("Övning av prioriteringsrutiner").first).to_be_visible()
 
     page.get_by_role("button", name="Logga ut").click()
     assert "/login" in page.url
