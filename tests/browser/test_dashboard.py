@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from playwright.sync_api import expect
 
 from capabilities.db import make_engine
 from capabilities.models import Capability, StatusAssessment, User
@@ -59,17 +60,18 @@ def history(live_server: dict[str, Any]) -> None:
 
 def test_dashboard_heat_map_and_chart_are_accessible(page: Any, history: None) -> None:
     log_in(page, "e2e-medlem")
-    assert page.get_by_role("heading", name="Översikt", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Översikt", exact=True)).to_be_visible()
     cells = page.locator(".heatmap a.heat-cell")
     assert cells.count() == 62
     reached = "1.1.1: nivå 4 Påvisad förmåga, målnivå 4: uppnådd"
-    assert page.get_by_role("link", name=reached, exact=True).is_visible()
+    expect(page.get_by_role("link", name=reached, exact=True)).to_be_visible()
     below = page.get_by_role("link", name="1.1.2: nivå 1 Ingen förmåga, målnivå 4: 3 steg under")
     assert below.inner_text().split() == ["1.1.2", "1", "→", "4", "−3"]
     secret = page.get_by_role("link", name="1.2.1: Sekretessmarkerad uppgift", exact=True)
-    assert secret.is_visible() and secret.inner_text().split() == ["1.2.1", "S"]
-    assert page.locator("svg.chart-svg").is_visible()
-    assert page.get_by_role("img", name="Nivåfördelning per kvartal").is_visible()
+    expect(secret).to_be_visible()
+    assert secret.inner_text().split() == ["1.2.1", "S"]
+    expect(page.locator("svg.chart-svg")).to_be_visible()
+    expect(page.get_by_role("img", name="Nivåfördelning per kvartal")).to_be_visible()
     assert serious_violations(page) == []
     screenshot(page, "dashboard")
 
@@ -85,7 +87,9 @@ def test_gaps_page_filters_and_is_accessible(page: Any, history: None) -> None:
     assert serious_violations(page) == []
     page.get_by_label("Gammal efter (månader)").fill("noll")
     page.get_by_role("button", name="Filtrera").click()
-    assert page.get_by_text("Ange antal månader som ett heltal från 1 till 240.").first.is_visible()
+    expect(
+        page.get_by_text("Ange antal månader som ett heltal från 1 till 240.").first
+    ).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("link", name="Rensa filter").click()
     assert page.locator("table.gaps tbody tr[data-number]").count() == 62

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from playwright.sync_api import expect
 
 from capabilities import services
 from capabilities.db import make_engine
@@ -62,7 +63,7 @@ def test_my_tasks_lead_to_where_they_are_done(page: Any, lv_member: str) -> None
     task = re.compile(r"^(Bedöm|Ny bedömning av) delförmåga 1\.1\.1")
     tasks.get_by_role("link", name=task).click()
     page.wait_for_url("**/capabilities/1.1.1/assessments/new")
-    assert page.get_by_label("Statusbeskrivning").is_visible()
+    expect(page.get_by_label("Statusbeskrivning")).to_be_visible()
 
 
 def test_calendar_link_is_shown_once_works_and_stops_when_revoked(
@@ -88,7 +89,7 @@ def test_calendar_link_is_shown_once_works_and_stops_when_revoked(
     page.goto("/account/calendar")
     assert url not in page.content()  # shown once
     page.get_by_role("button", name="Återkalla kalenderlänken Outlook").click()
-    assert page.get_by_text("är återkallad och fungerar inte längre").is_visible()
+    expect(page.get_by_text("är återkallad och fungerar inte längre")).to_be_visible()
     assert page.request.get(url).status == 404
 
 
@@ -98,10 +99,10 @@ def test_profile_switches_reminders_on(page: Any, lv_member: str) -> None:
     page.wait_for_url("**/account/profile")
     page.get_by_label("Skicka påminnelser om mina uppgifter med e-post").check()
     page.get_by_role("button", name="Spara").click()
-    assert page.get_by_text("Ange en e-postadress för att få påminnelser.").first.is_visible()
+    expect(page.get_by_text("Ange en e-postadress för att få påminnelser.").first).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("E-postadress").fill("e2e@lakemedelsverket.se")
     page.get_by_role("button", name="Spara").click()
-    assert page.get_by_text("Påminnelser skickas till e2e@lakemedelsverket.se").is_visible()
-    assert page.get_by_label("Skicka påminnelser om mina uppgifter med e-post").is_checked()
+    expect(page.get_by_text("Påminnelser skickas till e2e@lakemedelsverket.se")).to_be_visible()
+    expect(page.get_by_label("Skicka påminnelser om mina uppgifter med e-post")).to_be_checked()
     screenshot(page, "profile")

@@ -38,7 +38,7 @@ def test_wrong_password_shows_generic_message(page: Any) -> None:
     page.get_by_label("Användarnamn").fill("e2e-medlem")
     page.get_by_label("Lösenord").fill("fel-lösenord-123")
     page.get_by_role("button", name="Logga in").click()
-    assert page.get_by_text("Fel användarnamn eller lösenord.").is_visible()
+    expect(page.get_by_text("Fel användarnamn eller lösenord.")).to_be_visible()
 
 
 def test_member_filters_records_status_links_assignment_adds_measure_and_logs_out(
@@ -56,7 +56,7 @@ def test_member_filters_records_status_links_assignment_adds_measure_and_logs_ou
     rows = page.locator("table.register tbody tr td:first-child a")
     assert rows.count() == 11
     page.get_by_role("link", name="3.2.10", exact=True).click()
-    assert page.get_by_role("heading", name="Delförmåga 3.2.10").is_visible()
+    expect(page.get_by_role("heading", name="Delförmåga 3.2.10")).to_be_visible()
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Ny statusbedömning").click()
@@ -65,7 +65,7 @@ def test_member_filters_records_status_links_assignment_adds_measure_and_logs_ou
     page.get_by_label("Statusbeskrivning").fill("Rutiner finns men är inte övade.")
     page.get_by_role("button", name="Spara bedömning").click()
     expect(page.get_by_text("Statusbedömningen för 3.2.10 är sparad.")).to_be_visible()
-    assert page.get_by_text("Rutiner finns men är inte övade.").first.is_visible()
+    expect(page.get_by_text("Rutiner finns men är inte övade.").first).to_be_visible()
     screenshot(page, "capability")
 
     page.get_by_role("link", name="Koppla regeringsuppdrag").click()
@@ -98,10 +98,10 @@ def test_keyboard_only_login_and_visible_focus(page: Any) -> None:
     assert outline not in ("none", "")
     page.keyboard.press("Enter")
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Översikt", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Översikt", exact=True)).to_be_visible()
     page.keyboard.press("Tab")  # the first stop on every page is the skip link
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    assert page.locator(".skip-link").is_visible()
+    expect(page.locator(".skip-link")).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 from capabilities.guidance import QUESTIONS
 from tests.browser.conftest import log_in, screenshot, serious_violations
@@ -22,7 +23,7 @@ def _step(page: Any, to: str, on: str, by: str, decision: str, body: str | None 
     if body:
         page.get_by_label(body).check()
     page.get_by_role("button", name="Registrera beslutet").click()
-    assert page.get_by_text(f"Förslaget är nu i steget ”{to}”.").is_visible()
+    expect(page.get_by_text(f"Förslaget är nu i steget ”{to}”.")).to_be_visible()
 
 
 def _contact(page: Any, organisation: str, form: str, principles: list[str]) -> None:
@@ -36,7 +37,7 @@ def _contact(page: Any, organisation: str, form: str, principles: list[str]) -> 
     for name in principles:
         page.get_by_label(name).check()
     page.get_by_role("button", name="Registrera kontakten").click()
-    assert page.get_by_text(f"Kontakten med {organisation} är registrerad.").is_visible()
+    expect(page.get_by_text(f"Kontakten med {organisation} är registrerad.")).to_be_visible()
 
 
 def test_proposal_from_questions_to_procurement_by_adda(page: Any) -> None:
@@ -70,7 +71,7 @@ def test_proposal_from_questions_to_procurement_by_adda(page: Any) -> None:
     ).get_by_label("Region Skåne").check()
     screenshot(page, "proposal-form")
     page.get_by_role("button", name="Spara förslaget").click()
-    assert page.get_by_text("10 av 10 frågor besvarade").is_visible()
+    expect(page.get_by_text("10 av 10 frågor besvarade")).to_be_visible()
     assert serious_violations(page) == []
 
     _step(
@@ -85,7 +86,7 @@ def test_proposal_from_questions_to_procurement_by_adda(page: Any) -> None:
         "NSG beslutar att Adda genomför upphandlingen",
         body="Adda inköpscentral (efter beslut i NSG)",
     )
-    assert page.get_by_text("Adda inköpscentral").first.is_visible()
+    expect(page.get_by_text("Adda inköpscentral").first).to_be_visible()
 
     _contact(
         page, "Swedish Medtech", "Digitalt möte", ["förtroendeprincipen", "dokumentationsprincipen"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
 
@@ -78,7 +79,7 @@ def test_no_horizontal_page_scroll(
     try:
         log_in(page, "e2e-admin")
         page.goto(path)
-        assert page.locator("h1").first.is_visible()
+        expect(page.locator("h1").first).to_be_visible()
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         viewport = page.evaluate("document.documentElement.clientWidth")
         assert scroll_width <= viewport, (name, scroll_width, viewport, page.evaluate(OVERFLOWING))
@@ -108,7 +109,7 @@ def test_navigation_is_compact_on_a_phone(browser: Any, live_server: Any) -> Non
         heading = page.locator("h1").first.bounding_box()
         assert heading is not None and heading["y"] < 640 / 2, heading
         menu = page.get_by_role("link", name="Åtgärder", exact=True)
-        assert not menu.is_visible()
+        expect(menu).to_be_hidden()
         toggle = page.get_by_role("button", name="Meny")
         assert toggle.get_attribute("aria-expanded") == "false"
         toggle.click()
@@ -122,10 +123,10 @@ def test_navigation_is_compact_on_a_phone(browser: Any, live_server: Any) -> Non
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.className") == "menu-toggle"
         page.keyboard.press("Enter")
-        assert page.get_by_role("link", name="Täckningsluckor", exact=True).is_visible()
+        expect(page.get_by_role("link", name="Täckningsluckor", exact=True)).to_be_visible()
         # on a wide screen the menu is always shown and the button is not
         page.set_viewport_size({"width": 1366, "height": 800})
-        assert not toggle.is_visible()
-        assert menu.is_visible()
+        expect(toggle).to_be_hidden()
+        expect(menu).to_be_visible()
     finally:
         context.close()

@@ -23,6 +23,7 @@ import sqlalchemy.orm as so
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
+from playwright.sync_api import expect
 
 from capabilities import migrate
 from capabilities.backup import backup, restore
@@ -89,7 +90,7 @@ def _open_round(page: Any, name: str) -> str:
     assert serious_violations(page) == []
     screenshot(page, "round_new")
     page.get_by_role("button", name="Öppna omgången").click()
-    assert page.get_by_text(f"Uppföljningsomgången ”{name}” är öppnad.").is_visible()
+    expect(page.get_by_text(f"Uppföljningsomgången ”{name}” är öppnad.")).to_be_visible()
     return str(page.url)
 
 
@@ -99,7 +100,9 @@ def _submit_by_form(page: Any, round_url: str, number: str, level: str, summary:
     page.locator(f"#level-{level}").check()
     page.get_by_label("Statusbeskrivning").fill(summary)
     page.get_by_role("button", name="Skicka in för granskning").click()
-    assert page.get_by_text(f"Bedömningen av {number} är inskickad för granskning.").is_visible()
+    expect(
+        page.get_by_text(f"Bedömningen av {number} är inskickad för granskning.")
+    ).to_be_visible()
 
 
 def _submit_by_excel(page: Any, tmp: Path, number: str, level: int, summary: str) -> None:
@@ -122,7 +125,7 @@ def _submit_by_excel(page: Any, tmp: Path, number: str, level: int, summary: str
     assert "som inskickade bedömningar" in page.locator("#round-import-mode").inner_text()
     screenshot(page, "round_import_preview")
     page.get_by_role("button", name="Spara 1 bedömning").click()
-    assert page.get_by_text("1 bedömning är inskickad").is_visible()
+    expect(page.get_by_text("1 bedömning är inskickad")).to_be_visible()
 
 
 def _decide(page: Any, round_url: str, number: str, decision: str, comment: str = "") -> None:
@@ -134,10 +137,10 @@ def _decide(page: Any, round_url: str, number: str, decision: str, comment: str 
     screenshot(page, "round_review")
     if decision == "return":
         page.get_by_role("button", name="Återremittera").click()
-        assert page.get_by_text(f"Bedömningen av {number} är återremitterad.").is_visible()
+        expect(page.get_by_text(f"Bedömningen av {number} är återremitterad.")).to_be_visible()
     else:
         page.get_by_role("button", name="Fastställ version").click()
-        assert page.get_by_text(f"Bedömningen av {number} är fastställd.").is_visible()
+        expect(page.get_by_text(f"Bedömningen av {number} är fastställd.")).to_be_visible()
 
 
 def _close(page: Any, round_url: str, name: str) -> str:
@@ -145,7 +148,7 @@ def _close(page: Any, round_url: str, name: str) -> str:
     figures = page.locator("#close-figures").inner_text()
     assert "Fastställda" in figures and "Ej påbörjade" in figures
     page.get_by_role("button", name="Stäng omgången").click()  # the name is not typed yet
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.evaluate("document.activeElement.className") == "error-summary"
     page.get_by_label("Skriv omgångens namn för att stänga den").fill(name)
     page.get_by_role("button", name="Stäng omgången").click()
@@ -166,7 +169,7 @@ def test_a_whole_round(
 
     greta = as_user(people["greta"])
     greta.goto(round_url)
-    assert greta.get_by_role("heading", name="Att granska (2)").is_visible()
+    expect(greta.get_by_role("heading", name="Att granska (2)")).to_be_visible()
     screenshot(greta, "round_progress")
     _decide(greta, round_url, "1.1.1", "return", "Ange källa för lagernivån.")
     _decide(greta, round_url, "1.1.2", "approve")
@@ -245,7 +248,7 @@ def test_a_whole_round(
     admin.get_by_role("button", name="Jämför", exact=True).click()
     title = "Lägesbild 2026 → Lägesbild 2027"
     assert admin.locator("#comparison-title").inner_text() == f"Jämförelse: {title}"
-    assert admin.get_by_role("heading", name="Delförmågor som har ändrats (2)").is_visible()
+    expect(admin.get_by_role("heading", name="Delförmågor som har ändrats (2)")).to_be_visible()
     first_row = admin.locator("#cmp-1\\.1\\.1").inner_text()
     assert "↑" in first_row and "Begränsad förmåga" in first_row and "Påvisad förmåga" in first_row
     second_row = admin.locator("#cmp-1\\.1\\.2").inner_text()
