@@ -137,6 +137,21 @@ def test_admin_confirms_from_one_list(
     assert "Redovisning ej registrerad" in detail
 
 
+def test_confirming_twice_says_so_on_the_list(
+    client: Any, session: so.Session, as_role: Callable[..., User]
+) -> None:
+    """The small form's refusal is flashed on the way back (web.forms.save with back=)."""
+    as_role("admin")
+    milestone = _seeded_past(session)[0]
+    assert post(client, f"/assignments/unconfirmed/{milestone.id}/missed").status_code == 302
+    again = post(client, f"/assignments/unconfirmed/{milestone.id}/missed")
+    assert again.status_code == 302 and again.location.endswith("/assignments/unconfirmed/")
+    page = client.get(again.location).get_data(as_text=True)
+    assert '<p class="flash flash-info">Redovisningstillfället är redan bekräftat.</p>' in page
+    session.expire_all()
+    assert milestone.confirmed and not milestone.is_done
+
+
 def test_members_cannot_confirm(
     client: Any, session: so.Session, as_role: Callable[..., User]
 ) -> None:

@@ -4,6 +4,8 @@
 form's fields and re-renders with 422; on a `PermissionDenied` that names a field (an admin
 demoting themselves) the same with 403; on `Conflict` (someone saved first) it rolls back and
 re-renders with 409 and both versions compared; otherwise it commits once, flashes and redirects.
+Small forms (a button on a list) flash the messages and go back instead (`back=`). This module
+is the only place in web/ that catches `ValidationFailed` (tests/test_guard_forms.py).
 """
 
 from __future__ import annotations
@@ -114,52 +116,91 @@ def compare_fields(
 
 # --- running a service on a submitted form ---------------------------------------------------
 
+Render = Callable[[ConflictView | None], str]
+
 
 def save(
     form: FlaskForm,
     action: Callable[[], T],
     *,
-    render: Callable[[ConflictView | None], str],
-    success: str | Callable[[T], str],
-    redirect_to: str | Callable[[T], str],
+    render: Render | None = None,
+    back: str | None = None,
+    error_category: str = "error",
+    success: str | Callable[[T], str] | None = None,
+    redirect_to: str | Callable[[T], str] | None = None,
+    respond: Callable[[T], ResponseReturnValue] | None = None,
     conflict: Callable[[], list[ComparedField]] | None = None,
 ) -> ResponseReturnValue:
-    """Run `action` (a service call) and answer: 422 with errors, 409 with the comparison, or
-    commit + flash + redirect.
+    """Run `action` (a service call) and answer: the refusal, or commit + flash + redirect.
 
+    A refusal is shown one of two ways. With `render` (a page with the form) the page comes
+    back with the messages on their fields: 422 for `ValidationFailed`, 403 for a
+    `PermissionDenied` naming a field, 409 with both versions compared for `Conflict` when
     `conflict` reloads what is stored now (after the rollback), moves the form's version on to
-    it and returns the compared fields; without it a Conflict goes to the central 409 page.
+    it and returns the compared fields. With `back` (a small form on a list, a button) the
+    messages are flashed with `error_category` and the browser goes back to that URL.
+    Anything else (and a Conflict without `conflict`) goes to the central error pages.
+
+    After the commit, `respond(result)` answers when the response is not a redirect (a token
+    shown once); otherwise `success` is flashed and the browser goes to `redirect_to`.
     """
+    if (render is None) == (back is None):
+        raise TypeError("save() takes either render= or back=")
+    if respond is None and (success is None or redirect_to is None):
+        raise TypeError("save() takes respond= or both success= and redirect_to=")
     db = db_session()
     try:
         result = action()
     except ValidationFailed as exc:
         db.rollback()
-        apply_errors(form, exc)
-        return render(None), 422
+        return _refused(form, exc, 422, render, back, error_category)
     except PermissionDenied as exc:
         if exc.field is None:
             raise  # the central 403 page
         db.rollback()
-        apply_errors(form, ValidationFailed({exc.field: [exc.message]}))
-        return render(None), 403
+        return _refused(
+            form, ValidationFailed({exc.field: [exc.message]}), 403, render, back, error_category
+        )
     except Conflict as exc:
-        if conflict is None:
-            raise
+        if conflict is None or render is None:
+            raise  # the central 409 page
         db.rollback()
         return render(ConflictView(exc.message, conflict())), 409
     db.commit()
+    if respond is not None:
+        return respond(result)
+    assert success is not None and redirect_to is not None
     flash(success(result) if callable(success) else success, "success")
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def _refused(
+    form: FlaskForm,
+    exc: ValidationFailed,
+    status: int,
+    render: Render | None,
+    back: str | None,
+    category: str,
+) -> ResponseReturnValue:
+    """The form again with its messages, or the messages flashed on the way back."""
+    if render is not None:
+        apply_errors(form, exc)
+        return render(None), status
+    assert back is not None
+    for messages in exc.errors.values():
+        for message in messages:
+            flash(message, category)
+    return redirect(back)
 
 
 def submit(
     form: FlaskForm,
     action: Callable[[], T],
     *,
-    render: Callable[[ConflictView | None], str],
-    success: str | Callable[[T], str],
-    redirect_to: str | Callable[[T], str],
+    render: Render,
+    success: str | Callable[[T], str] | None = None,
+    redirect_to: str | Callable[[T], str] | None = None,
+    respond: Callable[[T], ResponseReturnValue] | None = None,
     conflict: Callable[[], list[ComparedField]] | None = None,
 ) -> ResponseReturnValue:
     """The whole GET/POST form view: show the form (422 when a submission did not validate),
@@ -171,6 +212,7 @@ def submit(
             render=render,
             success=success,
             redirect_to=redirect_to,
+            respond=respond,
             conflict=conflict,
         )
     return render(None), 422 if form.is_submitted() else 200

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from capabilities import services
-from capabilities.errors import NotFound, ValidationFailed
+from capabilities.errors import NotFound
 from capabilities.models import StatusLevel, User
 from web.access import acting_user, admin_required
 from web.admin.forms import (
@@ -27,7 +27,6 @@ from web.db import db_session
 from web.forms import (
     ComparedField,
     ConflictView,
-    apply_errors,
     compare_fields,
     parse_version,
     save,
@@ -136,26 +135,25 @@ def set_password(user_id: int) -> ResponseReturnValue:
     password_form = PasswordResetForm()
     if not password_form.validate_on_submit():
         abort(400)
-    try:
-        services.set_password(
-            db, acting_user(), user, new_password=password_form.new_password.data or ""
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(password_form, exc)
-        form = UserEditForm(data=stored_data(user))
+
+    def render_refused(_conflict: ConflictView | None) -> str:
+        form = UserEditForm(data=stored_data(user))  # the user reloads after the rollback
         _set_organisations(db, form, user.organisation_id)
-        return _render_edit(user, form, password_form=password_form), 422
-    db.commit()
-    flash(
-        _(
+        return _render_edit(user, form, password_form=password_form)
+
+    return save(
+        password_form,
+        lambda: services.set_password(
+            db, acting_user(), user, new_password=password_form.new_password.data or ""
+        ),
+        render=render_refused,
+        success=_(
             "Nytt lösenord är satt för ”%(username)s”. "
             "Lämna det till användaren på ett säkert sätt.",
             username=user.username,
         ),
-        "success",
+        redirect_to=url_for(".edit_user", user_id=user_id),
     )
-    return redirect(url_for(".edit_user", user_id=user_id))
 
 
 # --- scale -----------------------------------------------------------------------------------

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from capabilities import services
-from capabilities.errors import ValidationFailed
 from capabilities.models import Milestone
 from capabilities.queries.dashboard import unconfirmed_milestones
 from web.access import acting_user, admin_required
 from web.assignments.forms import KIND_LABELS
 from web.db import db_session
+from web.forms import save
 
 bp = Blueprint("confirmation", __name__, url_prefix="/assignments/unconfirmed")
 
@@ -40,21 +40,20 @@ def index() -> ResponseReturnValue:
 @bp.post("/<int:milestone_id>/missed")
 @admin_required
 def missed(milestone_id: int) -> ResponseReturnValue:
-    if not FlaskForm().validate_on_submit():
+    form = FlaskForm()
+    if not form.validate_on_submit():
         abort(400)
     db = db_session()
     milestone = db.get(Milestone, milestone_id)
     if milestone is None:
         abort(404)
-    try:
-        services.confirm_missed(db, acting_user(), milestone)
-    except ValidationFailed:
-        db.rollback()
-        flash(_("Redovisningstillfället var redan bekräftat."), "info")
-        return redirect(url_for(".index"))
-    db.commit()
-    flash(
-        _("Bekräftat: redovisningen %(date)s kom inte in.", date=milestone.due_on.isoformat()),
-        "success",
+    return save(
+        form,
+        lambda: services.confirm_missed(db, acting_user(), milestone),
+        back=url_for(".index"),  # already confirmed: said on the list
+        error_category="info",
+        success=_(
+            "Bekräftat: redovisningen %(date)s kom inte in.", date=milestone.due_on.isoformat()
+        ),
+        redirect_to=url_for(".index"),
     )
-    return redirect(url_for(".index"))

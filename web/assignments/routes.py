@@ -174,25 +174,28 @@ def complete_milestone(assignment_id: int, milestone_id: int) -> ResponseReturnV
     if milestone.is_done:
         flash(_("Redovisningstillfället var redan markerat som redovisat."), "info")
         return redirect(back)
-    try:
-        services.complete_milestone(
+
+    def render_refused(_conflict: ConflictView | None) -> str:
+        messages = [m for field in form for m in field.errors] + list(form.form_errors)
+        return _render_detail(
+            _detail(assignment_id),
+            MilestoneForm(formdata=None),
+            done_errors={milestone_id: messages},
+        )
+
+    return save(
+        form,
+        lambda: services.complete_milestone(
             db,
             acting_user(),
             milestone,
             done_on=form.done_on.data or None,
             report_reference=form.report_reference.data,
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        messages = [m for msgs in exc.errors.values() for m in msgs]
-        return _render_detail(
-            _detail(assignment_id),
-            MilestoneForm(formdata=None),
-            done_errors={milestone_id: messages},
-        ), 422
-    db.commit()
-    flash(_("Redovisningstillfället är markerat som redovisat."), "success")
-    return redirect(back)
+        ),
+        render=render_refused,
+        success=_("Redovisningstillfället är markerat som redovisat."),
+        redirect_to=back,
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------

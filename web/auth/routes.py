@@ -7,14 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from capabilities.errors import ValidationFailed
 from capabilities.services import change_own_password
 from capabilities.services.login import Throttled, finish_login, password_matches, start_login
 from capabilities.services.users import log_out_everywhere
 from web.access import acting_user
 from web.auth.forms import LoginForm, PasswordForm
 from web.db import db_session, reads_first, write_lock
-from web.forms import apply_errors
+from web.forms import submit
 from web.security import is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -71,22 +70,22 @@ def logout() -> ResponseReturnValue:
 @login_required
 def password() -> ResponseReturnValue:
     form = PasswordForm()
-    if form.validate_on_submit():
-        db = db_session()
-        try:
-            change_own_password(
-                db,
-                acting_user(),
-                current_password=form.current_password.data or "",
-                new_password=form.new_password.data or "",
-            )
-        except ValidationFailed as exc:
-            db.rollback()
-            apply_errors(form, exc)
-            return render_template("auth/password.html", form=form), 422
-        db.commit()
+    db = db_session()
+
+    def changed(_none: None) -> ResponseReturnValue:
         # every other session of this user has ended; this one continues in the new generation
         login_user(acting_user())
         flash(_("Ditt lösenord är bytt."), "success")
         return redirect(url_for("dashboard.index"))
-    return render_template("auth/password.html", form=form), 422 if form.is_submitted() else 200
+
+    return submit(
+        form,
+        lambda: change_own_password(
+            db,
+            acting_user(),
+            current_password=form.current_password.data or "",
+            new_password=form.new_password.data or "",
+        ),
+        render=lambda _conflict: render_template("auth/password.html", form=form),
+        respond=changed,
+    )

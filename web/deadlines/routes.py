@@ -10,14 +10,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from capabilities import services
-from capabilities.errors import NotFound, ValidationFailed
+from capabilities.errors import NotFound
 from capabilities.models import ApiToken
 from capabilities.services.tokens import find_token_user
 from web.access import acting_user
 from web.db import db_session, write_lock
 from web.deadlines.feed import feed_bytes
 from web.deadlines.forms import FeedForm, ProfileForm
-from web.forms import apply_errors
+from web.forms import submit
 from web.tokens.forms import RevokeForm
 
 bp = Blueprint("deadlines", __name__)
@@ -30,27 +30,24 @@ def profile() -> ResponseReturnValue:
     """E-mail address and the reminders switch; every reminder's unsubscribe link leads here."""
     user = acting_user()
     form = ProfileForm(obj=user)
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template("deadlines/profile.html", form=form), status
-    db = db_session()
-    try:
-        services.update_own_profile(
-            db,
+
+    def saved(_none: None) -> str:
+        if user.reminders_enabled:
+            return _("Sparat. Påminnelser skickas till %(email)s.", email=user.email)
+        return _("Sparat. Du får inga påminnelser med e-post.")
+
+    return submit(
+        form,
+        lambda: services.update_own_profile(
+            db_session(),
             user,
             email=form.email.data,
             reminders_enabled=bool(form.reminders_enabled.data),
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return render_template("deadlines/profile.html", form=form), 422
-    db.commit()
-    if user.reminders_enabled:
-        flash(_("Sparat. Påminnelser skickas till %(email)s.", email=user.email), "success")
-    else:
-        flash(_("Sparat. Du får inga påminnelser med e-post."), "success")
-    return redirect(url_for(".profile"))
+        ),
+        render=lambda _conflict: render_template("deadlines/profile.html", form=form),
+        success=saved,
+        redirect_to=url_for(".profile"),
+    )
 
 
 def _render_calendar(form: FeedForm, plain: str | None = None) -> str:
@@ -75,20 +72,15 @@ def _render_calendar(form: FeedForm, plain: str | None = None) -> str:
 def calendar() -> ResponseReturnValue:
     """The user's calendar links; a new one is shown on this response only."""
     form = FeedForm()
-    if not form.validate_on_submit():
-        return _render_calendar(form), 422 if form.is_submitted() else 200
-    db = db_session()
-    try:
-        _token, plain = services.create_token(
-            db, acting_user(), name=form.name.data or "", kind="calendar"
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return _render_calendar(form), 422
-    db.commit()
-    # Not a redirect: the secret link exists only in this response, never in the session.
-    return _render_calendar(FeedForm(formdata=None), plain=plain)
+    return submit(
+        form,
+        lambda: services.create_token(
+            db_session(), acting_user(), name=form.name.data or "", kind="calendar"
+        ),
+        render=lambda _conflict: _render_calendar(form),
+        # Not a redirect: the secret link exists only in this response, never in the session.
+        respond=lambda created: _render_calendar(FeedForm(formdata=None), plain=created[1]),
+    )
 
 
 @bp.post("/account/calendar/<int:token_id>/revoke")

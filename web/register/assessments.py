@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from capabilities import services
-from capabilities.errors import ValidationFailed
 from capabilities.models import Capability, StatusAssessment
 from capabilities.queries.register import (
     LevelOption,
@@ -19,7 +18,7 @@ from capabilities.queries.register import (
 )
 from web.access import acting_user, editor_required
 from web.db import db_session
-from web.forms import apply_errors, to_choices
+from web.forms import submit, to_choices
 from web.register.forms import AssessmentForm, WithdrawForm
 from web.register.routes import _capability, bp
 
@@ -30,19 +29,14 @@ def _levels() -> list[LevelOption]:
     return level_options(db_session())
 
 
-def _render(
-    form: AssessmentForm, cap: Capability, previous: StatusView | None, status: int = 200
-) -> ResponseReturnValue:
-    return (
-        render_template(
-            "register/assessment_form.html",
-            form=form,
-            cap=cap,
-            levels=_levels(),
-            previous=previous,
-            keep=KEEP,
-        ),
-        status,
+def _page(form: AssessmentForm, cap: Capability, previous: StatusView | None) -> str:
+    return render_template(
+        "register/assessment_form.html",
+        form=form,
+        cap=cap,
+        levels=_levels(),
+        previous=previous,
+        keep=KEEP,
     )
 
 
@@ -72,12 +66,11 @@ def new_assessment(number: str) -> ResponseReturnValue:
             form.target_level.data = KEEP
         elif previous is not None and previous.target_level is not None:
             form.target_level.data = str(previous.target_level)
-        return _render(form, cap, previous)
-    if not form.validate():
-        return _render(form, cap, previous, 422)
+        return _page(form, cap, previous)
     target = form.target_level.data
-    try:
-        services.record_assessment(
+    return submit(
+        form,
+        lambda: services.record_assessment(
             db,
             acting_user(),
             cap,
@@ -89,14 +82,11 @@ def new_assessment(number: str) -> ResponseReturnValue:
             assessed_on=form.assessed_on.data,
             confidential=form.confidential.data,
             secrecy_ref=form.secrecy_ref.data,
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return _render(form, cap, previous, 422)
-    db.commit()
-    flash(_("Statusbedömningen för %(number)s är sparad.", number=cap.number), "success")
-    return redirect(url_for("register.capability", number=cap.number))
+        ),
+        render=lambda _conflict: _page(form, cap, previous),
+        success=_("Statusbedömningen för %(number)s är sparad.", number=cap.number),
+        redirect_to=url_for("register.capability", number=cap.number),
+    )
 
 
 @bp.route(
@@ -113,27 +103,18 @@ def withdraw_assessment(number: str, assessment_id: int) -> ResponseReturnValue:
         abort(403)
     view = status_view(assessment, level_labels(db), current_user.can_see_confidential)
     form = WithdrawForm()
-    if form.is_submitted():
-        if form.validate():
-            try:
-                services.withdraw_assessment(db, acting_user(), assessment, reason=form.reason.data)
-            except ValidationFailed as exc:
-                db.rollback()
-                apply_errors(form, exc)
-            else:
-                db.commit()
-                flash(_("Bedömningen är återkallad."), "success")
-                return redirect(url_for("register.capability", number=cap.number))
-        status = 422
-    else:
-        status = 200
-    return (
-        render_template(
+    return submit(
+        form,
+        lambda: services.withdraw_assessment(
+            db, acting_user(), assessment, reason=form.reason.data
+        ),
+        render=lambda _conflict: render_template(
             "register/withdraw_assessment.html",
             form=form,
             cap=cap,
             assessment=assessment,
             view=view,
         ),
-        status,
+        success=_("Bedömningen är återkallad."),
+        redirect_to=url_for("register.capability", number=cap.number),
     )

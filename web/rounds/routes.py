@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from capabilities.errors import DomainError, NotFound, ValidationFailed
+from capabilities.errors import DomainError, NotFound
 from capabilities.models import Actor, Area, User
 from capabilities.queries import rounds as queries
 from capabilities.queries.register import level_labels as register_level_labels
@@ -35,7 +35,7 @@ from capabilities.reports.round_documents import (
 from capabilities.services import rounds as services
 from web.access import acting_user, admin_required
 from web.db import db_session, reads_first, write_lock
-from web.forms import apply_errors, is_id, to_choices
+from web.forms import is_id, submit, to_choices
 from web.rounds.forms import CloseForm, OpenRoundForm
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,19 +85,10 @@ def new() -> ResponseReturnValue:
     chosen = {
         area.id: request.form.get(f"area_{area.id}", "") for area in areas
     }  # area id → actor id text
-
-    def page(status: int = 200) -> ResponseReturnValue:
-        return render_template(
-            "rounds/new.html", form=form, areas=areas, actors=actors, chosen=chosen
-        ), status
-
-    if not form.is_submitted():
-        return page()
-    if not form.validate():
-        return page(422)
     pairs = [(area_id, int(value)) for area_id, value in chosen.items() if is_id(value)]
-    try:
-        round_ = services.open_round(
+    return submit(
+        form,
+        lambda: services.open_round(
             db,
             acting_user(),
             name=form.name.data,
@@ -105,14 +96,13 @@ def new() -> ResponseReturnValue:
             deadline=form.deadline.data,
             reviewer_ids=form.reviewers.data or [],
             area_organisations=pairs,
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return page(422)
-    db.commit()
-    flash(_("Uppföljningsomgången ”%(name)s” är öppnad.", name=round_.name), "success")
-    return redirect(url_for("rounds.show", round_id=round_.id))
+        ),
+        render=lambda _conflict: render_template(
+            "rounds/new.html", form=form, areas=areas, actors=actors, chosen=chosen
+        ),
+        success=lambda round_: _("Uppföljningsomgången ”%(name)s” är öppnad.", name=round_.name),
+        redirect_to=lambda round_: url_for("rounds.show", round_id=round_.id),
+    )
 
 
 @bp.get("/<int:round_id>")

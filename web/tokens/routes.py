@@ -10,11 +10,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from capabilities import services
-from capabilities.errors import NotFound, ValidationFailed
+from capabilities.errors import NotFound
 from capabilities.models import ApiToken
 from web.access import acting_user
 from web.db import db_session
-from web.forms import apply_errors
+from web.forms import submit
 from web.tokens.forms import RevokeForm, TokenForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -40,20 +40,20 @@ def _render(form: TokenForm, plain: str | None = None, created: ApiToken | None 
 def index() -> ResponseReturnValue:
     """The list and the create form; a created token is shown on this response only."""
     form = TokenForm()
-    if not form.validate_on_submit():
-        return _render(form), 422 if form.is_submitted() else 200
-    db = db_session()
-    try:
-        token, plain = services.create_token(
-            db, acting_user(), name=form.name.data or "", expires_on=form.expires_on.data or None
-        )
-    except ValidationFailed as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return _render(form), 422
-    db.commit()
-    # Not a redirect: the plain token exists only in this response, never in the session.
-    return _render(TokenForm(formdata=None), plain=plain, created=token)
+    return submit(
+        form,
+        lambda: services.create_token(
+            db_session(),
+            acting_user(),
+            name=form.name.data or "",
+            expires_on=form.expires_on.data or None,
+        ),
+        render=lambda _conflict: _render(form),
+        # Not a redirect: the plain token exists only in this response, never in the session.
+        respond=lambda created: _render(
+            TokenForm(formdata=None), plain=created[1], created=created[0]
+        ),
+    )
 
 
 @bp.post("/<int:token_id>/revoke")
