@@ -30,6 +30,11 @@ INSTANCE_DIR = Path(os.environ.get("FORMAGA_INSTANCE_DIR") or PROJECT_ROOT / "in
 DEFAULT_SQLITE_PATH = INSTANCE_DIR / "formaga.sqlite"
 
 
+#: The session type, for annotations in modules that do not query themselves (web/ imports no
+#: SQLAlchemy: tests/test_guard_layers.py).
+Session = so.Session
+
+
 class Base(so.DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 

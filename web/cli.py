@@ -191,14 +191,11 @@ def framed(lines: list[str]) -> str:
 
 def _ensure_first_admin(session: so.Session) -> list[str] | None:
     """Create the first admin when there is no user; the lines to show the operator."""
-    import sqlalchemy as sa
-
-    from capabilities.models import User
     from capabilities.passwords import generate_password
+    from capabilities.queries.users import has_users
     from capabilities.services import create_user
 
-    has_user = session.scalar(sa.select(sa.func.count(User.id)).where(User.is_system.is_(False)))
-    if has_user:
+    if has_users(session):
         return None
     from web.cli_users import organisation_id
 
@@ -351,10 +348,8 @@ def report_command(
     include_confidential: bool,
     username: str | None,
 ) -> None:
-    import sqlalchemy as sa
-
     from capabilities.errors import DomainError
-    from capabilities.models import User
+    from capabilities.queries.users import user_by_username
     from capabilities.reports.csv_export import write_register_csv
     from capabilities.reports.data import build_report
     from capabilities.reports.pdf import write_pdf
@@ -366,7 +361,7 @@ def report_command(
     with session_scope() as session:
         user = None
         if username is not None:
-            user = session.scalar(sa.select(User).where(User.username == username.lower()))
+            user = user_by_username(session, username)
             if user is None or not user.is_active:
                 _fail(f"Okänd eller inaktiv användare: {username}")
         if include_confidential and (user is None or not user.can_see_confidential):
@@ -410,10 +405,8 @@ def report_command(
 @click.option("--user", "username", required=True, help="The member the assessments are by.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def import_(file: str, username: str, dry_run: bool) -> None:
-    import sqlalchemy as sa
-
     from capabilities.errors import DomainError
-    from capabilities.models import User
+    from capabilities.queries.users import user_by_username
     from capabilities.redaction import CONFIDENTIAL_LABEL
     from importers.status_workbook import ImportRejected, apply_import, plan_rows, read_workbook
 
@@ -423,7 +416,7 @@ def import_(file: str, username: str, dry_run: bool) -> None:
     except ImportRejected as exc:
         _fail("Inget lästes in.\n" + "\n".join(str(p) for p in exc.problems))
     with session_scope(writing=not dry_run) as session:
-        user = session.scalar(sa.select(User).where(User.username == username.lower()))
+        user = user_by_username(session, username)
         if user is None or not user.is_active:
             _fail(f"Okänd eller inaktiv användare: {username}")
         assert user is not None
@@ -569,11 +562,9 @@ def _first_line(text: str) -> str:
 
 
 def _find_user(session: so.Session, username: str) -> User:
-    import sqlalchemy as sa
+    from capabilities.queries.users import user_by_username
 
-    from capabilities.models import User
-
-    user = session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+    user = user_by_username(session, username)
     if user is None or not user.is_active or user.is_system:
         _fail(f"Okänd eller inaktiv användare: {username}")
     assert user is not None

@@ -18,11 +18,9 @@ def _fail(message: str) -> None:
 
 
 def _user(session: Any, username: str) -> Any:
-    import sqlalchemy as sa
+    from capabilities.queries.users import user_by_username
 
-    from capabilities.models import User
-
-    user = session.scalar(sa.select(User).where(User.username == username.lower()))
+    user = user_by_username(session, username)
     if user is None or not user.is_active:
         _fail(f"Okänd eller inaktiv användare: {username}")
     return user

@@ -18,8 +18,7 @@ from capabilities.errors import DomainError, ValidationFailed
 from capabilities.roles import ROLES
 
 if TYPE_CHECKING:  # the rest loads when a command runs: `formaga --help` stays fast
-    import sqlalchemy.orm as so
-
+    from capabilities.db import Session
     from capabilities.models import User
 
 
@@ -46,7 +45,7 @@ def _password(from_stdin: bool) -> tuple[str, bool]:
     return generate_password(), True
 
 
-def organisation_id(session: so.Session, text: str | None) -> int | None:
+def organisation_id(session: Session, text: str | None) -> int | None:
     """The id of the organisation named by short name or name; a name that matches nothing is
     one Swedish sentence (with the short names to choose from), not a silent 'no organisation'."""
     if text is None or not text.strip():
@@ -55,32 +54,21 @@ def organisation_id(session: so.Session, text: str | None) -> int | None:
 
     actor = find_organisation(session, text)
     if actor is None:
-        import sqlalchemy as sa
+        from capabilities.queries.users import organisation_short_names
 
-        from capabilities.models import Actor
-
-        shorts = session.scalars(
-            sa.select(Actor.short_name)
-            .where(Actor.short_name.is_not(None))
-            .order_by(Actor.short_name)
-        )
         _fail(
             f"Organisationen ”{text.strip()}” finns inte bland aktörerna. Ange kortnamn eller "
-            f"namn, till exempel: {', '.join(s for s in shorts if s)}."
+            f"namn, till exempel: {', '.join(organisation_short_names(session))}."
         )
         raise AssertionError("unreachable")  # pragma: no cover
     return actor.id
 
 
-def _user(session: so.Session, username: str) -> User:
-    import sqlalchemy as sa
+def _user(session: Session, username: str) -> User:
+    from capabilities.queries.users import user_by_username
 
-    from capabilities.models import User
-
-    user = session.scalar(
-        sa.select(User).where(User.username == username.strip().lower(), User.is_system.is_(False))
-    )
-    if user is None:
+    user = user_by_username(session, username)
+    if user is None or user.is_system:
         _fail(f"Användaren ”{username}” finns inte.")
     assert user is not None
     return user
@@ -162,26 +150,11 @@ def set_password_(username: str, password_stdin: bool) -> None:
 
 @users.command("list", help="List users: username, role, clearance, active, last login.")
 def list_() -> None:
-    import sqlalchemy as sa
-
-    from capabilities.models import Actor, User
+    from capabilities.queries.users import console_user_rows
     from web.cli import session_scope
 
     with session_scope() as session:
-        rows = session.execute(
-            sa.select(
-                User.username,
-                User.display_name,
-                User.role,
-                Actor.short_name,
-                User.can_see_confidential,
-                User.is_active,
-                User.last_login_at,
-            )
-            .outerjoin(Actor, Actor.id == User.organisation_id)
-            .where(User.is_system.is_(False))
-            .order_by(User.username)
-        ).all()
+        rows = console_user_rows(session)
     header = (
         "användarnamn",
         "namn",

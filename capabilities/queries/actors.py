@@ -12,7 +12,6 @@ from datetime import date
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from capabilities.errors import NotFound
 from capabilities.models import (
     ACTOR_KINDS,
     Actor,
@@ -24,6 +23,7 @@ from capabilities.models import (
     Responsibility,
 )
 from capabilities.queries.assignments import swedish_key
+from capabilities.queries.lookup import one_or_not_found
 from capabilities.redaction import MEASURE, redact
 
 
@@ -138,9 +138,7 @@ def actor_list(session: so.Session, filters: ActorFilters) -> ActorList:
 
 def actor_detail(session: so.Session, actor_id: int, *, can_see_confidential: bool) -> ActorDetail:
     """One actor with responsibilities, assignments and measures, or NotFound: five queries."""
-    actor = session.get(Actor, actor_id)
-    if actor is None:
-        raise NotFound(f"Aktören med id {actor_id} finns inte.")
+    actor = one_or_not_found(session, Actor, actor_id, f"Aktören med id {actor_id} finns inte.")
     detail = ActorDetail(actor=actor)
 
     for responsibility, capability in session.execute(

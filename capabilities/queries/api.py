@@ -28,6 +28,7 @@ from capabilities.models import (
 )
 from capabilities.queries.assignments import swedish_key
 from capabilities.queries.capability import history_entries
+from capabilities.queries.lookup import capability_or_not_found
 from capabilities.queries.pagination import Page, PageRequest, paginate, paginate_list
 from capabilities.queries.register import level_labels, register_rows
 from capabilities.redaction import CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
@@ -79,9 +80,9 @@ def capability_history(
     session: so.Session, number: str, request: PageRequest, *, can_see_confidential: bool
 ) -> tuple[dict[str, Any], Page[dict[str, Any]]]:
     """All assessments of one capability, newest first, each with its trend: three queries."""
-    capability = session.scalar(sa.select(Capability).where(Capability.number == number))
-    if capability is None:
-        raise NotFound(f"Delförmåga {number} finns inte i registret.")
+    capability = capability_or_not_found(
+        session, number, f"Delförmåga {number} finns inte i registret."
+    )
     assessments = list(
         session.scalars(
             sa.select(StatusAssessment)

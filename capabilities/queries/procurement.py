@@ -23,6 +23,7 @@ from capabilities.models import (
     ProcurementProposal,
     ProposalStep,
 )
+from capabilities.queries.lookup import one_or_not_found
 from capabilities.redaction import is_hidden
 from capabilities.services.procurement import unanswered_questions
 
@@ -219,9 +220,9 @@ def industry_contacts(
     session: so.Session, measure_id: int, *, can_see_confidential: bool
 ) -> tuple[ContactView, ...] | None:
     """A measure's contacts, oldest first; None when the measure is hidden from the viewer."""
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound(f"Åtgärd med id {measure_id} finns inte.")
+    measure = one_or_not_found(
+        session, Measure, measure_id, f"Åtgärd med id {measure_id} finns inte."
+    )
     if not _can_read(measure, can_see_confidential):
         return None
     contacts = session.scalars(

@@ -14,6 +14,7 @@ from capabilities import services
 from capabilities.errors import ValidationFailed
 from capabilities.models import Actor
 from capabilities.queries.actors import ActorFilters, actor_detail, actor_list
+from capabilities.queries.lookup import one_or_not_found
 from web.access import acting_user, admin_required
 from web.actors.forms import (
     BEREDSKAP_LABELS,
@@ -90,7 +91,7 @@ def new() -> ResponseReturnValue:
 @admin_required
 def edit(actor_id: int) -> ResponseReturnValue:
     """Edit with optimistic concurrency: a stale version gets 409 with both versions shown."""
-    actor = _actor(actor_id)
+    actor = one_or_not_found(db_session(), Actor, actor_id)
     form = ActorForm(data=_stored_data(actor) if request.method == "GET" else None)
 
     def compare() -> list[ComparedField]:
@@ -118,7 +119,7 @@ def edit(actor_id: int) -> ResponseReturnValue:
 def retire(actor_id: int) -> ResponseReturnValue:
     """Actors are retired, never deleted: their responsibilities and history stay readable."""
     db = db_session()
-    actor = _actor(actor_id)
+    actor = one_or_not_found(db_session(), Actor, actor_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if actor.retired_on is not None:
@@ -131,13 +132,6 @@ def retire(actor_id: int) -> ResponseReturnValue:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _actor(actor_id: int) -> Actor:
-    actor = db_session().get(Actor, actor_id)
-    if actor is None:
-        abort(404)
-    return actor
 
 
 def _stored_data(actor: Actor) -> dict[str, Any]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from capabilities import services
-from capabilities.errors import NotFound
+from capabilities.db import Session
 from capabilities.models import StatusLevel, User
+from capabilities.queries.lookup import one_or_not_found
+from capabilities.queries.users import organisation_options, scale_levels, user_rows
 from web.access import acting_user, admin_required
 from web.admin.forms import (
     ConfirmForm,
@@ -22,7 +23,6 @@ from web.admin.forms import (
     stored_data,
     user_data,
 )
-from web.admin.queries import editable_user, organisation_options, scale_levels, user_rows
 from web.db import db_session
 from web.forms import (
     ComparedField,
@@ -170,9 +170,9 @@ def scale() -> ResponseReturnValue:
 def rename_level(level: int) -> ResponseReturnValue:
     """Rename one level's Swedish label; its number (the meaning) never changes."""
     db = db_session()
-    stored = db.get(StatusLevel, level)
-    if stored is None:
-        raise NotFound(_("Nivå %(level)s finns inte på skalan.", level=level))
+    stored = one_or_not_found(
+        db, StatusLevel, level, _("Nivå %(level)s finns inte på skalan.", level=level)
+    )
     form = LevelForm(prefix=_prefix(level))
     if not form.validate_on_submit():
         abort(400)
@@ -204,20 +204,16 @@ def rename_level(level: int) -> ResponseReturnValue:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _user(db: so.Session, user_id: int) -> User:
-    user = editable_user(db, user_id)
-    if user is None:
-        raise NotFound(_("Användaren finns inte."))
-    return user
+def _user(db: Session, user_id: int) -> User:
+    """A user an admin may edit: exists and is not the system user."""
+    return one_or_not_found(db, User, user_id, _("Användaren finns inte."), is_system=False)
 
 
 def _prefix(level: int) -> str:
     return f"level{level}"
 
 
-def _set_organisations(
-    db: so.Session, form: UserCreateForm | UserEditForm, keep: int | None
-) -> None:
+def _set_organisations(db: Session, form: UserCreateForm | UserEditForm, keep: int | None) -> None:
     form.organisation_id.choices = [SelectChoice("", _("Ingen organisation"))] + [
         SelectChoice(str(o.id), o.label) for o in organisation_options(db, keep)
     ]

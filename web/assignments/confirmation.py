@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from capabilities import services
 from capabilities.models import Milestone
 from capabilities.queries.dashboard import unconfirmed_milestones
+from capabilities.queries.lookup import one_or_not_found
 from web.access import acting_user, admin_required
 from web.assignments.forms import KIND_LABELS
 from web.db import db_session
@@ -44,9 +45,7 @@ def missed(milestone_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     db = db_session()
-    milestone = db.get(Milestone, milestone_id)
-    if milestone is None:
-        abort(404)
+    milestone = one_or_not_found(db, Milestone, milestone_id)
     return save(
         form,
         lambda: services.confirm_missed(db, acting_user(), milestone),

@@ -21,6 +21,7 @@ from capabilities.queries.assignments import (
     assignment_detail,
     assignment_page,
 )
+from capabilities.queries.lookup import one_or_not_found
 from web.access import acting_user, editor_required
 from web.assignments.forms import (
     DUE_LABELS,
@@ -134,7 +135,7 @@ def edit(assignment_id: int) -> ResponseReturnValue:
 @editor_required
 def add_milestone(assignment_id: int) -> ResponseReturnValue:
     db = db_session()
-    assignment = _assignment(assignment_id)
+    assignment = one_or_not_found(db, Assignment, assignment_id)
     form = MilestoneForm()
     if not form.validate_on_submit():
         abort(400)
@@ -158,9 +159,7 @@ def add_milestone(assignment_id: int) -> ResponseReturnValue:
 @editor_required
 def complete_milestone(assignment_id: int, milestone_id: int) -> ResponseReturnValue:
     db = db_session()
-    milestone = db.get(Milestone, milestone_id)
-    if milestone is None or milestone.assignment_id != assignment_id:
-        abort(404)
+    milestone = one_or_not_found(db, Milestone, milestone_id, assignment_id=assignment_id)
     form = CompleteMilestoneForm()
     if not form.validate_on_submit():
         abort(400)
@@ -199,13 +198,6 @@ def complete_milestone(assignment_id: int, milestone_id: int) -> ResponseReturnV
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _assignment(assignment_id: int) -> Assignment:
-    assignment = db_session().get(Assignment, assignment_id)
-    if assignment is None:
-        abort(404)
-    return assignment
 
 
 def _detail(assignment_id: int) -> AssignmentDetail:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlalchemy.orm as so
 from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from capabilities.db import Session
 from capabilities.queries.dashboard import (
     MILESTONES_SHOWN,
     QuarterCounts,
@@ -73,7 +73,7 @@ def _bucket_labels(labels: dict[int, str]) -> dict[str, str]:
     }
 
 
-def _level_distribution(db: so.Session, today: date, can_see: bool) -> list[QuarterCounts]:
+def _level_distribution(db: Session, today: date, can_see: bool) -> list[QuarterCounts]:
     """The chart's ten years of quarters, kept per app until the register changes.
 
     Counting the level of every capability at 40 quarter ends reads as many rows as the whole

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
-from capabilities.db import utcnow
+from capabilities.db import Session, utcnow
 from capabilities.models import User
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
 from capabilities.queries.tasks import calendar_tasks
@@ -15,7 +14,7 @@ from capabilities.reports.ical import CalendarEvent, calendar_bytes
 from web.deadlines.labels import task_status, task_summary, task_url
 
 
-def feed_bytes(session: so.Session, user: User | None, *, today: date) -> bytes:
+def feed_bytes(session: Session, user: User | None, *, today: date) -> bytes:
     """The calendar; needs a request context (links are absolute URLs to this register)."""
     tasks = calendar_tasks(session, user, stale_months=DEFAULT_STALE_MONTHS)
     can_edit = bool(user is not None and user.can_edit)

@@ -12,12 +12,12 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
 
-import sqlalchemy.orm as so
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from capabilities.db import Session
 from capabilities.mail import Mailer, MailError, SmtpSettings
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
 from capabilities.queries.tasks import ROUND_APPROVED, ROUND_RETURNED
@@ -124,7 +124,7 @@ def dry_run_line(item: DigestItem) -> str:
 
 
 def run_reminders(
-    session: so.Session,
+    session: Session,
     settings: SmtpSettings | None,
     *,
     today: date,

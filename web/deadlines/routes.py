@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from capabilities import services
-from capabilities.errors import NotFound
 from capabilities.models import ApiToken
+from capabilities.queries.lookup import one_or_not_found
+from capabilities.queries.tokens import user_tokens
 from capabilities.services.tokens import find_token_user
 from web.access import acting_user
 from web.db import db_session, write_lock
@@ -51,18 +51,13 @@ def profile() -> ResponseReturnValue:
 
 
 def _render_calendar(form: FeedForm, plain: str | None = None) -> str:
-    feeds = db_session().scalars(
-        sa.select(ApiToken)
-        .where(ApiToken.user_id == acting_user().id, ApiToken.kind == "calendar")
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    )
     feed_url = url_for(FEED_ENDPOINT, token=plain, _external=True) if plain else None
     # webcal: is the subscription scheme calendar programs register for (same host and path)
     webcal_url = "webcal:" + feed_url.split(":", 1)[1] if feed_url else None
     return render_template(
         "deadlines/calendar.html",
         form=form,
-        feeds=list(feeds),
+        feeds=user_tokens(db_session(), acting_user().id, "calendar"),
         feed_url=feed_url,
         webcal_url=webcal_url,
     )
@@ -88,9 +83,9 @@ def revoke_feed(token_id: int) -> ResponseReturnValue:
     if not RevokeForm().validate_on_submit():
         abort(400)
     db = db_session()
-    token = db.get(ApiToken, token_id)
-    if token is None or token.kind != "calendar":
-        raise NotFound(_("Kalenderlänken finns inte."))
+    token = one_or_not_found(
+        db, ApiToken, token_id, _("Kalenderlänken finns inte."), kind="calendar"
+    )
     services.revoke_token(db, acting_user(), token)
     db.commit()
     flash(

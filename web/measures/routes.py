@@ -6,7 +6,6 @@ import re
 from datetime import date
 from typing import Any
 
-import sqlalchemy.orm as so
 from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -14,8 +13,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from capabilities import services
+from capabilities.db import Session
 from capabilities.errors import PermissionDenied
 from capabilities.models import MEASURE_STATES, PRIORITIES, Measure
+from capabilities.queries.lookup import one_or_not_found
 from capabilities.queries.measures import (
     NO_PRIORITY,
     MeasureDetail,
@@ -112,7 +113,7 @@ def detail(measure_id: int) -> ResponseReturnValue:
 def change_state(measure_id: int) -> ResponseReturnValue:
     """Quick state change; a stale version re-shows the page with both states."""
     db = db_session()
-    measure = _measure(db, measure_id)
+    measure = one_or_not_found(db, Measure, measure_id)
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
@@ -173,7 +174,7 @@ def new() -> ResponseReturnValue:
 def edit(measure_id: int) -> ResponseReturnValue:
     """Edit with optimistic concurrency: a stale version gets 409 with both versions shown."""
     db = db_session()
-    measure = _measure(db, measure_id)
+    measure = one_or_not_found(db, Measure, measure_id)
     stored = _editable_view(db, measure_id)
     form = MeasureForm(data=view_data(stored) if request.method == "GET" else None)
     _set_choices(db, form, stored)
@@ -203,13 +204,6 @@ def edit(measure_id: int) -> ResponseReturnValue:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _measure(db: so.Session, measure_id: int) -> Measure:
-    measure = db.get(Measure, measure_id)
-    if measure is None:
-        abort(404)
-    return measure
-
-
 def _detail(measure_id: int) -> MeasureDetail:
     return measure_detail(
         db_session(),
@@ -219,7 +213,7 @@ def _detail(measure_id: int) -> MeasureDetail:
     )
 
 
-def _editable_view(db: so.Session, measure_id: int) -> MeasureView:
+def _editable_view(db: Session, measure_id: int) -> MeasureView:
     """The stored measure; refused to non-cleared users when confidential (they can't see it)."""
     view = measure_view(
         db, measure_id, can_see_confidential=current_user.can_see_confidential, today=date.today()
@@ -238,7 +232,7 @@ def _number(label: str) -> str:
     return label.split(" ", 1)[0]
 
 
-def _set_choices(db: so.Session, form: MeasureForm, stored: MeasureView | None = None) -> None:
+def _set_choices(db: Session, form: MeasureForm, stored: MeasureView | None = None) -> None:
     """Options: capabilities not retired and actors still active, plus whatever is linked."""
     keep_caps = [c.id for c in stored.capabilities] if stored else []
     keep_actors = [a.id for a in stored.actors] if stored else []

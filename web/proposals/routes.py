@@ -20,6 +20,7 @@ from capabilities.models import (
     Measure,
     ProcurementProposal,
 )
+from capabilities.queries.lookup import one_or_not_found
 from capabilities.queries.measures import capability_options
 from capabilities.queries.procurement import (
     ProposalDetail,
@@ -112,7 +113,7 @@ def detail(proposal_id: int) -> ResponseReturnValue:
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(proposal_id: int) -> ResponseReturnValue:
-    proposal = _proposal(proposal_id)
+    proposal = one_or_not_found(db_session(), ProcurementProposal, proposal_id)
     found = _readable(proposal_id)
     form = ProposalForm(data=_stored(proposal) | {"version": str(proposal.version)})
     if request.method == "POST":
@@ -120,7 +121,7 @@ def edit(proposal_id: int) -> ResponseReturnValue:
     _set_capability_choices(form)
 
     def conflict() -> list[ComparedField]:
-        stored = _proposal(proposal_id)
+        stored = one_or_not_found(db_session(), ProcurementProposal, proposal_id)
         form.version.data = str(stored.version)
         return compare_fields(_COMPARED, _proposal_input(form).__dict__, _stored(stored))
 
@@ -146,7 +147,7 @@ def edit(proposal_id: int) -> ResponseReturnValue:
 @editor_required
 def step(proposal_id: int) -> ResponseReturnValue:
     """Record a decision and move the proposal to its next stage."""
-    proposal = _proposal(proposal_id)
+    proposal = one_or_not_found(db_session(), ProcurementProposal, proposal_id)
     form = StepForm()
     _set_step_choices(form, proposal.stage)
     if not form.validate_on_submit():
@@ -154,7 +155,9 @@ def step(proposal_id: int) -> ResponseReturnValue:
     data = StepInput(**{f.name: getattr(form, f.name).data or "" for f in fields(StepInput)})
 
     def conflict() -> list[ComparedField]:
-        form.version.data = str(_proposal(proposal_id).version)
+        form.version.data = str(
+            one_or_not_found(db_session(), ProcurementProposal, proposal_id).version
+        )
         return []
 
     return save(
@@ -193,9 +196,7 @@ def document(proposal_id: int) -> ResponseReturnValue:
 def new_contact(measure_id: int) -> ResponseReturnValue:
     """Record a contact with industry on a measure or proposal (the documentation principle)."""
     db = db_session()
-    measure = db.get(Measure, measure_id)
-    if measure is None:
-        abort(404)
+    measure = one_or_not_found(db, Measure, measure_id)
     if (
         industry_contacts(db, measure_id, can_see_confidential=current_user.can_see_confidential)
         is None
@@ -234,13 +235,6 @@ def _render_contact(form: ContactForm, measure: Measure, back: str) -> str:
         back=back,
         PRINCIPLE_HINTS=PRINCIPLE_HINTS,
     )
-
-
-def _proposal(proposal_id: int) -> ProcurementProposal:
-    proposal = db_session().get(ProcurementProposal, proposal_id)
-    if proposal is None:
-        abort(404)
-    return proposal
 
 
 def _detail(proposal_id: int) -> ProposalDetail:

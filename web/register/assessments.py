@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from capabilities import services
 from capabilities.models import Capability, StatusAssessment
+from capabilities.queries.lookup import capability_or_not_found, one_or_not_found
 from capabilities.queries.register import (
     LevelOption,
     StatusView,
@@ -20,7 +21,7 @@ from web.access import acting_user, editor_required
 from web.db import db_session
 from web.forms import submit, to_choices
 from web.register.forms import AssessmentForm, WithdrawForm
-from web.register.routes import _capability, bp
+from web.register.routes import bp
 
 KEEP = "keep"  # the target choice that keeps a previous target the user may not see
 
@@ -43,7 +44,7 @@ def _page(form: AssessmentForm, cap: Capability, previous: StatusView | None) ->
 @bp.route("/capabilities/<number>/assessments/new", methods=["GET", "POST"])
 @editor_required
 def new_assessment(number: str) -> ResponseReturnValue:
-    cap = _capability(number)
+    cap = capability_or_not_found(db_session(), number)
     db = db_session()
     current = services.current_assessment(db, cap)
     previous = (
@@ -94,11 +95,9 @@ def new_assessment(number: str) -> ResponseReturnValue:
 )
 @editor_required
 def withdraw_assessment(number: str, assessment_id: int) -> ResponseReturnValue:
-    cap = _capability(number)
+    cap = capability_or_not_found(db_session(), number)
     db = db_session()
-    assessment = db.get(StatusAssessment, assessment_id)
-    if assessment is None or assessment.capability_id != cap.id:
-        abort(404)
+    assessment = one_or_not_found(db, StatusAssessment, assessment_id, capability_id=cap.id)
     if not services.can_withdraw(acting_user(), assessment):
         abort(403)
     view = status_view(assessment, level_labels(db), current_user.can_see_confidential)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -15,13 +14,14 @@ from capabilities.models import (
     Actor,
     Area,
     Assignment,
-    Capability,
     CapabilityAssignment,
     Responsibility,
 )
+from capabilities.queries import choices
 from capabilities.queries.capability import capability_detail, changed_fields
 from capabilities.queries.commitments import commitments
 from capabilities.queries.linkable import linkable_assignments
+from capabilities.queries.lookup import capability_or_not_found, one_or_not_found
 from capabilities.queries.register import (
     LEVEL_FILTERS,
     RegisterFilters,
@@ -62,14 +62,11 @@ def _filters() -> RegisterFilters:
         for k in ("area", "level", "actor", "assignment", "assignment_q", "q")
     }
 
-    def ident(text: str) -> int | None:
-        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None  # "²"
-
     return RegisterFilters(
         area=value["area"] if _AREA_NUMBER.fullmatch(value["area"]) else "",
         level=value["level"] if value["level"] in LEVEL_FILTERS else "",
-        actor=ident(value["actor"]),
-        assignment=ident(value["assignment"]),
+        actor=parse_id(value["actor"]),
+        assignment=parse_id(value["assignment"]),
         assignment_q=value["assignment_q"][:200].replace("\x00", ""),
         q=value["q"][:200].replace("\x00", ""),
     )
@@ -98,13 +95,6 @@ def overview() -> ResponseReturnValue:
     )
 
 
-def _capability(number: str) -> Capability:
-    capability = db_session().scalar(sa.select(Capability).where(Capability.number == number))
-    if capability is None:
-        abort(404)
-    return capability
-
-
 @bp.get("/capabilities/<number>")
 def capability(number: str) -> ResponseReturnValue:
     detail = capability_detail(
@@ -127,17 +117,17 @@ def capability(number: str) -> ResponseReturnValue:
 def link_assignment(number: str) -> ResponseReturnValue:
     """Search every linkable assignment (dnr spelled either way, or title words), page through
     them, link one; then back to the capability's links with the new one highlighted."""
-    cap = _capability(number)
+    cap = capability_or_not_found(db_session(), number)
     db = db_session()
     query = (request.values.get("q") or "").replace("\x00", "").strip()[:200]  # NUL: PostgreSQL
     page = linkable_assignments(db, cap.id, query, page_request())
     form = LinkAssignmentForm()
     form.assignment_id.choices = to_choices((a.assignment_id, a.title) for a in page.items)
 
-    def render(status: int = 200) -> ResponseReturnValue:
+    def page_html() -> str:
         return render_template(
             "register/link_assignment.html", form=form, cap=cap, page=page, query=query
-        ), status
+        )
 
     if form.is_submitted():
         chosen_id = parse_id(form.assignment_id.data)
@@ -147,26 +137,29 @@ def link_assignment(number: str) -> ResponseReturnValue:
         if not form.validate() or chosen is None:
             if chosen is None:
                 form.assignment_id.errors = [_("Välj ett regeringsuppdrag i listan.")]
-            return render(422)
-        link = services.link_assignment(
-            db, acting_user(), cap, chosen, partial=form.partial.data, note=form.note.data
+            return page_html(), 422
+        return save(
+            form,
+            lambda: services.link_assignment(
+                db, acting_user(), cap, chosen, partial=form.partial.data, note=form.note.data
+            ),
+            render=lambda _conflict: page_html(),
+            success=_("Uppdraget är kopplat till %(number)s.", number=cap.number),
+            redirect_to=lambda link: url_for(
+                "register.capability", number=cap.number, linked=link.id, _anchor="links"
+            ),
         )
-        db.commit()
-        flash(_("Uppdraget är kopplat till %(number)s.", number=cap.number), "success")
-        return redirect(
-            url_for("register.capability", number=cap.number, linked=link.id, _anchor="links")
-        )
-    return render()
+    return page_html()
 
 
 @bp.post("/capabilities/<number>/assignments/<int:link_id>/end")
 @editor_required
 def end_assignment_link(number: str, link_id: int) -> ResponseReturnValue:
-    cap = _capability(number)
+    cap = capability_or_not_found(db_session(), number)
     db = db_session()
-    link = db.get(CapabilityAssignment, link_id)
-    if link is None or link.capability_id != cap.id or not ConfirmForm().validate_on_submit():
-        abort(400 if link is not None else 404)
+    link = one_or_not_found(db, CapabilityAssignment, link_id)
+    if link.capability_id != cap.id or not ConfirmForm().validate_on_submit():
+        abort(400)
     services.end_assignment_link(db, acting_user(), link)
     db.commit()
     flash(_("Kopplingen till uppdraget är avslutad."), "success")
@@ -176,13 +169,10 @@ def end_assignment_link(number: str, link_id: int) -> ResponseReturnValue:
 @bp.route("/capabilities/<number>/responsibilities/new", methods=["GET", "POST"])
 @editor_required
 def new_responsibility(number: str) -> ResponseReturnValue:
-    cap = _capability(number)
+    cap = capability_or_not_found(db_session(), number)
     db = db_session()
     form = ResponsibilityForm()
-    actors = db.execute(
-        sa.select(Actor.id, Actor.name).where(Actor.retired_on.is_(None)).order_by(Actor.name)
-    ).all()
-    form.actor_id.choices = to_choices([("", _("Välj aktör")), *actors])
+    form.actor_id.choices = to_choices([("", _("Välj aktör")), *choices.active_actors(db)])
 
     def render(conflict: ConflictView | None) -> str:
         return render_template("register/responsibility_form.html", form=form, cap=cap)
@@ -209,11 +199,9 @@ def new_responsibility(number: str) -> ResponseReturnValue:
 @bp.post("/capabilities/<number>/responsibilities/<int:responsibility_id>/end")
 @editor_required
 def end_responsibility(number: str, responsibility_id: int) -> ResponseReturnValue:
-    cap = _capability(number)
+    cap = capability_or_not_found(db_session(), number)
     db = db_session()
-    responsibility = db.get(Responsibility, responsibility_id)
-    if responsibility is None or responsibility.capability_id != cap.id:
-        abort(404)
+    responsibility = one_or_not_found(db, Responsibility, responsibility_id, capability_id=cap.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.end_responsibility(db, acting_user(), responsibility)
@@ -223,8 +211,7 @@ def end_responsibility(number: str, responsibility_id: int) -> ResponseReturnVal
 
 
 def _area_choices() -> list[tuple[str, str]]:
-    areas = db_session().scalars(sa.select(Area).order_by(Area.sort_key))
-    return [(str(a.id), f"{a.number} {a.title}") for a in areas]
+    return [(str(a.id), f"{a.number} {a.title}") for a in choices.areas(db_session())]
 
 
 @bp.route("/capabilities/new", methods=["GET", "POST"])
@@ -263,7 +250,7 @@ def new_capability() -> ResponseReturnValue:
 @bp.route("/capabilities/<number>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_capability(number: str) -> ResponseReturnValue:
-    cap = _capability(number)
+    cap = capability_or_not_found(db_session(), number)
     form = CapabilityForm(obj=cap if request.method == "GET" else None)
     form.area.choices = to_choices(_area_choices())
     if request.method == "GET":
@@ -291,7 +278,7 @@ def edit_capability(number: str) -> ResponseReturnValue:
 @bp.route("/capabilities/<number>/retire", methods=["GET", "POST"])
 @admin_required
 def retire_capability(number: str) -> ResponseReturnValue:
-    cap = _capability(number)
+    cap = capability_or_not_found(db_session(), number)
     form = RetireForm()
     return submit(
         form,

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from capabilities.models import Capability, ReportingRound, RoundApproval, RoundEntry
+from capabilities.models import ReportingRound, RoundApproval, RoundEntry
 from capabilities.queries import rounds as queries
+from capabilities.queries.lookup import capability_or_not_found
 from capabilities.queries.register import level_labels, level_options
 from capabilities.queries.round_entries import (
     ENTRY_FIELDS,
@@ -43,13 +43,6 @@ FIELD_LABELS = {
 }
 
 
-def _capability(number: str) -> Capability:
-    capability = db_session().scalar(sa.select(Capability).where(Capability.number == number))
-    if capability is None:
-        abort(404)
-    return capability
-
-
 class EntryPage:
     """Everything the entry page shows, loaded once for GET, POST and the decision."""
 
@@ -57,7 +50,7 @@ class EntryPage:
         db = db_session()
         cleared = current_user.can_see_confidential
         self.round: ReportingRound = queries.get_round(db, round_id)
-        self.cap = _capability(number)
+        self.cap = capability_or_not_found(db, number)
         self.current: RoundEntry | None = services.entry_for(db, self.round, self.cap)
         self.shown = (
             visible_entry(self.current, can_see_confidential=cleared) if self.current else None

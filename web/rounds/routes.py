@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -22,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capabilities.errors import DomainError, NotFound
-from capabilities.models import Actor, Area, User
+from capabilities.queries import choices
 from capabilities.queries import rounds as queries
 from capabilities.queries.register import level_labels as register_level_labels
 from capabilities.reports.round_comparison import write_comparison_workbook
@@ -58,30 +57,16 @@ def index() -> ResponseReturnValue:
     return render_template("rounds/index.html", rounds=rounds)
 
 
-def _reviewer_candidates() -> list[User]:
-    return list(
-        db_session().scalars(
-            sa.select(User)
-            .where(
-                User.is_active.is_(True),
-                User.is_system.is_(False),
-                User.role.in_(("medlem", "admin")),
-            )
-            .order_by(User.display_name)
-        )
-    )
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
 def new() -> ResponseReturnValue:
     db = db_session()
     form = OpenRoundForm()
-    form.reviewers.choices = to_choices((u.id, u.display_name) for u in _reviewer_candidates())
-    areas = list(db.scalars(sa.select(Area).order_by(Area.sort_key)))
-    actors = db.execute(
-        sa.select(Actor.id, Actor.name).where(Actor.retired_on.is_(None)).order_by(Actor.name)
-    ).all()
+    form.reviewers.choices = to_choices(
+        (u.id, u.display_name) for u in choices.reviewer_candidates(db)
+    )
+    areas = choices.areas(db)
+    actors = choices.active_actors(db)
     chosen = {
         area.id: request.form.get(f"area_{area.id}", "") for area in areas
     }  # area id → actor id text

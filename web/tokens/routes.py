@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from capabilities import services
-from capabilities.errors import NotFound
 from capabilities.models import ApiToken
+from capabilities.queries.lookup import one_or_not_found
+from capabilities.queries.tokens import user_tokens
 from web.access import acting_user
 from web.db import db_session
 from web.forms import submit
@@ -21,15 +21,10 @@ bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
 
 def _render(form: TokenForm, plain: str | None = None, created: ApiToken | None = None) -> str:
-    tokens = db_session().scalars(
-        sa.select(ApiToken)
-        .where(ApiToken.user_id == acting_user().id, ApiToken.kind == "api")
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    )
     return render_template(
         "tokens/index.html",
         form=form,
-        tokens=list(tokens),
+        tokens=user_tokens(db_session(), acting_user().id, "api"),
         plain=plain,
         created=created,
         today=date.today(),
@@ -61,9 +56,7 @@ def revoke(token_id: int) -> ResponseReturnValue:
     if not RevokeForm().validate_on_submit():
         abort(400)
     db = db_session()
-    token = db.get(ApiToken, token_id)
-    if token is None or token.kind != "api":
-        raise NotFound(_("API-nyckeln finns inte."))
+    token = one_or_not_found(db, ApiToken, token_id, _("API-nyckeln finns inte."), kind="api")
     services.revoke_token(db, acting_user(), token)
     db.commit()
     flash(

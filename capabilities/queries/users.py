@@ -1,4 +1,5 @@
-"""Read side of the admin pages: one query each, whatever the number of users."""
+"""Read side of the admin pages (users, organisations, the scale): one query each, whatever
+the number of users."""
 
 from __future__ import annotations
 
@@ -73,11 +74,51 @@ def organisation_options(session: so.Session, keep: int | None = None) -> list[O
     ]
 
 
-def editable_user(session: so.Session, user_id: int) -> User | None:
-    """A user an admin may edit: exists and is not the system user."""
-    user = session.get(User, user_id)
-    return None if user is None or user.is_system else user
-
-
 def scale_levels(session: so.Session) -> list[StatusLevel]:
+    """The five levels of the status scale, in order."""
     return list(session.scalars(sa.select(StatusLevel).order_by(StatusLevel.level)))
+
+
+def user_by_username(session: so.Session, username: str) -> User | None:
+    """The user with this username (any case, surrounding spaces ignored), system user too."""
+    return session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+
+
+def organisation_short_names(session: so.Session) -> list[str]:
+    """Every actor's short name, sorted: what the console offers when a name matches nothing."""
+    return [
+        short
+        for short in session.scalars(
+            sa.select(Actor.short_name)
+            .where(Actor.short_name.is_not(None))
+            .order_by(Actor.short_name)
+        )
+        if short
+    ]
+
+
+def console_user_rows(
+    session: so.Session,
+) -> list[tuple[str, str, str, str | None, bool, bool, datetime | None]]:
+    """`formaga users list`: username, name, role, organisation short name, clearance, active,
+    last login; the system user left out, by username."""
+    rows = session.execute(
+        sa.select(
+            User.username,
+            User.display_name,
+            User.role,
+            Actor.short_name,
+            User.can_see_confidential,
+            User.is_active,
+            User.last_login_at,
+        )
+        .outerjoin(Actor, Actor.id == User.organisation_id)
+        .where(User.is_system.is_(False))
+        .order_by(User.username)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def has_users(session: so.Session) -> bool:
+    """Whether anyone but the system user exists (`formaga init` makes the first admin)."""
+    return bool(session.scalar(sa.select(sa.func.count(User.id)).where(User.is_system.is_(False))))
