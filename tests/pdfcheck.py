@@ -88,6 +88,14 @@ def not_a4(all_pages: list[Page]) -> list[str]:
     return wrong
 
 
+def _side_by_side(a: Word, b: Word, dx: float) -> bool:
+    """Two lines of one turned (bottom-to-top) header: boxes exactly one line wide, taller
+    than wide, overlapping across by a sliver as the lines of a paragraph do."""
+    width = a.x1 - a.x0
+    tall = min(a.y1 - a.y0, b.y1 - b.y0) >= width
+    return abs(width - (b.x1 - b.x0)) < 0.05 and tall and dx < 0.3 * width
+
+
 def overlaps(all_pages: list[Page]) -> list[str]:
     """Words whose boxes overlap, or that touch on one line (cells run together)."""
     found = []
@@ -103,7 +111,7 @@ def overlaps(all_pages: list[Page]) -> list[str]:
                 # Word boxes span the font's full ascent and descent, so the lines of one
                 # paragraph share a sliver; text over text covers much more than that.
                 line_share = 0.3 * min(a.y1 - a.y0, b.y1 - b.y0)
-                if dy > line_share and dx > -0.5:
+                if dy > line_share and dx > -0.5 and not _side_by_side(a, b, dx):
                     found.append(f"page {p.number}: {a.text!r} / {b.text!r}")
     return found
 

@@ -3,8 +3,11 @@
 Every sheet prints on A4 landscape at full size: columns are sized to fit the page (wide
 content is split over two sheets instead of shrunk), every cell has an explicit font through a
 named style (one style record per kind of cell, not one per cell), numbers are right-aligned
-under right-aligned headers, and row heights are estimated from the wrapped text so that
-nothing overlaps when LibreOffice or Excel prints the file (neither grows rows on open).
+under right-aligned headers, and row heights are measured from the wrapped text (textfit.py)
+so that nothing overlaps when LibreOffice or Excel prints the file (neither grows rows on
+open) and no row is taller than its text. Every header word fits its column. The status
+history is for the screen: its print area is the one row saying so (issue 26: the workbook
+printed 298 pages at 1×, 166 of them history; now under 100, tests/test_workbook_pages.py).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from capabilities.reports.meta import (
     local_stamp,
     local_time,
 )
+from capabilities.reports.textfit import lines, turned_height
 from capabilities.services.procurement import STAGE_NAMES
 
 __all__ = ["CONFIDENTIAL_BANNER", "HEADER_ROW", "TITLE", "UPDATE_COLUMNS", "UPDATE_SHEET"]
@@ -61,8 +65,12 @@ FONT_SIZE = 10
 PAGE_WIDTH = 130
 MAX_ROW_HEIGHT = 330.0  # points: a row must fit on an A4 landscape page under the title rows
 LINE_HEIGHT = 12.75  # points per line of 10 pt Arial, as Excel sizes a row
-CHARS_PER_UNIT = 1.1  # Arial 10 averages ~1.2 characters per width unit
 UPDATE_SHEET = "Uppdatering"
+# Every assessment ever made: hundreds of pages on paper, which nobody reads that way.
+HISTORY_NOTICE = (
+    "Bladet är till för att filtrera och sortera på skärmen och skrivs därför inte ut. "
+    "Varje delförmågas senaste bedömning står på bladet Register."
+)
 LEVEL_LIST_SHEET = "Nivåer"  # hidden: the choices of the Uppdatering sheet's level lists
 UPDATE_COLUMNS = (
     "Nummer",
@@ -128,7 +136,9 @@ def _styles(levels: dict[int, str]) -> list[NamedStyle]:
             font=_font(bold=True),
             fill=_HEADER_FILL,
             border=_THIN,
-            alignment=Alignment(text_rotation=90, vertical="bottom", horizontal="center"),
+            alignment=Alignment(
+                text_rotation=90, wrap_text=True, vertical="bottom", horizontal="center"
+            ),
         ),
         NamedStyle("fr label", font=_font(bold=True), alignment=top_left),
         NamedStyle("fr title", font=_font(bold=True, size=16), alignment=top_left),
@@ -182,24 +192,6 @@ def _header_style(column: Column) -> str:
     return "fr header number" if column.number else "fr header"
 
 
-def _lines(text: str, width: float) -> int:
-    """Lines the text wraps to in a column: greedy by words, as spreadsheets wrap."""
-    per_line = max(int(width * CHARS_PER_UNIT), 1)
-    total = 0
-    for part in text.split("\n"):
-        lines, used = 1, 0
-        for word in part.split():
-            size = len(word)
-            if used and used + 1 + size > per_line:
-                lines, used = lines + 1, 0
-            if size > per_line:  # a long word is broken inside itself
-                lines += (size - 1) // per_line
-                size = size % per_line or per_line
-            used = used + 1 + size if used else size
-        total += lines
-    return total
-
-
 class Sheet:
     """One report sheet: banner row, bold frozen header, widths, filter and A4 print setup."""
 
@@ -210,7 +202,10 @@ class Sheet:
         columns: Sequence[Column],
         report: ReportData,
         subtitle: str,
+        screen_only: str | None = None,
     ) -> None:
+        """`screen_only`: a sheet of raw data for filtering on screen, not for paper; the
+        sentence saying so follows the title, and printing the sheet prints only that row."""
         self.ws: WriteOnlyWorksheet = wb.create_sheet(name)
         self.styles: dict[str, Any] = wb.fr_style_arrays
         self.columns = columns
@@ -222,15 +217,24 @@ class Sheet:
             dimension.width = column.width
             dimension.hidden = column.hidden
         ws.freeze_panes = f"A{self.header_row + 1}"
-        ws.print_title_rows = f"1:{self.header_row}"
+        last = get_column_letter(len(columns))
+        if screen_only:
+            # A print area is what both LibreOffice and Excel honour (a sheet cannot be marked
+            # "do not print"): one page with the notice, not a hundred pages of log.
+            ws.print_area = f"A1:{last}1"
+        else:
+            ws.print_title_rows = f"1:{self.header_row}"
         _page_setup(ws, report)
         banner = f"{subtitle} per {report.as_of.isoformat()}"
-        room = sum(c.width for c in columns if not c.hidden) * 0.75
-        if _lines(banner, room) > 1:  # never wrap inside the date: it starts its own line
+        room = sum(c.width for c in columns if not c.hidden)
+        if lines(banner, room, size=12, bold=True) > 1:  # never wrap inside the date
+            # the date starts its own line
             banner = f"{subtitle}\nper {report.as_of.isoformat()}"
         style = "fr banner"
         if report.include_confidential:
             banner, style = f"{banner} – {CONFIDENTIAL_BANNER}", "fr secret"
+        if screen_only:
+            banner = f"{banner}\n{screen_only}"
         self.banner(banner, style)
         self.header(columns)
 
@@ -257,17 +261,17 @@ class Sheet:
             if c.hidden:
                 continue
             if c.turned:
-                height = max(height, 5.8 * len(c.header) + 8)
+                height = max(height, turned_height(c.header))
             else:
-                # Bold text is wider: give it a little less room than the column.
-                height = max(height, LINE_HEIGHT * _lines(c.header, c.width * 0.85) + 4)
+                height = max(height, LINE_HEIGHT * lines(c.header, c.width, bold=True) + 4)
         self.raw(cells, height=height)
 
     def banner(self, text: str, style: str = "fr banner") -> None:
         """A 12 pt line across the printed width (merged, so it wraps instead of widening the
         page and shrinking every sheet to fit)."""
         width = sum(c.width for c in self.columns if not c.hidden)
-        self.raw([self.cell(text, style=style)], height=16 * _lines(text, width * 0.75) + 4)
+        height = 16 * lines(text, width, size=12, bold=True) + 4
+        self.raw([self.cell(text, style=style)], height=height)
         last = get_column_letter(len(self.columns))
         self.ws.merged_cells.add(f"A{self.rows}:{last}{self.rows}")
 
@@ -283,13 +287,13 @@ class Sheet:
 
     def _height(self, cells: Sequence[Cell]) -> float:
         """Spreadsheets do not grow wrapped rows on open: estimate the lines each cell needs."""
-        lines = 1
+        most = 1
         for cell, column in zip(cells, self.columns, strict=False):
             value = cell.value
-            if isinstance(value, str) and (len(value) > column.width or "\n" in value):
-                lines = max(lines, _lines(value, column.width))
+            if isinstance(value, str):
+                most = max(most, lines(value, column.width))
         # A row taller than the page would make the spreadsheet shrink the whole sheet.
-        return min(LINE_HEIGHT * lines + 3, MAX_ROW_HEIGHT)
+        return min(LINE_HEIGHT * most + 3, MAX_ROW_HEIGHT)
 
     def level_cell(self, status: StatusView | None) -> Cell:
         """Filled with the scale colour and labelled (colour never alone)."""
@@ -462,13 +466,13 @@ def _chart(ws: WriteOnlyWorksheet, report: ReportData, header: int, last: int, n
 def _register(wb: Workbook, report: ReportData) -> None:
     """The assessment half of the register; links and justification go on the next sheet."""
     columns = [
-        Column("Nummer", 9),
-        Column("Delförmåga", 45),
-        Column("Nivå", 14),
+        Column("Nummer", 8),
+        Column("Delförmåga", 44),
+        Column("Nivå", 17.5),  # "Sekretessmarkerad" on one line
         Column("Målnivå", 12),
         Column("Statusbeskrivning", 28),
-        Column("Bedömd", 11),
-        Column("Trend", 11),
+        Column("Bedömd", 10.5),
+        Column("Trend", 10),
     ]
     sheet = Sheet(wb, "Register", columns, report, "Register")
     for cap in report.capabilities:
@@ -513,10 +517,10 @@ def _history(wb: Workbook, report: ReportData) -> None:
         [
             Column("Nummer", 8),
             Column("Bedömd", 10.5),
-            Column("Nivå", 13),
+            Column("Nivå", 17.5),  # "Sekretessmarkerad" on one line
             Column("Målnivå", 8, number=True),
             # the texts get the room, so a row is a few lines, not a page
-            Column("Statusbeskrivning", 36),
+            Column("Statusbeskrivning", 31.5),
             Column("Motivering", 19.5),
             Column("Bedömd av", 10),
             # the zone is named in the banner: "(Europe/Stockholm)" broke inside a word here
@@ -525,6 +529,7 @@ def _history(wb: Workbook, report: ReportData) -> None:
         ],
         report,
         f"Statushistorik (registrerad i tid för {ZONE_NAME})",
+        screen_only=HISTORY_NOTICE,
     )
     for entry in report.history:
         status = entry.status
@@ -553,12 +558,12 @@ def _measures(wb: Workbook, report: ReportData) -> None:
             Column("Åtgärd", 25),
             Column("Status", 11),
             Column("Prioritet", 9),
-            Column("Kostnadseffektivitet", 20),
+            Column("Kostnadseffektivitet", 18),
             Column("Rättslig bedömning", 18),
             Column("Klart senast", 11),
-            Column("Delförmågor", 10),
+            Column("Delförmågor", 11.5),
             Column("Aktörer", 12),
-            Column("Sekretess", 9),
+            Column("Sekretess", 9.5),
         ],
         report,
         "Förmågehöjande åtgärder",
@@ -586,13 +591,13 @@ def _assignments(wb: Workbook, report: ReportData) -> None:
         wb,
         "Regeringsuppdrag",
         [
-            Column("Dnr", 16),
-            Column("Uppdrag", 36),
-            Column("Departement", 16),
+            Column("Dnr", 14),
+            Column("Uppdrag", 33.5),
+            Column("Departement", 18.5),  # "Socialdepartementet" on one line
             Column("Status", 11),
-            Column("Mottagare", 18),
+            Column("Mottagare", 18.5),
             Column("Milstolpar", 23),
-            Column("Delförmågor", 10),
+            Column("Delförmågor", 11.5),
         ],
         report,
         "Regeringsuppdrag",
@@ -621,11 +626,11 @@ def _actors(wb: Workbook, report: ReportData) -> None:
         wb,
         "Aktörer",
         [
-            Column("Aktör", 35),
+            Column("Aktör", 34.5),
             Column("Kortnamn", 10),
             Column("Typ", 18),
             Column("Offentlig", 10),
-            Column("Beredskapsmyndighet", 20),
+            Column("Beredskapsmyndighet", 20.5),
             Column("Ansvar för delförmågor", 35),
         ],
         report,
@@ -649,12 +654,12 @@ def _actors(wb: Workbook, report: ReportData) -> None:
 def _gaps(wb: Workbook, report: ReportData) -> None:
     frame = report.gaps
     columns = [
-        Column("Nummer", 9),
-        Column("Delförmåga", 36),
+        Column("Nummer", 8),
+        Column("Delförmåga", 41.5),
         Column("Nivå", 6, number=True),
-        Column("Målnivå", 9, number=True),
+        Column("Målnivå", 8, number=True),
         Column("Gap", 8, number=True),  # "över målnivå" wraps between its words
-        Column("Dagar sedan bedömning", 12, number=True),
+        Column("Dagar sedan bedömning", 10.5, number=True),
         *(Column(flag.label, 6, turned=True) for flag in FLAGS),
     ]
     sheet = Sheet(wb, "Täckningsluckor", columns, report, "Täckningsluckor")
@@ -679,7 +684,7 @@ def _gaps(wb: Workbook, report: ReportData) -> None:
     for flag in FLAGS:
         # The explanation is merged over the columns to the right and wraps there.
         cells = [None, sheet.cell(flag.label, style="fr label"), sheet.cell(flag.explanation)]
-        sheet.raw(cells, height=LINE_HEIGHT * _lines(flag.explanation, room) + 3)
+        sheet.raw(cells, height=LINE_HEIGHT * lines(flag.explanation, room) + 3)
         sheet.ws.merged_cells.add(f"C{sheet.rows}:{last}{sheet.rows}")
 
 
@@ -689,15 +694,15 @@ def _proposals(wb: Workbook, report: ReportData) -> None:
         "Upphandlingsförslag",
         [
             Column("Id", 5, number=True),
-            Column("Förslag", 26),
+            Column("Förslag", 24.5),
             Column("NPO/NAG", 16),
             Column("Steg", 18),
             Column("a/b", 5),
-            Column("Besvarade frågor", 9, number=True),
+            Column("Besvarade frågor", 10, number=True),
             Column("Obesvarade frågor", 12),
             Column("Upphandlas av", 16),
             Column("Delförmågor", 14),
-            Column("Sekretess", 9),
+            Column("Sekretess", 9.5),
         ],
         report,
         "Förslag till nationell upphandling",
@@ -727,10 +732,10 @@ def _industry_contacts(wb: Workbook, report: ReportData) -> None:
         [
             Column("Åtgärd eller förslag", 18),
             Column("Datum", 10),
-            Column("Företag/organisation", 16),
-            Column("Deltagare", 18),
+            Column("Företag/organisation", 19),
+            Column("Deltagare", 16),
             Column("Form", 9),
-            Column("Syfte", 17),
+            Column("Syfte", 16),
             Column("Erbjudet eller betalt", 13),
             Column("Dokumenterad", 14),
             Column("Ej bekräftade principer", 15),
@@ -778,7 +783,7 @@ def _update(wb: Workbook, report: ReportData) -> None:
     # The current texts get the room (they were 17 wide: a row could fill a page); the input
     # columns wrap what is typed. Together 130 units: the width of the page at 100 %.
     # No header breaks inside a word: "Nummer" needs 8, "statusbeskrivning" 16.5 (bold).
-    widths = (8, 16, 11, 28.5, 10, 8, 9, 16.5, 11.5, 10.5, 9)
+    widths = (8, 28, 11, 18, 10, 8, 9, 16.5, 10, 10.5, 9)
     columns = [
         Column(h, w, hidden=h == "Version", number=h == "Version")
         for h, w in zip(UPDATE_COLUMNS, widths, strict=True)
