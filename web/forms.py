@@ -138,8 +138,9 @@ def save(
     `PermissionDenied` naming a field, 409 with both versions compared for `Conflict` when
     `conflict` reloads what is stored now (after the rollback), moves the form's version on to
     it and returns the compared fields. With `back` (a small form on a list, a button) the
-    messages are flashed with `error_category` and the browser goes back to that URL.
-    Anything else (and a Conflict without `conflict`) goes to the central error pages.
+    messages of a `ValidationFailed` are flashed with `error_category` and the browser goes
+    back to that URL. Anything else (any refusal of a button, a Conflict without `conflict`)
+    goes to the central error pages.
 
     After the commit, `respond(result)` answers when the response is not a redirect (a token
     shown once); otherwise `success` is flashed and the browser goes to `redirect_to`.
@@ -155,7 +156,7 @@ def save(
         db.rollback()
         return _refused(form, exc, 422, render, back, error_category)
     except PermissionDenied as exc:
-        if exc.field is None:
+        if exc.field is None or render is None:
             raise  # the central 403 page
         db.rollback()
         return _refused(

@@ -34,6 +34,7 @@ from web.forms import (
     Shown,
     compare_fields,
     parse_version,
+    save,
     shown_text,
     submit,
 )
@@ -119,16 +120,21 @@ def edit(actor_id: int) -> ResponseReturnValue:
 def retire(actor_id: int) -> ResponseReturnValue:
     """Actors are retired, never deleted: their responsibilities and history stay readable."""
     db = db_session()
-    actor = one_or_not_found(db_session(), Actor, actor_id)
-    if not ConfirmForm().validate_on_submit():
+    actor = one_or_not_found(db, Actor, actor_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
+    back = url_for(".detail", actor_id=actor_id)
     if actor.retired_on is not None:
         flash(_("Aktören var redan avvecklad."), "info")
-        return redirect(url_for(".detail", actor_id=actor_id))
-    services.retire_actor(db, acting_user(), actor, retired_on=date.today())
-    db.commit()
-    flash(_("Aktören %(name)s är avvecklad.", name=actor.name), "success")
-    return redirect(url_for(".detail", actor_id=actor_id))
+        return redirect(back)
+    return save(
+        form,
+        lambda: services.retire_actor(db, acting_user(), actor, retired_on=date.today()),
+        back=back,
+        success=_("Aktören %(name)s är avvecklad.", name=actor.name),
+        redirect_to=back,
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -116,15 +116,18 @@ def edit_user(user_id: int) -> ResponseReturnValue:
 def deactivate_user(user_id: int) -> ResponseReturnValue:
     db = db_session()
     user = _user(db, user_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
-    services.deactivate_user(db, acting_user(), user)  # PermissionDenied for oneself → 403
-    db.commit()
-    flash(
-        _("”%(username)s” är inaktiverad och kan inte längre logga in.", username=user.username),
-        "success",
+    return save(
+        form,
+        lambda: services.deactivate_user(db, acting_user(), user),  # oneself: the 403 page
+        back=url_for(".users"),
+        success=_(
+            "”%(username)s” är inaktiverad och kan inte längre logga in.", username=user.username
+        ),
+        redirect_to=url_for(".users"),
     )
-    return redirect(url_for(".users"))
 
 
 @bp.post("/users/<int:user_id>/password")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from capabilities import services
-from capabilities.models import ApiToken
-from capabilities.queries.lookup import one_or_not_found
 from capabilities.queries.tokens import user_tokens
 from capabilities.services.tokens import find_token_user
 from web.access import acting_user
@@ -18,7 +16,7 @@ from web.db import db_session, write_lock
 from web.deadlines.feed import feed_bytes
 from web.deadlines.forms import FeedForm, ProfileForm
 from web.forms import submit
-from web.tokens.forms import RevokeForm
+from web.tokens.routes import revoke_view
 
 bp = Blueprint("deadlines", __name__)
 
@@ -80,19 +78,15 @@ def calendar() -> ResponseReturnValue:
 
 @bp.post("/account/calendar/<int:token_id>/revoke")
 def revoke_feed(token_id: int) -> ResponseReturnValue:
-    if not RevokeForm().validate_on_submit():
-        abort(400)
-    db = db_session()
-    token = one_or_not_found(
-        db, ApiToken, token_id, _("Kalenderlänken finns inte."), kind="calendar"
+    return revoke_view(
+        token_id,
+        "calendar",
+        missing=_("Kalenderlänken finns inte."),
+        done=lambda name: _(
+            "Kalenderlänken ”%(name)s” är återkallad och fungerar inte längre.", name=name
+        ),
+        back=url_for(".calendar"),
     )
-    services.revoke_token(db, acting_user(), token)
-    db.commit()
-    flash(
-        _("Kalenderlänken ”%(name)s” är återkallad och fungerar inte längre.", name=token.name),
-        "success",
-    )
-    return redirect(url_for(".calendar"))
 
 
 @bp.get("/calendar/feed.ics")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -158,12 +158,17 @@ def end_assignment_link(number: str, link_id: int) -> ResponseReturnValue:
     cap = capability_or_not_found(db_session(), number)
     db = db_session()
     link = one_or_not_found(db, CapabilityAssignment, link_id)
-    if link.capability_id != cap.id or not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if link.capability_id != cap.id or not form.validate_on_submit():
         abort(400)
-    services.end_assignment_link(db, acting_user(), link)
-    db.commit()
-    flash(_("Kopplingen till uppdraget är avslutad."), "success")
-    return redirect(url_for("register.capability", number=cap.number))
+    back = url_for("register.capability", number=cap.number)
+    return save(
+        form,
+        lambda: services.end_assignment_link(db, acting_user(), link),
+        back=back,
+        success=_("Kopplingen till uppdraget är avslutad."),
+        redirect_to=back,
+    )
 
 
 @bp.route("/capabilities/<number>/responsibilities/new", methods=["GET", "POST"])
@@ -202,12 +207,17 @@ def end_responsibility(number: str, responsibility_id: int) -> ResponseReturnVal
     cap = capability_or_not_found(db_session(), number)
     db = db_session()
     responsibility = one_or_not_found(db, Responsibility, responsibility_id, capability_id=cap.id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
-    services.end_responsibility(db, acting_user(), responsibility)
-    db.commit()
-    flash(_("Ansvaret är avslutat."), "success")
-    return redirect(url_for("register.capability", number=cap.number))
+    back = url_for("register.capability", number=cap.number)
+    return save(
+        form,
+        lambda: services.end_responsibility(db, acting_user(), responsibility),
+        back=back,
+        success=_("Ansvaret är avslutat."),
+        redirect_to=back,
+    )
 
 
 def _area_choices() -> list[tuple[str, str]]:

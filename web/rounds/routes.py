@@ -9,8 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -34,7 +32,7 @@ from capabilities.reports.round_documents import (
 from capabilities.services import rounds as services
 from web.access import acting_user, admin_required
 from web.db import db_session, reads_first, write_lock
-from web.forms import is_id, submit, to_choices
+from web.forms import is_id, save, submit, to_choices
 from web.rounds.forms import CloseForm, OpenRoundForm
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,17 +140,17 @@ def close(round_id: int) -> ResponseReturnValue:
             )
         ]
         return _show(progress, close_form=form), 422
-    frozen = services.close_round(db, acting_user(), round_)
-    db.commit()
-    flash(
-        _(
+    return save(
+        form,
+        lambda: services.close_round(db, acting_user(), round_),
+        render=lambda _conflict: _show(progress, close_form=form),
+        success=lambda frozen: _(
             "Uppföljningsomgången ”%(name)s” är stängd. Ögonblicksbildens kontrollsumma: %(sha)s",
             name=round_.name,
             sha=frozen.sha256,
         ),
-        "success",
+        redirect_to=url_for("rounds.show", round_id=round_id),
     )
-    return redirect(url_for("rounds.show", round_id=round_.id))
 
 
 @bp.get("/<int:round_id>/report.<fmt>")

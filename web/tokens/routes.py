@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -14,7 +15,7 @@ from capabilities.queries.lookup import one_or_not_found
 from capabilities.queries.tokens import user_tokens
 from web.access import acting_user
 from web.db import db_session
-from web.forms import submit
+from web.forms import save, submit
 from web.tokens.forms import RevokeForm, TokenForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -53,14 +54,30 @@ def index() -> ResponseReturnValue:
 
 @bp.post("/<int:token_id>/revoke")
 def revoke(token_id: int) -> ResponseReturnValue:
-    if not RevokeForm().validate_on_submit():
+    return revoke_view(
+        token_id,
+        "api",
+        missing=_("API-nyckeln finns inte."),
+        done=lambda name: _(
+            "API-nyckeln ”%(name)s” är återkallad och fungerar inte längre.", name=name
+        ),
+        back=url_for(".index"),
+    )
+
+
+def revoke_view(
+    token_id: int, kind: str, *, missing: str, done: Callable[[str], str], back: str
+) -> ResponseReturnValue:
+    """Revoke one of the user's own tokens of `kind` (an API key, a calendar link)."""
+    form = RevokeForm()
+    if not form.validate_on_submit():
         abort(400)
     db = db_session()
-    token = one_or_not_found(db, ApiToken, token_id, _("API-nyckeln finns inte."), kind="api")
-    services.revoke_token(db, acting_user(), token)
-    db.commit()
-    flash(
-        _("API-nyckeln ”%(name)s” är återkallad och fungerar inte längre.", name=token.name),
-        "success",
+    token = one_or_not_found(db, ApiToken, token_id, missing, kind=kind)
+    return save(
+        form,
+        lambda: services.revoke_token(db, acting_user(), token),
+        back=back,
+        success=done(token.name),
+        redirect_to=back,
     )
-    return redirect(url_for(".index"))
