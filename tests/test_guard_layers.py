@@ -8,7 +8,9 @@ parsed their own versions. Only these may, and none of them queries:
 - web/app.py, web/api/guard.py: the error boundaries of the pages and of the API, which answer
   a database that is busy or cannot be reached (`OperationalError`) with a Swedish 503.
 A module that only annotates a session uses `capabilities.db.Session`. PENDING held the modules
-still to empty (issue 29); it is empty now and stays so.
+still to empty (issue 29); it is empty now and stays so. Nor does a view read through the
+session without an import (`db.get(Model, id)`, `db.query(...)`, `db.scalars(...)`): a row by id
+goes through `capabilities.queries.lookup`; only web/app.py's user loader reads a user by id.
 """
 
 from __future__ import annotations
@@ -54,3 +56,39 @@ def test_the_guard_sees_both_import_forms() -> None:
     assert imports_sqlalchemy("import sqlalchemy as sa\n")
     assert imports_sqlalchemy("def f():\n    from sqlalchemy.orm import Session\n")
     assert not imports_sqlalchemy("from capabilities.queries import register\n")
+
+
+SESSION_READS = {"query", "execute", "scalar", "scalars"}
+
+
+def session_reads(source: str) -> list[int]:
+    """Lines that read through a session: `.query/.execute/.scalar(s)(…)`, `.get(Model, …)`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name = node.func.attr
+        first = node.args[0] if node.args else None
+        # a model class (Actor), not a constant (COOKIE)
+        by_model = isinstance(first, ast.Name) and first.id[:1].isupper() and not first.id.isupper()
+        if name in SESSION_READS or (name == "get" and by_model):
+            found.append(node.lineno)
+    return found
+
+
+def test_no_view_reads_through_the_session() -> None:
+    found = {}
+    for path in sorted(WEB.rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        if relative in ALLOWED or relative.startswith("web/cli"):
+            continue
+        lines = session_reads(path.read_text())
+        if lines:
+            found[relative] = lines
+    assert found == {}, "read through capabilities/queries (lookup.one_or_not_found for an id)"
+
+
+def test_the_session_guard_sees_reads_without_an_import() -> None:
+    assert session_reads("a = db.get(Actor, 1)\nb = db.query(Actor).all()\n") == [1, 2]
+    assert session_reads("db_session().scalars(statement)\n") == [1]
+    assert not session_reads("request.args.get('page', 1)\nlabels.get(value)\nc.get(COOKIE)\n")

@@ -52,3 +52,9 @@ def capability_or_not_found(
     if capability is None:
         raise NotFound(message)
     return capability
+
+
+def chosen_row(session: so.Session, model: type[M], ident: int | None) -> M | None:
+    """The row a picker on a form chose (its id already parsed), or None: a choice that is not
+    in the list is the form's error on that field, not a 404."""
+    return session.get(model, ident) if ident is not None and is_row_id(ident) else None

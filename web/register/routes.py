@@ -21,7 +21,7 @@ from capabilities.queries import choices
 from capabilities.queries.capability import capability_detail, changed_fields
 from capabilities.queries.commitments import commitments
 from capabilities.queries.linkable import linkable_assignments
-from capabilities.queries.lookup import capability_or_not_found, one_or_not_found
+from capabilities.queries.lookup import capability_or_not_found, chosen_row, one_or_not_found
 from capabilities.queries.register import (
     LEVEL_FILTERS,
     RegisterFilters,
@@ -130,8 +130,7 @@ def link_assignment(number: str) -> ResponseReturnValue:
         )
 
     if form.is_submitted():
-        chosen_id = parse_id(form.assignment_id.data)
-        chosen = db.get(Assignment, chosen_id) if chosen_id is not None else None
+        chosen = chosen_row(db, Assignment, parse_id(form.assignment_id.data))
         if chosen is not None:  # chosen on this page of the list, whichever page is shown now
             form.assignment_id.choices += to_choices([(chosen.id, chosen.title)])
         if not form.validate() or chosen is None:
@@ -183,8 +182,7 @@ def new_responsibility(number: str) -> ResponseReturnValue:
         return render_template("register/responsibility_form.html", form=form, cap=cap)
 
     if form.is_submitted():
-        actor_id = parse_id(form.actor_id.data)
-        actor = db.get(Actor, actor_id) if actor_id is not None else None
+        actor = chosen_row(db, Actor, parse_id(form.actor_id.data))
         if not form.validate() or actor is None:
             if actor is None:
                 form.actor_id.errors = [_("Välj en aktör.")]
@@ -235,8 +233,7 @@ def new_capability() -> ResponseReturnValue:
 
     if form.is_submitted():
         db = db_session()
-        area_id = parse_id(form.area.data)
-        area = db.get(Area, area_id) if area_id is not None else None
+        area = chosen_row(db, Area, parse_id(form.area.data))
         if area is None or not form.validate():
             form.area.errors = [_("Välj ett område.")] if area is None else form.area.errors
             return render(None), 422
