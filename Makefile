@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint venv clean translations
+.PHONY: run test test-fast screenshots lint venv clean translations
 
 # The app and its runtime dependencies only: enough for `make run`.
 $(BIN)/formaga: pyproject.toml setup.py
@@ -52,6 +52,10 @@ test: venv
 test-fast: venv
 	$(BIN)/ruff check .
 	FORMAGA_TEST_DATABASES=sqlite $(BIN)/pytest -n $(PYTEST_JOBS) --dist loadgroup -m "not browser and not office"
+
+# The browser tests again, saving a full-page image of each page they visit in screenshots/.
+screenshots: venv
+	FORMAGA_SCREENSHOTS=1 $(BIN)/pytest tests/browser
 
 lint: venv
 	$(BIN)/ruff check .

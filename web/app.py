@@ -21,6 +21,7 @@ from capabilities.db import database_url, is_lock_timeout, private_instance_dir
 from capabilities.errors import Conflict, DomainError, NotFound, PermissionDenied
 from capabilities.i18n import label_language
 from capabilities.ids import MAX_ID
+from capabilities.jinja_cache import SHARED as SHARED_BYTECODE
 from capabilities.models import User
 from web import filters
 from web.db import db_session, discard_session, init_db
@@ -71,6 +72,7 @@ def instance_secret_key() -> str:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": SHARED_BYTECODE}
     app.config.update(
         DATABASE_URL=database_url(),
         SESSION_COOKIE_HTTPONLY=True,

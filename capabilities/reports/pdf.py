@@ -22,6 +22,7 @@ from typing import IO, Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from capabilities import formatting
+from capabilities.jinja_cache import SHARED as SHARED_BYTECODE
 from capabilities.queries.gaps import FLAGS
 from capabilities.queries.rounds import Comparison
 from capabilities.queries.scores import LevelInput, Score, scores
@@ -225,6 +226,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=SHARED_BYTECODE,
     )
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["pct"] = formatting.percent

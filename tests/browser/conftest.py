@@ -102,6 +102,11 @@ def log_in(page: Any, username: str) -> None:
 
 
 def screenshot(page: Any, name: str) -> None:
+    """A full-page image in screenshots/ for a person to look at, taken with
+    `make screenshots` (FORMAGA_SCREENSHOTS=1); `make test` asserts the pages but takes none,
+    since nobody looks at a CI machine's images and they cost a tenth of the browser run."""
+    if os.environ.get("FORMAGA_SCREENSHOTS", "") in ("", "0"):
+        return
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
