@@ -159,14 +159,36 @@ def level_distribution(
     ]
 
 
-def register_version(session: so.Session) -> int:
-    """The newest audit event's id: changes whenever anything in the register changes.
+RegisterVersion = tuple[int, str, str]
+
+
+def register_version(session: so.Session) -> RegisterVersion:
+    """A key that moves whenever anything in the register changes: one indexed lookup.
 
     Every write goes through a service that writes an audit event in the same transaction (the
     audit log is append-only), so results computed from committed data can be kept under this
-    key until it moves; one primary-key lookup.
+    key until it moves. The key is the newest event's id and time (a restored backup or a
+    rolled-back id used again is another time) and, on PostgreSQL, the writing transactions
+    still in flight: there ids are handed out before commit, so a transaction with a lower id
+    can commit after a higher one, and its change would otherwise go unnoticed under the same
+    newest id. (SQLite has one writer at a time: ids commit in order.)
     """
-    return session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+    newest = sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1).subquery()
+    columns: list[Any] = [
+        sa.select(newest.c.id).scalar_subquery(),
+        sa.select(newest.c.at).scalar_subquery(),
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        columns.append(
+            sa.literal_column(
+                "(SELECT string_agg(x::text, ',' ORDER BY x) "
+                "FROM pg_snapshot_xip(pg_current_snapshot()) AS x)"
+            )
+        )
+    row = session.execute(sa.select(*columns)).one()
+    in_flight = (row[2] or "") if len(row) > 2 else ""
+    at = row[1].isoformat() if row[1] is not None else ""
+    return (row[0] or 0, at, in_flight)
 
 
 # --- milestones ------------------------------------------------------------------------------

@@ -140,24 +140,19 @@ def choose_rows(
 
 
 def rank(frame: pd.DataFrame, sort: str) -> pd.DataFrame:
-    """`frame` in the order of `sort`: unknown values last, ties in register order."""
+    """`frame` in the order of `sort`: unknown values last, ties in register order.
+
+    One stable sort over the key columns (pandas' lexsort keeps equal rows in their order).
+    """
     _label, keys = SORTS[sort]
-    if not keys:
+    if not keys or frame.empty:
         return frame
-    positions = list(range(len(frame)))
-
-    def key(position: int) -> tuple[Any, ...]:
-        row = frame.iloc[position]
-        parts: list[Any] = []
-        for column, largest_first in keys:
-            value = row[column]
-            if pd.isna(value):
-                parts += [1, 0]
-            else:
-                parts += [0, -int(value) if largest_first else int(value)]
-        return (*parts, position)
-
-    return frame.iloc[sorted(positions, key=key)]
+    return frame.sort_values(
+        by=[column for column, _largest in keys],
+        ascending=[not largest_first for _column, largest_first in keys],
+        na_position="last",
+        kind="stable",
+    )
 
 
 def choose_unlinked(
@@ -186,6 +181,19 @@ def gap_view(
         session, as_of=as_of, stale_months=stale_months, can_see_confidential=can_see_confidential
     )
     unlinked = unlinked_assignments(session, as_of=as_of)
+    return choose_view(frame, unlinked, flags=flags, area=area, sort=sort)
+
+
+def choose_view(
+    frame: pd.DataFrame,
+    unlinked: list[UnlinkedAssignment],
+    *,
+    flags: Sequence[str] = (),
+    area: str = "",
+    sort: str = DEFAULT_SORT,
+) -> GapView:
+    """`gap_view` from a frame and unlinked assignments already loaded (or kept): neither is
+    changed, so both may be shared between requests."""
     return GapView(
         frame=frame,
         rows=choose_rows(frame, flags=flags, area=area, sort=sort),

@@ -260,6 +260,16 @@ def _capability_scope(as_of: date | None, include_retired: bool) -> sa.ColumnEle
     return sa.true()
 
 
+def register_ids(as_of: date | None = None, *, include_retired: bool = False) -> sa.Select[int]:
+    """Ids of the capabilities in the register (as it stood on `as_of`), in register order: the
+    statement a page of the register is cut from."""
+    return (
+        sa.select(Capability.id)
+        .where(_capability_scope(as_of, include_retired))
+        .order_by(Capability.sort_key, Capability.id)
+    )
+
+
 def register_rows(
     session: so.Session,
     *,
@@ -310,18 +320,28 @@ def register_rows(
                 assessment, labels, can_see_confidential
             )
 
+    # A page's links look their assignment up by primary key (a correlated title), and its
+    # diary numbers by the assignment ids just loaded: PostgreSQL answered joins and `IN
+    # (subquery)` here by reading every assignment and diary number (20,000 at 100×).
+    title = (
+        sa.select(Assignment.title)
+        .where(Assignment.id == CapabilityAssignment.assignment_id)
+        .correlate(CapabilityAssignment)
+        .scalar_subquery()
+    )
     links = session.execute(
-        sa.select(CapabilityAssignment, Assignment.title)
-        .join(Assignment, Assignment.id == CapabilityAssignment.assignment_id)
+        sa.select(CapabilityAssignment, title)
         .where(
             link_active_at(CapabilityAssignment, moment), only(CapabilityAssignment.capability_id)
         )
         .order_by(CapabilityAssignment.position, CapabilityAssignment.id)
     ).all()
-    dnrs: dict[int, list[str]] = defaultdict(list)
-    linked = sa.select(CapabilityAssignment.assignment_id).where(
-        link_active_at(CapabilityAssignment, moment), only(CapabilityAssignment.capability_id)
+    linked: Any = sa.select(CapabilityAssignment.assignment_id).where(
+        link_active_at(CapabilityAssignment, moment)
     )
+    if wanted is not None:
+        linked = sorted({link.assignment_id for link, _title in links})
+    dnrs: dict[int, list[str]] = defaultdict(list)
     for assignment_id, number in session.execute(
         sa.select(DiaryNumber.assignment_id, DiaryNumber.number)
         .where(DiaryNumber.assignment_id.in_(linked))
@@ -344,15 +364,22 @@ def register_rows(
             rows[capability_id].responsibilities.append((name, role))
             rows[capability_id].actor_ids.add(actor_id)
 
-    for capability_id, count in session.execute(
-        sa.select(MeasureCapability.capability_id, sa.func.count(sa.distinct(Measure.id)))
+    # Counted per capability (index lookups), not grouped over a join with every measure,
+    # which PostgreSQL answered by reading the whole measures table for one page.
+    active_measures = (
+        sa.select(sa.func.count(sa.distinct(Measure.id)))
+        .select_from(MeasureCapability)
         .join(Measure, Measure.id == MeasureCapability.measure_id)
         .where(
+            MeasureCapability.capability_id == Capability.id,
             link_active_at(MeasureCapability, moment),
             Measure.state.in_(ACTIVE_MEASURE_STATES),
-            only(MeasureCapability.capability_id),
         )
-        .group_by(MeasureCapability.capability_id)
+        .correlate(Capability)
+        .scalar_subquery()
+    )
+    for capability_id, count in session.execute(
+        sa.select(Capability.id, active_measures).where(only(Capability.id))
     ):
         if capability_id in rows:
             rows[capability_id].active_measures = count

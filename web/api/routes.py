@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -9,7 +11,7 @@ from flask_babel import gettext as _
 from capabilities.errors import NotFound
 from capabilities.queries import api as queries
 from capabilities.queries.commitments import commitment_as_json, commitments
-from capabilities.queries.gap_view import gap_view, unlinked_as_json
+from capabilities.queries.gap_view import unlinked_as_json
 from capabilities.queries.gaps import records as gap_records
 from capabilities.queries.pagination import paginate_list
 from capabilities.queries.procurement import (
@@ -22,6 +24,7 @@ from web.api import params
 from web.api.guard import api_user, authenticate, register_error_handlers, unmatched_api_path
 from web.api.openapi import openapi_document
 from web.api.responses import json_response
+from web.dashboard.kept import kept_gap_view
 from web.db import db_session
 from web.extensions import csrf
 
@@ -97,9 +100,8 @@ def gaps() -> ResponseReturnValue:
     assignments no capability links to as their own group."""
     request = params.page_request()
     sort, area = params.gap_sort(), params.gap_area()
-    view = gap_view(
-        db_session(),
-        as_of=params.as_of(),
+    view = kept_gap_view(
+        as_of=params.as_of() or date.today(),
         stale_months=params.stale_months(),
         can_see_confidential=_cleared(),
         flags=params.gap_flags(),
@@ -108,7 +110,9 @@ def gaps() -> ResponseReturnValue:
     )
     if area and area not in set(view.frame["area"]):
         raise NotFound(_("Okänt område: %(area)s.", area=area))
-    page = paginate_list(gap_records(view.rows), request)
+    # Cut the page first: only its rows become JSON.
+    positions = paginate_list(range(len(view.rows)), request)
+    page = positions.with_items(gap_records(view.rows.iloc[list(positions.items)]))
     return json_response(
         {
             **page.as_json(),

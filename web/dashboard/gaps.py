@@ -17,18 +17,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from capabilities.queries.gap_view import (
-    SORT_NAMES,
-    GapView,
-    choose_rows,
-    choose_unlinked,
-    gap_view,
-)
+from capabilities.queries.gap_view import SORT_NAMES, GapView, choose_view
 from capabilities.queries.gaps import FLAGS, aggregate, flag_counts, records
 from capabilities.queries.pagination import PageRequest, paginate_list
 from capabilities.queries.register import level_labels
 from capabilities.reports import gap_export
 from web.assignments.forms import KIND_LABELS
+from web.cache import kept
+from web.dashboard.kept import kept_gap_view
 from web.dashboard.labels import SORT_LABELS
 from web.dashboard.params import GapFilters, parse_gap_filters
 from web.dashboard.routes import bp
@@ -38,8 +34,14 @@ from web.filters import decimal
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _aggregate_rows(frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = aggregate(frame, by=by).to_dict(orient="records")
+def _aggregate_rows(filters: GapFilters, frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
+    """Counts per flag and mean level per area or main group (kept with the frame), the mean
+    written in the interface language."""
+    key = (filters.as_of, filters.stale_months, bool(current_user.can_see_confidential), by)
+    kept_rows: list[dict[str, Any]] = kept(
+        "gap_aggregate", key, lambda: aggregate(frame, by=by).to_dict(orient="records")
+    )
+    rows = [dict(row) for row in kept_rows]
     for row in rows:
         mean = row["mean_level"]
         row["mean_level"] = None if mean is None or math.isnan(mean) else decimal(mean)
@@ -50,8 +52,7 @@ def _view() -> tuple[GapFilters, GapView, list[tuple[str, str]]]:
     """The filter from the query string and the view it selects (an unknown area is reported
     and dropped, like every other bad value)."""
     filters = parse_gap_filters(request.args, date.today())
-    view = gap_view(
-        db_session(),
+    view = kept_gap_view(
         as_of=filters.as_of,
         stale_months=filters.stale_months,
         can_see_confidential=bool(current_user.can_see_confidential),
@@ -66,8 +67,7 @@ def _view() -> tuple[GapFilters, GapView, list[tuple[str, str]]]:
             "Okänt område: ”%(area)s”. Alla områden visas.", area=filters.area
         )
         filters.area = ""
-        rows = choose_rows(frame, flags=filters.flags, sort=filters.sort)
-        view = GapView(frame, rows, choose_unlinked(view.all_unlinked, flags=filters.flags))
+        view = choose_view(frame, view.all_unlinked, flags=filters.flags, sort=filters.sort)
     return filters, view, areas
 
 
@@ -94,8 +94,8 @@ def gaps() -> ResponseReturnValue:
         total=len(view.frame),
         labels=level_labels(db_session()),
         flags=flag_counts(view.frame),
-        by_group=_aggregate_rows(view.frame, "main_group"),
-        by_area=_aggregate_rows(view.frame, "area"),
+        by_group=_aggregate_rows(filters, view.frame, "main_group"),
+        by_area=_aggregate_rows(filters, view.frame, "area"),
         SORT_NAMES=SORT_NAMES,
         SORT_LABELS=SORT_LABELS,
         KIND_LABELS=KIND_LABELS,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
-from capabilities.db import Session
 from capabilities.queries.dashboard import (
     MILESTONES_SHOWN,
     QuarterCounts,
@@ -18,13 +20,13 @@ from capabilities.queries.dashboard import (
     level_distribution,
     milestones_due,
     milestones_due_count,
-    register_version,
     unconfirmed_milestone_count,
 )
-from capabilities.queries.gap_view import choose_rows, panel_counts, unlinked_assignments
-from capabilities.queries.gaps import DEFAULT_STALE_MONTHS, FLAG_NAMES, gap_frame
+from capabilities.queries.gap_view import choose_rows, panel_counts
+from capabilities.queries.gaps import DEFAULT_STALE_MONTHS, FLAG_NAMES
 from capabilities.queries.heatmap import (
     DISTANCE_KEYS,
+    HeatGroup,
     below_target,
     distance_counts,
     heat_map,
@@ -35,7 +37,9 @@ from capabilities.queries.rounds import round_counts_for
 from capabilities.queries.tasks import tasks_for
 from web.access import acting_user
 from web.assignments.forms import KIND_LABELS
+from web.cache import kept
 from web.dashboard.chart import layout
+from web.dashboard.kept import kept_gap_frame, kept_unlinked
 from web.dashboard.labels import (
     ACTION_LABELS,
     DISTANCE_LABELS,
@@ -73,24 +77,70 @@ def _bucket_labels(labels: dict[int, str]) -> dict[str, str]:
     }
 
 
-def _level_distribution(db: Session, today: date, can_see: bool) -> list[QuarterCounts]:
-    """The chart's ten years of quarters, kept per app until the register changes.
+def _level_distribution(today: date, can_see: bool) -> list[QuarterCounts]:
+    """The chart's ten years of quarters, kept until the register changes.
 
     Counting the level of every capability at 40 quarter ends reads as many rows as the whole
     history (248,000 at 100×) however it is done; past quarters only change when the register
     does, which moves the audit log's head (`register_version`, one indexed lookup).
     """
-    cache: dict[tuple[int, date, bool], list[QuarterCounts]] = current_app.extensions.setdefault(
-        "formaga.level_distribution", {}
+    return kept(
+        "level_distribution",
+        (today, can_see),
+        lambda: level_distribution(db_session(), today=today, can_see_confidential=can_see),
     )
-    key = (register_version(db), today, can_see)
-    found = cache.get(key)
-    if found is None:
-        found = level_distribution(db, today=today, can_see_confidential=can_see)
-        if len(cache) >= 8:
-            cache.clear()
-        cache[key] = found
-    return found
+
+
+@dataclass(frozen=True)
+class HeatSummary:
+    """Everything the start page shows about the whole register, computed from the gap frame."""
+
+    groups: list[HeatGroup]
+    distances: dict[str, int]
+    counts: dict[str, int]
+    flags: dict[str, int]
+    weakest: list[tuple[list[str], int]]
+    total: int
+
+
+def _heat_summary(today: date, can_see: bool) -> HeatSummary:
+    """The heat map's groups and the counts beside it, kept until the register changes."""
+
+    def compute() -> HeatSummary:
+        frame = kept_gap_frame(
+            as_of=today, stale_months=DEFAULT_STALE_MONTHS, can_see_confidential=can_see
+        )
+        groups = heat_map(frame)
+        return HeatSummary(
+            groups=groups,
+            distances=distance_counts(groups),
+            counts=level_counts(groups, can_see),
+            flags=panel_counts(frame, kept_unlinked(as_of=today)),
+            weakest=[(flags, len(choose_rows(frame, flags=flags))) for flags in WEAKEST_VIEWS],
+            total=len(frame),
+        )
+
+    return kept("heat_summary", (today, can_see), compute)
+
+
+def _heat_map_html(summary: HeatSummary, labels: dict[int, str], key: tuple[Any, ...]) -> Markup:
+    """The heat map as HTML: one cell per capability (6,200 at 100×) is most of the page's
+    rendering, so it is rendered once per register change, date, secrecy view and language."""
+    return kept(
+        "heat_map_html",
+        key,
+        lambda: Markup(
+            render_template(
+                "dashboard/_heatmap.html",
+                groups=summary.groups,
+                distances=summary.distances,
+                weakest=summary.weakest,
+                DISTANCE_KEYS=DISTANCE_KEYS,
+                below_target=below_target,
+                labels=labels,
+            )
+        ),
+    )
 
 
 @bp.get("/")
@@ -98,11 +148,10 @@ def index() -> ResponseReturnValue:
     db = db_session()
     can_see = bool(current_user.can_see_confidential)
     today = date.today()
-    frame = gap_frame(db, as_of=today, can_see_confidential=can_see)
+    summary = _heat_summary(today, can_see)
     labels = level_labels(db)
-    groups = heat_map(frame)
     keys = bucket_keys(can_see)
-    quarters = _level_distribution(db, today, can_see)
+    quarters = _level_distribution(today, can_see)
     bucket_labels = _bucket_labels(labels)
     user = acting_user()
     return render_template(
@@ -115,18 +164,14 @@ def index() -> ResponseReturnValue:
         task_url=task_url,
         STATE_LABELS=STATE_LABELS,
         stale_months=DEFAULT_STALE_MONTHS,
-        groups=groups,
-        DISTANCE_KEYS=DISTANCE_KEYS,
-        distances=distance_counts(groups),
-        weakest=[(flags, len(choose_rows(frame, flags=flags))) for flags in WEAKEST_VIEWS],
-        below_target=below_target,
+        heat_map_html=_heat_map_html(summary, labels, (today, can_see, str(get_locale()))),
         labels=labels,
         keys=keys,
         bucket_labels=bucket_labels,
         bucket_order=", ".join(bucket_labels[key] for key in keys),
-        counts=level_counts(groups, can_see),
-        total=len(frame),
-        flags=panel_counts(frame, unlinked_assignments(db, as_of=today)),
+        counts=summary.counts,
+        total=summary.total,
+        flags=summary.flags,
         quarters=quarters,
         chart=layout(quarters, keys),
         milestones=milestones_due(db, today=today, limit=MILESTONES_SHOWN),

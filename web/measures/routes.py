@@ -96,7 +96,6 @@ def index() -> ResponseReturnValue:
         "measures/index.html",
         page=page,
         filters=filters,
-        capabilities=capability_options(db),
         actors=actor_options(db),
     )
 
