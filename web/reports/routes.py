@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -22,9 +23,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from capabilities.queries.rounds import list_rounds, open_round
-from capabilities.reports.csv_export import write_register_csv
-from capabilities.reports.data import build_report
-from capabilities.reports.xlsx import write_workbook
 from importers.round_import import ROUND_MODES, apply_import_to_round
 from importers.status_workbook import (
     ImportPlan,
@@ -36,6 +34,7 @@ from importers.status_workbook import (
 from web.access import acting_user, editor_required
 from web.db import db_session, reads_first, write_lock
 from web.reports import pending
+from web.reports.documents import register_document
 from web.reports.forms import ConfirmImportForm, ExportForm, UploadForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -65,31 +64,12 @@ def export() -> ResponseReturnValue:
             _("Du saknar behörighet att ta med sekretessmarkerade uppgifter.")
         ]
         return _index(form), 403
-    report = build_report(
-        db_session(),
-        as_of=form.as_of.data,
-        include_confidential=confidential,
-        exported_by=current_user.display_name,
-    )
-    stem = f"formagaregistret-{report.as_of.isoformat()}" + ("-SEKRETESS" if confidential else "")
-    if form.format.data == "pdf":
-        from capabilities.reports.pdf import write_pdf  # WeasyPrint loads only for a PDF
-
-        binary = io.BytesIO()
-        write_pdf(report, binary)
-        body, mimetype, name = binary.getvalue(), "application/pdf", f"{stem}.pdf"
-    elif form.format.data == "csv":
-        text = io.StringIO(newline="")
-        write_register_csv(report, text)
-        body, mimetype, name = (
-            text.getvalue().encode("utf-8"),
-            "text/csv",  # Flask adds "; charset=utf-8" to text types
-            f"{stem}.csv",
-        )
-    else:
-        binary = io.BytesIO()
-        write_workbook(report, binary)
-        body, mimetype, name = binary.getvalue(), XLSX_MIME, f"{stem}.xlsx"
+    as_of = form.as_of.data or date.today()
+    fmt = form.format.data if form.format.data in ("pdf", "csv") else "xlsx"
+    body = register_document(fmt, as_of, include_confidential=confidential)
+    stem = f"formagaregistret-{as_of.isoformat()}" + ("-SEKRETESS" if confidential else "")
+    mimetype = {"pdf": "application/pdf", "csv": "text/csv", "xlsx": XLSX_MIME}[fmt]
+    name = f"{stem}.{fmt}"  # Flask adds "; charset=utf-8" to text/csv
     return Response(
         body,
         mimetype=mimetype,
