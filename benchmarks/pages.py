@@ -165,7 +165,7 @@ def prepare(url: str, scale: int, fresh: bool) -> str:
 
 
 @contextmanager
-def serve(url: str) -> Iterator[int]:
+def serve(url: str, threads: int = 4) -> Iterator[int]:
     """`formaga serve` on a free port in its own process; yields the port once it answers."""
     port = _free_port()
     env = {
@@ -176,7 +176,16 @@ def serve(url: str) -> Iterator[int]:
     }
     formaga = Path(sys.executable).parent / "formaga"
     process = subprocess.Popen(
-        [str(formaga), "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "4"],
+        [
+            str(formaga),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
