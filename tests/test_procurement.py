@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -65,9 +66,7 @@ def complete_input(session: so.Session, **changes: object) -> ProposalInput:
         consulted_procurement="ja",
         consulted_regions=["Region Skåne"],
     )
-    for key, value in changes.items():
-        setattr(data, key, value)
-    return data
+    return replace(data, **changes)
 
 
 def _seed_text(path: Path) -> str:
@@ -210,7 +209,7 @@ def test_a_region_procures_without_nsg(session: so.Session, make_user: Callable[
                     session, member, proposal, data, expected_version=proposal.version, today=TODAY
                 )
             assert "Region måste väljas" in caught.value.errors["procuring_region"][0]
-            data.procuring_region = "Region Skåne"
+            data = replace(data, procuring_region="Region Skåne")
         advance_proposal(
             session, member, proposal, data, expected_version=proposal.version, today=TODAY
         )

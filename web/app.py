@@ -224,7 +224,7 @@ def unavailable_message() -> str:
 
 
 def _register_error_handlers(app: Flask) -> None:
-    def page(status: int, title: str, message: str) -> ResponseReturnValue:
+    def page(status: int, title: str, message: str) -> tuple[str, int]:
         return render_template("error.html", status=status, title=title, message=message), status
 
     @app.errorhandler(NotFound)

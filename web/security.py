@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
@@ -31,7 +31,7 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Only local paths: no scheme, no host, no protocol-relative `//evil`, no backslashes, and
     no control characters (a raw CR/LF would split the Location header: a 500, issue 23 F10)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

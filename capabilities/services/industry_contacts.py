@@ -15,7 +15,7 @@ from capabilities.services.base import Errors, audit, require_editor, snapshot
 from capabilities.services.procurement import require_clearance
 
 
-@dataclass
+@dataclass(frozen=True)
 class ContactInput:
     """A contact with industry, as the documentation principle asks it to be recorded."""
 

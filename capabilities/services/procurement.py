@@ -60,7 +60,7 @@ STAGE_NAMES = {
 MAX_NEED = 10**12
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProposalInput:
     """What the proposal form sends. Strings as typed; the service parses and checks them."""
 
@@ -89,7 +89,7 @@ class ProposalInput:
     consulted_regions: Sequence[str] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class StepInput:
     """A decision that moves the proposal to its next stage."""
 

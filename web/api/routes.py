@@ -167,8 +167,7 @@ def proposals() -> ResponseReturnValue:
     items = [
         proposal_as_json(d) for d in proposal_details(db_session(), can_see_confidential=_cleared())
     ]
-    chosen = items[request.offset : request.offset + request.per_page]
-    return json_response(queries.Page(chosen, request.page, request.per_page, len(items)).as_json())
+    return json_response(paginate_list(items, request).as_json())
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -182,5 +181,4 @@ def commitments_list() -> ResponseReturnValue:
     """Commitments beyond government assignments, with clauses, facts and capability links."""
     request = params.page_request()
     items = [commitment_as_json(c) for c in commitments(db_session())]
-    chosen = items[request.offset : request.offset + request.per_page]
-    return json_response(queries.Page(chosen, request.page, request.per_page, len(items)).as_json())
+    return json_response(paginate_list(items, request).as_json())

@@ -29,7 +29,7 @@ def profile() -> ResponseReturnValue:
     user = acting_user()
     form = ProfileForm(obj=user)
 
-    def saved(_none: None) -> str:
+    def saved(_user: object) -> str:
         if user.reminders_enabled:
             return _("Sparat. Påminnelser skickas till %(email)s.", email=user.email)
         return _("Sparat. Du får inga påminnelser med e-post.")

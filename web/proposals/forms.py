@@ -23,6 +23,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from capabilities.guidance import PRINCIPLES, QUESTIONS, REGIONS
+from capabilities.services.industry_contacts import ContactInput
+from capabilities.services.procurement import ProposalInput, StepInput
 
 QUESTION = {q.number: q for q in QUESTIONS}
 STAGE_LABELS = {
@@ -114,6 +116,34 @@ class ProposalForm(FlaskForm):
     secrecy_ref = StringField(_l("Sekretesshänvisning (t.ex. OSL 18:13)"))
     version = HiddenField()
 
+    def to_input(self) -> ProposalInput:
+        """The proposal as the service takes it: text as typed, an unanswered question as ""."""
+        return ProposalInput(
+            title=self.title.data or "",
+            description=self.description.data or "",
+            proposing_group=self.proposing_group.data or "",
+            capability_ids=self.capability_ids.data or (),
+            confidential=bool(self.confidential.data),
+            secrecy_ref=self.secrecy_ref.data or "",
+            product=self.product.data or "",
+            category=self.category.data or "",
+            consensus=self.consensus.data or "",
+            consensus_note=self.consensus_note.data or "",
+            interested_regions=self.interested_regions.data or (),
+            existing_contract=self.existing_contract.data or "",
+            contract_ends_on=self.contract_ends_on.data or "",
+            contract_note=self.contract_note.data or "",
+            expected_need_per_year=self.expected_need_per_year.data or "",
+            expected_need=self.expected_need.data or "",
+            preparedness_relevance=self.preparedness_relevance.data or "",
+            health_economic_relevance=self.health_economic_relevance.data or "",
+            health_economic_note=self.health_economic_note.data or "",
+            external_health_data=self.external_health_data.data or "",
+            external_health_data_note=self.external_health_data_note.data or "",
+            consulted_procurement=self.consulted_procurement.data or "",
+            consulted_regions=self.consulted_regions.data or (),
+        )
+
 
 class StepForm(FlaskForm):
     to_stage = SelectField(_l("Nästa steg"), choices=[], validate_choice=False)
@@ -130,6 +160,16 @@ class StepForm(FlaskForm):
     )
     version = HiddenField()
 
+    def to_input(self) -> StepInput:
+        return StepInput(
+            to_stage=self.to_stage.data or "",
+            decided_on=self.decided_on.data or "",
+            decided_by=self.decided_by.data or "",
+            decision=self.decision.data or "",
+            procuring_body=self.procuring_body.data or "",
+            procuring_region=self.procuring_region.data or "",
+        )
+
 
 class ContactForm(FlaskForm):
     contacted_on = StringField(_l("Datum för kontakten"), widget=DateInput())
@@ -144,3 +184,15 @@ class ContactForm(FlaskForm):
         choices=[SelectChoice(k, v) for k, v in PRINCIPLES.items()],
         validate_choice=False,
     )
+
+    def to_input(self) -> ContactInput:
+        return ContactInput(
+            contacted_on=self.contacted_on.data or "",
+            organisation=self.organisation.data or "",
+            participants=self.participants.data or "",
+            form=self.form.data or "",
+            purpose=self.purpose.data or "",
+            benefits=self.benefits.data or "",
+            documented_in=self.documented_in.data or "",
+            principles=self.principles.data or (),
+        )

@@ -29,10 +29,9 @@ from capabilities.queries.procurement import (
     proposal_rows,
 )
 from capabilities.reports.proposal_docx import proposal_document
-from capabilities.services.industry_contacts import ContactInput, record_industry_contact
+from capabilities.services.industry_contacts import record_industry_contact
 from capabilities.services.procurement import (
     ProposalInput,
-    StepInput,
     advance_proposal,
     create_proposal,
     proposal_for_measure,
@@ -97,7 +96,7 @@ def new() -> ResponseReturnValue:
         ]
     return submit(
         form,
-        lambda: create_proposal(db_session(), acting_user(), _proposal_input(form)),
+        lambda: create_proposal(db_session(), acting_user(), form.to_input()),
         render=lambda conflict: render_template("proposals/form.html", form=form, proposal=None),
         success=_("Förslaget är sparat. Besvara de frågor som återstår innan det lämnas vidare."),
         redirect_to=lambda proposal: url_for(".detail", proposal_id=proposal.id),
@@ -123,7 +122,7 @@ def edit(proposal_id: int) -> ResponseReturnValue:
     def conflict() -> list[ComparedField]:
         stored = one_or_not_found(db_session(), ProcurementProposal, proposal_id)
         form.version.data = str(stored.version)
-        return compare_fields(_COMPARED, _proposal_input(form).__dict__, _stored(stored))
+        return compare_fields(_COMPARED, form.to_input().__dict__, _stored(stored))
 
     return submit(
         form,
@@ -131,7 +130,7 @@ def edit(proposal_id: int) -> ResponseReturnValue:
             db_session(),
             acting_user(),
             proposal,
-            _proposal_input(form),
+            form.to_input(),
             expected_version=parse_version(form.version.data),
         ),
         render=lambda shown: render_template(
@@ -152,7 +151,7 @@ def step(proposal_id: int) -> ResponseReturnValue:
     _set_step_choices(form, proposal.stage)
     if not form.validate_on_submit():
         abort(400)
-    data = StepInput(**{f.name: getattr(form, f.name).data or "" for f in fields(StepInput)})
+    data = form.to_input()
 
     def conflict() -> list[ComparedField]:
         form.version.data = str(
@@ -212,13 +211,9 @@ def new_contact(measure_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         form = ContactForm()
 
-    def contact_input() -> ContactInput:
-        values = {f.name: getattr(form, f.name).data for f in fields(ContactInput)}
-        return ContactInput(**{k: v if v is not None else "" for k, v in values.items()})
-
     return submit(
         form,
-        lambda: record_industry_contact(db_session(), acting_user(), measure, contact_input()),
+        lambda: record_industry_contact(db_session(), acting_user(), measure, form.to_input()),
         render=lambda conflict: _render_contact(form, measure, back),
         success=lambda contact: _(
             "Kontakten med %(org)s är registrerad.", org=contact.organisation
@@ -282,11 +277,6 @@ def _stored(proposal: ProcurementProposal) -> dict[str, Any]:
         else "",
     }
     return data
-
-
-def _proposal_input(form: ProposalForm) -> ProposalInput:
-    values = {f.name: getattr(form, f.name).data for f in fields(ProposalInput)}
-    return ProposalInput(**{k: v if v is not None else "" for k, v in values.items()})
 
 
 def _set_capability_choices(form: ProposalForm) -> None:
