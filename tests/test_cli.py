@@ -159,11 +159,44 @@ def test_help_imports_nothing_heavy() -> None:
     assert result.stdout.strip().splitlines()[-1] == "loaded:", result.stdout
 
 
+def test_a_command_loads_only_its_own_family() -> None:
+    """`formaga rounds …` imports web.cli.rounds (and the shared helpers), no other command."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from web.cli import main\n"
+        "try:\n"
+        "    main(['rounds', 'list', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('loaded:' + ','.join(sorted(m for m in sys.modules if m.startswith('web.'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "Usage:" in result.stdout
+    loaded = result.stdout.strip().splitlines()[-1].removeprefix("loaded:").split(",")
+    assert loaded == ["web.cli", "web.cli.common", "web.cli.output", "web.cli.rounds"]
+
+
+def test_every_command_is_found_under_its_name() -> None:
+    from click import Context
+
+    from web.cli import COMMANDS, main
+
+    context = Context(main)
+    assert main.list_commands(context) == sorted(COMMANDS)
+    assert all(main.get_command(context, name).name == name for name in COMMANDS)  # type: ignore[union-attr]
+    assert main.get_command(context, "nope") is None
+
+
 def test_stale_months_default_matches_the_analysis() -> None:
     from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
-    from web import cli
+    from web.cli import gaps
 
-    assert cli.DEFAULT_STALE_MONTHS == DEFAULT_STALE_MONTHS
+    assert gaps.DEFAULT_STALE_MONTHS == DEFAULT_STALE_MONTHS
 
 
 def test_readme_json_example_is_what_a_fresh_install_prints(runner: CliRunner) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from web import cli_output
-from web.cli_output import text_table
+from web.cli import output as cli_output
+from web.cli.output import text_table
 
 
 def test_a_terminal_cuts_the_last_column_and_a_file_does_not(

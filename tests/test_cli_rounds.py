@@ -124,3 +124,22 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
         result = cli.invoke(main, ["rounds", *args])
         assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
         assert result.output.strip() == f"Fel: Uppföljningsomgång med id {huge} finns inte."
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rounds", "open", "R", "--reference-date", "2026-06-30", "--deadline", "2026-09-30"]
+        + ["--reviewer", "admin", "--user", "system"],
+        ["rounds", "close", "1", "--user", "system"],
+        ["report", "-o", "ignored.pdf", "--user", "system"],
+        ["calendar", "-o", "ignored.ics", "--user", "system"],
+    ],
+)
+def test_no_command_acts_as_the_system_user(runner: tuple[CliRunner, str], args: list[str]) -> None:
+    """The one "user by name, or stop" (web.cli.common.user_named): the system user, which
+    records the seed and console actions, is no one a command may act as or report for."""
+    cli, _url = runner
+    result = cli.invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == "Fel: Okänd eller inaktiv användare: system"

@@ -6,10 +6,9 @@ versions and overwrote an entry. So no module in web/ catches `ValidationFailed`
 tuple, by name or as `errors.ValidationFailed`) or puts messages on a form with `apply_errors`
 outside web/forms.py.
 
-Allowed besides web/forms.py:
-- the console commands (web/cli.py, web/cli_*.py): the CLI has no form; a command is its own
-  error boundary and prints the Swedish messages per field before exiting non-zero.
-web/app.py needs no entry: it maps domain errors with `errorhandler`, never with `except`.
+No module is allowed besides web/forms.py: web/app.py maps domain errors with `errorhandler`,
+never with `except`, and the console commands (web/cli/), which have no form, catch
+`DomainError` and print `web.cli.common.refusal(exc)` (every field's message on one line).
 """
 
 from __future__ import annotations
@@ -20,11 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
 HELPER = "web/forms.py"
-
-
-def _is_console(relative: str) -> bool:
-    name = relative.removeprefix("web/")
-    return "/" not in name and (name == "cli.py" or name.startswith("cli_"))
 
 
 def _names(node: ast.expr | None) -> list[str]:
@@ -54,7 +48,7 @@ def test_only_the_form_helper_catches_validation_failed() -> None:
     found = {}
     for path in sorted(WEB.rglob("*.py")):
         relative = str(path.relative_to(ROOT))
-        if relative == HELPER or _is_console(relative):
+        if relative == HELPER:
             continue
         lines = offences(path.read_text())
         if lines:
@@ -67,8 +61,3 @@ def test_the_guard_sees_every_form_of_the_catch() -> None:
     assert offences("try:\n    f()\nexcept (KeyError, errors.ValidationFailed) as e:\n    g()\n")
     assert offences("apply_errors(form, exc)\n")
     assert not offences("try:\n    f()\nexcept NotFound:\n    pass\nraise ValidationFailed({})\n")
-
-
-def test_the_console_is_the_only_other_boundary() -> None:
-    assert _is_console("web/cli.py") and _is_console("web/cli_rounds.py")
-    assert not _is_console("web/rounds/routes.py") and not _is_console("web/client/cli_x.py")

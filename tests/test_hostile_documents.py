@@ -253,12 +253,10 @@ def _cli_session(session: so.Session, monkeypatch: pytest.MonkeyPatch) -> Iterat
         yield session
         session.flush()
 
-    import web.cli
-    import web.cli_reference
+    from web.cli import common
 
     with monkeypatch.context() as patch:
-        patch.setattr(web.cli, "session_scope", scope)
-        patch.setattr(web.cli_reference, "session_scope", scope)
+        patch.setattr(common, "session_scope", scope)
         yield CliRunner()
 
 

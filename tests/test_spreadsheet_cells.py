@@ -44,11 +44,9 @@ def cli_in_session(session: so.Session, monkeypatch: pytest.MonkeyPatch) -> CliR
         yield session
         session.flush()
 
-    import web.cli
-    import web.cli_reference
+    from web.cli import common
 
-    monkeypatch.setattr(web.cli, "session_scope", scope)
-    monkeypatch.setattr(web.cli_reference, "session_scope", scope)
+    monkeypatch.setattr(common, "session_scope", scope)
     return CliRunner()
 
 

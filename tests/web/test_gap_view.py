@@ -242,11 +242,11 @@ def test_api_and_cli_rank_as_the_page_does(
     }
     assert {"sort", "flag", "area"} <= names
 
-    from web import cli
+    from web.cli import common, main
 
-    monkeypatch.setattr(cli, "session_scope", _scope(session))
+    monkeypatch.setattr(common, "session_scope", _scope(session))
     result = CliRunner().invoke(
-        cli.main,
+        main,
         [
             "gaps",
             "--sort",
@@ -261,7 +261,7 @@ def test_api_and_cli_rank_as_the_page_does(
     )
     assert result.exit_code == 0, result.output
     assert [item["number"] for item in json.loads(result.output)["items"]] == expected
-    table = CliRunner().invoke(cli.main, ["gaps", "--sort", "distance", "--flag", "below_target"])
+    table = CliRunner().invoke(main, ["gaps", "--sort", "distance", "--flag", "below_target"])
     assert table.exit_code == 0, table.output
     body = table.output.split("\n\n", 1)[0].splitlines()[2:]  # the table, before the totals
     numbers = [line.split()[0] for line in body if line[:1].isdigit()]
@@ -281,10 +281,10 @@ def _scope(session: so.Session) -> Any:
 
 def test_cli_lists_of_sorts_and_flags_match_the_domain() -> None:
     from capabilities.queries.gap_view import SORT_NAMES
-    from web import cli
+    from web.cli import gaps
 
-    assert list(cli.GAP_SORTS) == SORT_NAMES
-    assert list(cli.GAP_FLAGS) == FLAG_NAMES
+    assert list(gaps.GAP_SORTS) == SORT_NAMES
+    assert list(gaps.GAP_FLAGS) == FLAG_NAMES
 
 
 def test_sort_labels_repeat_the_domain() -> None:

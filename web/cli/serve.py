@@ -10,52 +10,15 @@ from __future__ import annotations
 
 import errno
 import logging
-import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-EXIT_CANNOT_SERVE = 2
+from web.cli import common
 
 
-def _refuse(message: str) -> None:
-    click.echo(f"Fel: {message}", err=True)
-    sys.exit(EXIT_CANNOT_SERVE)
-
-
-def database_problem(url: str) -> str | None:
-    """Why the app cannot use the database at URL, in one sentence; None when it can."""
-    import sqlalchemy as sa
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    from capabilities import migrate
-    from capabilities.db import make_engine
-
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        from pathlib import Path
-
-        if not Path(parsed.database).exists():  # connecting would leave an empty file behind
-            return "databasen är tom. Kör först: formaga init"
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-    except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        return f"databasen kan inte nås ({reason}). Kontrollera DATABASE_URL."
-    finally:
-        engine.dispose()
-    head = ScriptDirectory.from_config(migrate.alembic_config(url)).get_current_head()
-    if current is None:
-        return "databasen är tom. Kör först: formaga init"
-    if current != head:
-        return (
-            f"databasen är på version {current}, programmet behöver {head}. "
-            "Kör först: formaga db upgrade"
-        )
-    return None
+def _refuse(message: str) -> NoReturn:
+    common.fail(message, common.EXIT_CANNOT_SERVE)
 
 
 def _bind(app: Any, host: str, port: int, threads: int) -> Any:
@@ -74,14 +37,13 @@ def _bind(app: Any, host: str, port: int, threads: int) -> Any:
         if exc.errno == errno.EACCES:
             _refuse(f"behörighet saknas att lyssna på port {port}. Välj en port över 1024.")
         _refuse(f"kan inte lyssna på {host}:{port} ({exc.strerror}).")
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _serve(host: str, port: int, threads: int, after_start: list[str] | None = None) -> None:
     from capabilities.db import database_url
     from web.app import create_app
 
-    problem = database_problem(database_url())
+    problem = common.database_problem(database_url())
     if problem:
         _refuse(problem)
     server = _bind(create_app(), host, port, threads)
@@ -89,7 +51,7 @@ def _serve(host: str, port: int, threads: int, after_start: list[str] | None = N
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     click.echo(f"Förmågeregistret: http://{host}:{port}/ (stoppa med Ctrl+C)")
     if after_start:
-        from web.cli import framed
+        from web.cli.install import framed
 
         click.echo(framed(after_start))
     try:
@@ -118,6 +80,6 @@ def serve(host: str, port: int, threads: int) -> None:
 @_port
 @_threads
 def run(host: str, port: int, threads: int) -> None:
-    from web.cli import initialise
+    from web.cli.install import initialise
 
     _serve(host, port, threads, after_start=initialise())

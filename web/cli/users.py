@@ -10,27 +10,13 @@ operator on the server, who can read the database anyway (DEVELOPERS.md, Users a
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
-from capabilities.errors import DomainError, ValidationFailed
+from capabilities.errors import DomainError
 from capabilities.roles import ROLES
-
-if TYPE_CHECKING:  # the rest loads when a command runs: `formaga --help` stays fast
-    from capabilities.db import Session
-    from capabilities.models import User
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Fel: {message}", err=True)
-    sys.exit(1)
-
-
-def _message(exc: DomainError) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(m for messages in exc.errors.values() for m in messages)
-    return exc.message
+from web.cli import common
+from web.cli.output import text_table
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:
@@ -38,40 +24,11 @@ def _password(from_stdin: bool) -> tuple[str, bool]:
     if from_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            _fail("Inget lösenord på standard in.")
+            common.fail("Inget lösenord på standard in.")
         return line, False
     from capabilities.passwords import generate_password
 
     return generate_password(), True
-
-
-def organisation_id(session: Session, text: str | None) -> int | None:
-    """The id of the organisation named by short name or name; a name that matches nothing is
-    one Swedish sentence (with the short names to choose from), not a silent 'no organisation'."""
-    if text is None or not text.strip():
-        return None
-    from capabilities.queries.actors import find_organisation
-
-    actor = find_organisation(session, text)
-    if actor is None:
-        from capabilities.queries.users import organisation_short_names
-
-        _fail(
-            f"Organisationen ”{text.strip()}” finns inte bland aktörerna. Ange kortnamn eller "
-            f"namn, till exempel: {', '.join(organisation_short_names(session))}."
-        )
-        raise AssertionError("unreachable")  # pragma: no cover
-    return actor.id
-
-
-def _user(session: Session, username: str) -> User:
-    from capabilities.queries.users import user_by_username
-
-    user = user_by_username(session, username)
-    if user is None or user.is_system:
-        _fail(f"Användaren ”{username}” finns inte.")
-    assert user is not None
-    return user
 
 
 @click.group(help="Manage users: create, set-password (also admin recovery), list, deactivate.")
@@ -100,12 +57,11 @@ def create(
     password_stdin: bool,
 ) -> None:
     from capabilities.services import create_user, system_user
-    from web.cli import session_scope
 
     password, generated = _password(password_stdin)
     try:
-        with session_scope(writing=True) as session:
-            org = organisation_id(session, organisation)
+        with common.session_scope(writing=True) as session:
+            org = common.organisation_id(session, organisation)
             create_user(
                 session,
                 system_user(session),
@@ -117,7 +73,7 @@ def create(
                 password=password,
             )
     except DomainError as exc:
-        _fail(_message(exc))
+        common.fail(common.refusal(exc))
     clearance = ", får se sekretessmarkerade uppgifter" if confidential else ""
     click.echo(f"Skapade användaren {username.strip().lower()} ({role}{clearance}).")
     if generated:
@@ -133,16 +89,15 @@ def create(
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def set_password_(username: str, password_stdin: bool) -> None:
     from capabilities.services import set_password, system_user
-    from web.cli import session_scope
 
     password, generated = _password(password_stdin)
     try:
-        with session_scope(writing=True) as session:
-            user = _user(session, username)
+        with common.session_scope(writing=True) as session:
+            user = common.user_named(session, username, active=False)
             set_password(session, system_user(session), user, new_password=password)
             name = user.username
     except DomainError as exc:
-        _fail(_message(exc))
+        common.fail(common.refusal(exc))
     click.echo(f"Nytt lösenord är satt för {name}; alla dess inloggningar är avslutade.")
     if generated:
         click.echo(f"Lösenord (visas bara nu, lämna det på ett säkert sätt): {password}")
@@ -151,9 +106,8 @@ def set_password_(username: str, password_stdin: bool) -> None:
 @users.command("list", help="List users: username, role, clearance, active, last login.")
 def list_() -> None:
     from capabilities.queries.users import console_user_rows
-    from web.cli import session_scope
 
-    with session_scope() as session:
+    with common.session_scope() as session:
         rows = console_user_rows(session)
     header = (
         "användarnamn",
@@ -176,9 +130,7 @@ def list_() -> None:
         )
         for name, display, role, org, cleared, active, last in rows
     ]
-    widths = [max(len(str(r[i])) for r in (header, *table)) for i in range(len(header))]
-    for row in (header, *table):
-        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    click.echo(text_table(header, table, numeric=set(), wrap=False))
 
 
 @users.command(
@@ -189,12 +141,11 @@ def list_() -> None:
 @click.argument("organisation")
 def set_organisation(username: str, organisation: str) -> None:
     from capabilities.services import system_user, update_user
-    from web.cli import session_scope
 
     try:
-        with session_scope(writing=True) as session:
-            user = _user(session, username)
-            org = organisation_id(session, organisation)
+        with common.session_scope(writing=True) as session:
+            user = common.user_named(session, username, active=False)
+            org = common.organisation_id(session, organisation)
             update_user(
                 session,
                 system_user(session),
@@ -204,7 +155,7 @@ def set_organisation(username: str, organisation: str) -> None:
             )
             name = user.username
     except DomainError as exc:
-        _fail(_message(exc))
+        common.fail(common.refusal(exc))
     where = organisation.strip() or "ingen organisation"
     click.echo(f"{name} hör nu till {where}.")
 
@@ -213,16 +164,15 @@ def set_organisation(username: str, organisation: str) -> None:
 @click.argument("username")
 def deactivate(username: str) -> None:
     from capabilities.services import deactivate_user, system_user
-    from web.cli import session_scope
 
     try:
-        with session_scope(writing=True) as session:
-            user = _user(session, username)
+        with common.session_scope(writing=True) as session:
+            user = common.user_named(session, username, active=False)
             if not user.is_active:
                 click.echo(f"{user.username} är redan inaktiverad.")
                 return
             deactivate_user(session, system_user(session), user)
             name = user.username
     except DomainError as exc:
-        _fail(_message(exc))
+        common.fail(common.refusal(exc))
     click.echo(f"{name} är inaktiverad och kan inte längre logga in.")

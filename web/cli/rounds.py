@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 from typing import Any
@@ -10,20 +9,10 @@ from typing import Any
 import click
 
 from capabilities import formatting
+from web.cli import common
+from web.cli.output import FORMAT_CHOICE, Column, Listing, emit, emit_json
 
-
-def _fail(message: str) -> None:
-    click.echo(f"Fel: {message}", err=True)
-    sys.exit(1)
-
-
-def _user(session: Any, username: str) -> Any:
-    from capabilities.queries.users import user_by_username
-
-    user = user_by_username(session, username)
-    if user is None or not user.is_active:
-        _fail(f"Okänd eller inaktiv användare: {username}")
-    return user
+Row = dict[str, Any]
 
 
 @click.group("rounds", help="Reporting rounds (uppföljningsomgångar).")
@@ -50,13 +39,12 @@ def open_(
     reviewers: tuple[str, ...],
     username: str,
 ) -> None:
-    from capabilities.errors import DomainError, ValidationFailed
+    from capabilities.errors import DomainError
     from capabilities.services.rounds import open_round
-    from web.cli import session_scope
 
-    with session_scope(writing=True) as session:
-        user = _user(session, username)
-        ids = [_user(session, r).id for r in reviewers]
+    with common.session_scope(writing=True) as session:
+        user = common.user_named(session, username)
+        ids = [common.user_named(session, r).id for r in reviewers]
         try:
             round_ = open_round(
                 session,
@@ -66,20 +54,17 @@ def open_(
                 deadline=deadline.date(),
                 reviewer_ids=ids,
             )
-        except ValidationFailed as exc:
-            _fail(" ".join(m for msgs in exc.errors.values() for m in msgs))
         except DomainError as exc:
-            _fail(exc.message)
+            common.fail(common.refusal(exc))
         click.echo(f"Öppnade uppföljningsomgång {round_.id}: {round_.name}")
 
 
 @rounds.command("list", help="All rounds, newest first.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table")
 def list_(fmt: str) -> None:
     from capabilities.queries.rounds import list_rounds
-    from web.cli import session_scope
 
-    with session_scope() as session:
+    with common.session_scope() as session:
         rows = [
             {
                 "id": r.id,
@@ -92,52 +77,59 @@ def list_(fmt: str) -> None:
             }
             for r, s in list_rounds(session)
         ]
-    _emit(rows, fmt)
+    emit(rows, ROUNDS, fmt)
 
 
-def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        if fmt == "table":
-            click.echo("Inga uppföljningsomgångar.")
-        return
-    if fmt == "csv":
-        from capabilities.reports.cells import csv_writer
+def _cell(key: str) -> Column[Row]:
+    return Column(key, lambda row: row[key])
 
-        writer = csv_writer(sys.stdout, delimiter=";", lineterminator="\n")
-        writer.writerow(list(rows[0]))
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row.values()])
-        return
-    from web.cli_output import text_table
 
+def _table_cell(header: str, key: str) -> Column[Row]:
+    return Column(header, lambda row: "–" if row[key] is None else row[key], numeric=key == "id")
+
+
+_KEYS = ("id", "name", "status", "reference_date", "deadline", "closed_at", "sha256")
+ROUNDS: Listing[Row] = Listing(
     # The name last: the one table's last column takes the rest of the line.
-    headers = ("id", "status", "lägesdatum", "sista dag", "stängd", "SHA-256", "namn")
-    keys = ("id", "status", "reference_date", "deadline", "closed_at", "sha256", "name")
-    table = [tuple("–" if row[k] is None else str(row[k]) for k in keys) for row in rows]
-    click.echo(text_table(headers, table, numeric={0}, wrap=True))
+    table=tuple(
+        _table_cell(header, key)
+        for header, key in (
+            ("id", "id"),
+            ("status", "status"),
+            ("lägesdatum", "reference_date"),
+            ("sista dag", "deadline"),
+            ("stängd", "closed_at"),
+            ("SHA-256", "sha256"),
+            ("namn", "name"),
+        )
+    ),
+    csv=tuple(_cell(key) for key in _KEYS),
+    json=lambda row: row,
+    wrap=True,
+    empty="Inga uppföljningsomgångar.",
+)
+COUNTS: Listing[Row] = Listing(
+    table=(), csv=(_cell("läge"), _cell("antal")), json=lambda row: row, empty=""
+)
 
 
 @rounds.command("show", help="A round's facts, progress and snapshot hash.")
 @click.argument("round_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table")
 def show(round_id: int, fmt: str) -> None:
     from capabilities.errors import DomainError
     from capabilities.queries.rounds import round_summary
-    from web.cli import session_scope
 
-    with session_scope() as session:
+    with common.session_scope() as session:
         try:
             data = round_summary(session, round_id)
         except DomainError as exc:
-            _fail(exc.message)
+            common.fail(exc.message)
     if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        emit_json(data)
         return
     if fmt == "csv":
-        _emit([{"läge": state, "antal": n} for state, n in data["counts"].items()], "csv")
+        emit([{"läge": state, "antal": n} for state, n in data["counts"].items()], COUNTS, "csv")
         return
     click.echo(f"{data['id']}  {data['name']}  ({data['status']})")
     click.echo(f"Lägesdatum {data['reference_date']}, sista dag {data['deadline']}")
@@ -159,21 +151,20 @@ def close(round_id: int, username: str) -> None:
     from capabilities.errors import DomainError
     from capabilities.queries.rounds import get_round
     from capabilities.services.rounds import close_round
-    from web.cli import session_scope
 
-    with session_scope(writing=True) as session:
-        user = _user(session, username)
+    with common.session_scope(writing=True) as session:
+        user = common.user_named(session, username)
         try:
             frozen = close_round(session, user, get_round(session, round_id))
         except DomainError as exc:
-            _fail(exc.message)
+            common.fail(exc.message)
         click.echo(f"Stängde omgång {round_id}. SHA-256: {frozen.sha256}")
 
 
 @rounds.command("compare", help="Compare closed round ID1 with closed round ID2 or 'today'.")
 @click.argument("first", type=int)
 @click.argument("second")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table")
 @click.option("--all", "show_all", is_flag=True, help="Every capability, not only the changes.")
 @click.option(
     "--include-confidential", is_flag=True, help="Include content marked confidential (sekretess)."
@@ -182,11 +173,10 @@ def compare(first: int, second: str, fmt: str, show_all: bool, include_confident
     from capabilities.errors import DomainError
     from capabilities.queries.rounds import compare_rounds
     from capabilities.reports.round_comparison import capability_rows, write_comparison_csv
-    from web.cli import session_scope
 
     if second != "today" and not (second.isascii() and second.isdigit()):
-        _fail(f"Ange ett omgångs-id eller today, inte ”{second}”.")
-    with session_scope() as session:
+        common.fail(f"Ange ett omgångs-id eller today, inte ”{second}”.")
+    with common.session_scope() as session:
         try:
             comparison = compare_rounds(
                 session,
@@ -195,9 +185,9 @@ def compare(first: int, second: str, fmt: str, show_all: bool, include_confident
                 can_see_confidential=include_confidential,
             )
         except DomainError as exc:
-            _fail(exc.message)
+            common.fail(exc.message)
     if fmt == "json":
-        click.echo(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))
+        emit_json(comparison.as_json())
     elif fmt == "csv":
         write_comparison_csv(comparison, sys.stdout)
     else:
