@@ -129,8 +129,19 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["rounds", "open", "R", "--reference-date", "2026-06-30", "--deadline", "2026-09-30"]
-        + ["--reviewer", "admin", "--user", "system"],
+        [
+            "rounds",
+            "open",
+            "R",
+            "--reference-date",
+            "2026-06-30",
+            "--deadline",
+            "2026-09-30",
+            "--reviewer",
+            "admin",
+            "--user",
+            "system",
+        ],
         ["rounds", "close", "1", "--user", "system"],
         ["report", "-o", "ignored.pdf", "--user", "system"],
         ["calendar", "-o", "ignored.ics", "--user", "system"],
