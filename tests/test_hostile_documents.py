@@ -46,6 +46,7 @@ from capabilities.reports.round_report import round_report
 from capabilities.reports.xlsx import write_workbook
 from capabilities.services import rounds as r
 from capabilities.services.industry_contacts import ContactInput, record_industry_contact
+from capabilities.services.measures import MeasureInput
 from capabilities.services.procurement import create_proposal
 from capabilities.services.rounds import EntryInput
 from tests.conftest import find_capability, once
@@ -191,7 +192,7 @@ def _fill(session: so.Session, make_user: Callable[..., User], text: str) -> Wor
     r.close_round(session, admin, round_)
     # After the round: the comparison with today lists it as a measure added.
     services.create_measure(
-        session, admin, title=text[:300], description=text, capability_ids=[cap.id]
+        session, admin, MeasureInput(title=text[:300], description=text, capability_ids=[cap.id])
     )
     session.flush()
     return World(text, round_.id, proposal.id, make_user("läsare"), subscriber)
@@ -390,7 +391,7 @@ def test_a_secrecy_reference_longer_than_its_column_is_a_message(
             )
         elif what == "measure":
             services.create_measure(
-                session, member, title="t", confidential=True, secrecy_ref=reference
+                session, member, MeasureInput(title="t", confidential=True, secrecy_ref=reference)
             )
         else:
             admin = make_user("admin")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,7 @@ from capabilities.redaction import (
 )
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
+from capabilities.services.measures import MeasureInput
 from importers.status_workbook import plan_import
 from tests.conftest import find_capability, login, post
 
@@ -228,17 +230,17 @@ def test_latest_changes_hide_a_measure_made_confidential_later(
     measure = services.create_measure(
         session,
         editor,
-        title=f"Öppen titel {MARKER}",
-        capability_ids=[find_capability(session, NUMBER).id],
+        MeasureInput(
+            title=f"Öppen titel {MARKER}", capability_ids=[find_capability(session, NUMBER).id]
+        ),
     )
     session.flush()
     services.update_measure(
         session,
         editor,
         measure,
+        replace(MeasureInput.of(measure), confidential=True, secrecy_ref="OSL 15:2"),
         expected_version=measure.version,
-        confidential=True,
-        secrecy_ref="OSL 15:2",
     )
     session.flush()
     uncleared = latest_changes(session, can_see_confidential=False)
@@ -256,17 +258,17 @@ def test_dashboard_page_hides_a_measure_made_confidential_later(
     measure = services.create_measure(
         session,
         editor,
-        title=f"Öppen titel {MARKER}",
-        capability_ids=[find_capability(session, NUMBER).id],
+        MeasureInput(
+            title=f"Öppen titel {MARKER}", capability_ids=[find_capability(session, NUMBER).id]
+        ),
     )
     session.flush()
     services.update_measure(
         session,
         editor,
         measure,
+        replace(MeasureInput.of(measure), confidential=True, secrecy_ref="OSL 15:2"),
         expected_version=measure.version,
-        confidential=True,
-        secrecy_ref="OSL 15:2",
     )
     session.commit()
     login(client, make_user("läsare"))
@@ -316,10 +318,12 @@ def test_uncleared_member_cannot_change_state_of_confidential_measure(
     measure = services.create_measure(
         session,
         cleared,
-        title=f"Hemlig åtgärd {MARKER}",
-        capability_ids=[find_capability(session, NUMBER).id],
-        confidential=True,
-        secrecy_ref="OSL 15:2",
+        MeasureInput(
+            title=f"Hemlig åtgärd {MARKER}",
+            capability_ids=[find_capability(session, NUMBER).id],
+            confidential=True,
+            secrecy_ref="OSL 15:2",
+        ),
     )
     session.commit()
     member = make_user("medlem")
@@ -356,7 +360,9 @@ def test_snapshot_content_is_shown_with_todays_markings(
 
     admin = make_user("admin", can_see_confidential=True)
     cap = find_capability(session, NUMBER)
-    measure = services.create_measure(session, admin, title=MARKER, capability_ids=[cap.id])
+    measure = services.create_measure(
+        session, admin, MeasureInput(title=MARKER, capability_ids=[cap.id])
+    )
     round_ = rounds.open_round(
         session,
         admin,
@@ -371,9 +377,8 @@ def test_snapshot_content_is_shown_with_todays_markings(
         session,
         admin,
         measure,
+        replace(MeasureInput.of(measure), confidential=True, secrecy_ref=SECRECY_REF),
         expected_version=measure.version,
-        confidential=True,
-        secrecy_ref=SECRECY_REF,
     )
     session.flush()
     stored = session.scalars(sa.select(RoundSnapshot).where(RoundSnapshot.id == snap.id)).one()

@@ -23,6 +23,7 @@ from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
 from capabilities.reports.meta import SENDER, TITLE
 from capabilities.reports.xlsx import CONFIDENTIAL_BANNER, PAGE_WIDTH, write_workbook
+from capabilities.services.measures import MeasureInput
 from tests import pdfcheck
 from tests.conftest import find_capability, once
 
@@ -197,10 +198,12 @@ def test_confidential_content_only_when_asked(
     services.create_measure(
         session,
         member,
-        title="HEMLIG-ÅTGÄRD-17",
-        capability_ids=[find_capability(session, "1.1.1").id],
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        MeasureInput(
+            title="HEMLIG-ÅTGÄRD-17",
+            capability_ids=[find_capability(session, "1.1.1").id],
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
     hidden = _xlsx(session)
     for sheet in SHEETS:

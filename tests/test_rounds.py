@@ -25,6 +25,7 @@ from capabilities.queries.register import register_rows
 from capabilities.queries.scores import LevelInput, register_scores, scores
 from capabilities.services import create_measure, record_assessment
 from capabilities.services import rounds as r
+from capabilities.services.measures import MeasureInput
 from capabilities.services.rounds import EntryInput
 from tests.conftest import find_capability
 
@@ -371,8 +372,9 @@ def test_compare_two_rounds_and_with_today(session: so.Session, people: dict[str
     create_measure(
         session,
         people["anna"],
-        title="Nytt beredskapslager",
-        capability_ids=[find_capability(session, "1.1.2").id],
+        MeasureInput(
+            title="Nytt beredskapslager", capability_ids=[find_capability(session, "1.1.2").id]
+        ),
     )
     r.close_round(session, people["admin"], second)
 

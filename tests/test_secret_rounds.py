@@ -13,6 +13,7 @@ import io
 import json
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from capabilities.models import Measure, RoundSnapshot, User
 from capabilities.queries import rounds as q
 from capabilities.redaction import CONFIDENTIAL_LABEL
 from capabilities.services import rounds as r
+from capabilities.services.measures import MeasureInput
 from capabilities.services.rounds import EntryInput
 from tests.conftest import PASSWORD, find_capability, login
 
@@ -53,7 +55,9 @@ def _two_rounds_then_secret(session: so.Session) -> tuple[int, int, str, str]:
     ids = []
     for name, level in (("Omgång A", 2), ("Omgång B", 3)):
         if name == "Omgång B":
-            services.create_measure(session, member, title=TITLE, capability_ids=[cap.id])
+            services.create_measure(
+                session, member, MeasureInput(title=TITLE, capability_ids=[cap.id])
+            )
         round_ = r.open_round(
             session,
             admin,
@@ -71,9 +75,8 @@ def _two_rounds_then_secret(session: so.Session) -> tuple[int, int, str, str]:
         session,
         admin,
         measure,
+        replace(MeasureInput.of(measure), confidential=True, secrecy_ref="OSL 18:13"),
         expected_version=measure.version,
-        confidential=True,
-        secrecy_ref="OSL 18:13",
     )
     session.flush()
     snap = session.scalars(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == ids[1])).one()

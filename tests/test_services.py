@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView, register_rows
+from capabilities.services.measures import MeasureInput
 from tests.conftest import find_actor, find_capability
 
 
@@ -41,7 +43,7 @@ def _member_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]
         (
             "measure",
             lambda u: services.create_measure(
-                session, u, title="Gemensamt lager", capability_ids=[cap.id]
+                session, u, MeasureInput(title="Gemensamt lager", capability_ids=[cap.id])
             ),
         ),
         (
@@ -228,12 +230,26 @@ def test_stale_measure_edit_raises_conflict(
 ) -> None:
     alice, bob = make_user(), make_user()
     cap = find_capability(session, "1.1.1")
-    measure = services.create_measure(session, alice, title="Lager", capability_ids=[cap.id])
+    measure = services.create_measure(
+        session, alice, MeasureInput(title="Lager", capability_ids=[cap.id])
+    )
     version = measure.version
-    services.update_measure(session, alice, measure, expected_version=version, priority="hög")
+    services.update_measure(
+        session,
+        alice,
+        measure,
+        replace(MeasureInput.of(measure), priority="hög"),
+        expected_version=version,
+    )
     assert measure.version == version + 1
     with pytest.raises(Conflict) as info:
-        services.update_measure(session, bob, measure, expected_version=version, priority="låg")
+        services.update_measure(
+            session,
+            bob,
+            measure,
+            replace(MeasureInput.of(measure), priority="låg"),
+            expected_version=version,
+        )
     assert info.value.current["priority"] == "hög"
     assert session.get(Measure, measure.id).priority == "hög"  # type: ignore[union-attr]
 
@@ -243,17 +259,27 @@ def test_measure_link_changes_bump_version_and_end_date_links(
 ) -> None:
     member = make_user()
     a, b = find_capability(session, "1.1.1"), find_capability(session, "1.1.2")
-    measure = services.create_measure(session, member, title="Lager", capability_ids=[a.id])
+    measure = services.create_measure(
+        session, member, MeasureInput(title="Lager", capability_ids=[a.id])
+    )
     version = measure.version
     services.update_measure(
-        session, member, measure, expected_version=version, capability_ids=[b.id]
+        session,
+        member,
+        measure,
+        replace(MeasureInput.of(measure), capability_ids=[b.id]),
+        expected_version=version,
     )
     assert measure.version == version + 1
     links = {(link.capability_id, link.removed_at is None) for link in measure.capability_links}
     assert links == {(a.id, False), (b.id, True)}
     with pytest.raises(ValidationFailed) as info:
         services.update_measure(
-            session, member, measure, expected_version=measure.version, capability_ids=[]
+            session,
+            member,
+            measure,
+            replace(MeasureInput.of(measure), capability_ids=[]),
+            expected_version=measure.version,
         )
     assert "capability_ids" in info.value.errors
 

@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, Capability
+from capabilities.services.measures import MeasureInput
 from importers.seed import seed
 from tests.conftest import PASSWORD
 
@@ -85,9 +86,9 @@ def _representative(session: so.Session) -> None:
     services.create_measure(
         session,
         member,
-        title="Uppgraderingsåtgärd",
-        capability_ids=[capabilities[0].id],
-        actor_ids=[actor.id],
+        MeasureInput(
+            title="Uppgraderingsåtgärd", capability_ids=[capabilities[0].id], actor_ids=[actor.id]
+        ),
     )
     services.create_token(session, member, name="uppgradering")
     session.flush()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,6 +49,32 @@ EDITABLE_FIELDS = (
 
 
 @dataclass(frozen=True)
+class MeasureInput:
+    """A measure as a form, the CLI or a test gives it; the service strips, parses and checks.
+
+    `capability_ids` and `actor_ids` None keep the measure's current links (an update that
+    does not touch them); a new measure needs at least one capability.
+    """
+
+    title: str | None = None
+    description: str | None = None
+    state: str | None = None
+    cost_effectiveness: str | None = None
+    legal_assessment: str | None = None
+    priority: str | None = None
+    due_on: str | date | None = None
+    confidential: bool = False
+    secrecy_ref: str | None = None
+    capability_ids: Sequence[int | str] | None = None
+    actor_ids: Sequence[int | str] | None = None
+
+    @classmethod
+    def of(cls, measure: Measure) -> MeasureInput:
+        """The measure as stored, links kept: change a few fields with dataclasses.replace."""
+        return cls(**{name: getattr(measure, name) for name in EDITABLE_FIELDS})
+
+
+@dataclass(frozen=True)
 class Wording:
     """What the user calls the thing being checked: a procurement proposal is a measure underneath,
     but its form says "Rubrik" and it concerns capabilities rather than raising them."""
@@ -61,35 +88,34 @@ PROPOSAL_WORDING = Wording("Rubrik", N_("Välj minst en delförmåga som försla
 
 
 def _validate(
-    session: so.Session, data: dict[str, Any], wording: Wording = MEASURE_WORDING
+    session: so.Session, data: MeasureInput, wording: Wording = MEASURE_WORDING
 ) -> dict[str, Any]:
+    """The checked fields and link ids; links left None are not checked (kept as they are)."""
     errors = Errors()
     clean: dict[str, Any] = {
         "title": errors.text(
             "title",
-            data.get("title"),
+            data.title,
             label=wording.title_label,
             required=True,
             max_length=MAX_TITLE,
         ),
-        "description": errors.text("description", data.get("description"), label="Beskrivning"),
-        "state": errors.choice(
-            "state", data.get("state") or "förslag", MEASURE_STATES, label="Status"
-        ),
+        "description": errors.text("description", data.description, label="Beskrivning"),
+        "state": errors.choice("state", data.state or "förslag", MEASURE_STATES, label="Status"),
         "cost_effectiveness": errors.text(
-            "cost_effectiveness", data.get("cost_effectiveness"), label="Kostnadseffektivitet"
+            "cost_effectiveness", data.cost_effectiveness, label="Kostnadseffektivitet"
         ),
         "legal_assessment": errors.text(
-            "legal_assessment", data.get("legal_assessment"), label="Rättslig bedömning"
+            "legal_assessment", data.legal_assessment, label="Rättslig bedömning"
         ),
         "priority": errors.choice(
-            "priority", data.get("priority"), PRIORITIES, label="Prioritet", required=False
+            "priority", data.priority, PRIORITIES, label="Prioritet", required=False
         ),
-        "due_on": errors.date_value("due_on", data.get("due_on"), label="Klart senast"),
-        "confidential": bool(data.get("confidential")),
+        "due_on": errors.date_value("due_on", data.due_on, label="Klart senast"),
+        "confidential": bool(data.confidential),
         "secrecy_ref": errors.text(
             "secrecy_ref",
-            data.get("secrecy_ref"),
+            data.secrecy_ref,
             label="Sekretesshänvisning",
             max_length=MAX_SECRECY_REF,
         ),
@@ -100,10 +126,14 @@ def _validate(
             N_("Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift."),
         )
     capability_ids = _existing_ids(
-        session, Capability, data.get("capability_ids"), errors, "capability_ids", "delförmåga"
+        session, Capability, data.capability_ids, errors, "capability_ids", "delförmåga"
     )
-    actor_ids = _existing_ids(session, Actor, data.get("actor_ids"), errors, "actor_ids", "aktör")
-    if "capability_ids" in data and not capability_ids and "capability_ids" not in errors.by_field:
+    actor_ids = _existing_ids(session, Actor, data.actor_ids, errors, "actor_ids", "aktör")
+    if (
+        data.capability_ids is not None
+        and not capability_ids
+        and "capability_ids" not in errors.by_field
+    ):
         errors.add("capability_ids", wording.no_capability)
     errors.raise_if_any()
     clean["capability_ids"] = capability_ids
@@ -138,11 +168,10 @@ def _existing_ids(
     return wanted
 
 
-def create_measure(session: so.Session, user: User, **data: Any) -> Measure:
+def create_measure(session: so.Session, user: User, data: MeasureInput) -> Measure:
     """Create a measure linked to one or more capabilities (and optionally actors)."""
     require_editor(user)
-    data.setdefault("capability_ids", [])
-    clean = _validate(session, data)
+    clean = _validate(session, replace(data, capability_ids=data.capability_ids or ()))
     measure = Measure(created_by_id=user.id, **{k: clean[k] for k in EDITABLE_FIELDS})
     session.add(measure)
     session.flush()
@@ -160,7 +189,7 @@ def create_measure(session: so.Session, user: User, **data: Any) -> Measure:
 
 
 def update_measure(
-    session: so.Session, user: User, measure: Measure, *, expected_version: int, **data: Any
+    session: so.Session, user: User, measure: Measure, data: MeasureInput, *, expected_version: int
 ) -> Measure:
     """Update fields and links; refuse when someone saved a newer version meanwhile."""
     require_editor(user)
@@ -172,11 +201,11 @@ def update_measure(
             )
         )
     check_version(measure, expected_version, "Åtgärden")
-    merged = {k: getattr(measure, k) for k in EDITABLE_FIELDS}
-    merged["capability_ids"] = _active_ids(measure.capability_links, "capability_id")
-    merged["actor_ids"] = _active_ids(measure.actor_links, "actor_id")
-    merged.update(data)
-    clean = _validate(session, merged)
+    clean = _validate(session, data)
+    if data.capability_ids is None:
+        clean["capability_ids"] = _active_ids(measure.capability_links, "capability_id")
+    if data.actor_ids is None:
+        clean["actor_ids"] = _active_ids(measure.actor_links, "actor_id")
     before = _full_snapshot(session, measure)
     for key in EDITABLE_FIELDS:
         setattr(measure, key, clean[key])
@@ -205,7 +234,13 @@ def transition_measure(
     session: so.Session, user: User, measure: Measure, state: str, *, expected_version: int
 ) -> Measure:
     """Move a measure to another state (förslag → … → genomförd, or avförd)."""
-    return update_measure(session, user, measure, expected_version=expected_version, state=state)
+    return update_measure(
+        session,
+        user,
+        measure,
+        replace(MeasureInput.of(measure), state=state),
+        expected_version=expected_version,
+    )
 
 
 def _active_ids(links: Iterable[Any], attr: str) -> list[int]:
@@ -262,7 +297,7 @@ def _full_snapshot(session: so.Session, measure: Measure) -> dict[str, Any]:
 
 
 def validate_measure(
-    session: so.Session, data: dict[str, Any], wording: Wording = MEASURE_WORDING
+    session: so.Session, data: MeasureInput, wording: Wording = MEASURE_WORDING
 ) -> None:
     """Check a measure's fields without writing (for forms that create a measure among others),
     in the words of the form that shows the messages."""

@@ -9,7 +9,7 @@ decision at a time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -40,6 +40,7 @@ from capabilities.services.base import (
 )
 from capabilities.services.measures import (
     PROPOSAL_WORDING,
+    MeasureInput,
     create_measure,
     update_measure,
     validate_measure,
@@ -221,14 +222,16 @@ def _all_valid(session: so.Session, data: ProposalInput) -> dict[str, Any]:
     return answers
 
 
-def _measure_fields(data: ProposalInput) -> dict[str, Any]:
-    return {
-        "title": data.title,
-        "description": data.description,
-        "confidential": data.confidential,
-        "secrecy_ref": data.secrecy_ref,
-        "capability_ids": list(data.capability_ids),
-    }
+def _measure_fields(data: ProposalInput, measure: Measure | None = None) -> MeasureInput:
+    """The proposal's measure: the fields the proposal form edits over the measure's others."""
+    return replace(
+        MeasureInput() if measure is None else MeasureInput.of(measure),
+        title=data.title,
+        description=data.description,
+        confidential=data.confidential,
+        secrecy_ref=data.secrecy_ref,
+        capability_ids=list(data.capability_ids),
+    )
 
 
 def require_clearance(user: User, measure: Measure) -> None:
@@ -247,7 +250,7 @@ def create_proposal(
     """Create the measure and its proposal; answers may be filled in later."""
     require_editor(acting_user)
     answers = _all_valid(session, data)
-    measure = create_measure(session, acting_user, **_measure_fields(data))
+    measure = create_measure(session, acting_user, _measure_fields(data))
     proposal = ProcurementProposal(measure_id=measure.id, created_by_id=acting_user.id, **answers)
     session.add(proposal)
     session.flush()
@@ -280,8 +283,8 @@ def update_proposal(
         session,
         acting_user,
         proposal.measure,
+        _measure_fields(data, proposal.measure),
         expected_version=proposal.measure.version,
-        **_measure_fields(data),
     )
     before = snapshot(proposal)
     for key, value in answers.items():
@@ -401,8 +404,8 @@ def advance_proposal(
             session,
             acting_user,
             proposal.measure,
+            replace(MeasureInput.of(proposal.measure), state=new_state),
             expected_version=proposal.measure.version,
-            state=new_state,
         )
     session.flush()
     audit(

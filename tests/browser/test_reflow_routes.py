@@ -21,6 +21,7 @@ import sqlalchemy.orm as so
 from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, CapabilityAssignment, Milestone, User
+from capabilities.services.measures import MeasureInput
 from importers.seed import seed
 from tests.browser.conftest import log_in
 from tests.browser.test_reflow import OVERFLOWING
@@ -92,7 +93,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             session, member, capability, actor, role="kan_ansvara"
         )
         measure = services.create_measure(
-            session, member, title="Åtgärd för omflödning", capability_ids=[capability.id]
+            session,
+            member,
+            MeasureInput(title="Åtgärd för omflödning", capability_ids=[capability.id]),
         )
         token, _plain = services.create_token(session, member, name="Omflödning")
         from capabilities.services.procurement import ProposalInput, create_proposal

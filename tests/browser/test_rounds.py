@@ -30,6 +30,7 @@ from capabilities.backup import backup, restore
 from capabilities.db import make_engine
 from capabilities.models import Capability, RoundSnapshot, User
 from capabilities.services import create_measure, create_user, update_own_profile
+from capabilities.services.measures import MeasureInput
 from tests.browser.conftest import log_in, screenshot, serious_violations
 from tests.conftest import PASSWORD
 from tests.test_remind import SmtpServer
@@ -231,7 +232,9 @@ def test_a_whole_round(
         member = session.scalars(sa.select(User).where(User.username == people["bo"])).one()
         cap = session.scalars(sa.select(Capability).where(Capability.number == "1.1.2")).one()
         create_measure(
-            session, member, title="Tredje leverantör upphandlas", capability_ids=[cap.id]
+            session,
+            member,
+            MeasureInput(title="Tredje leverantör upphandlas", capability_ids=[cap.id]),
         )
         session.commit()
     engine.dispose()

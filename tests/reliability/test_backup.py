@@ -8,6 +8,7 @@ row by row. A restore into a database that holds data is refused and changes not
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from capabilities.models import (
     Capability,
     User,
 )
+from capabilities.services.measures import MeasureInput
 from tests.conftest import PASSWORD
 from web.cli import main
 
@@ -63,19 +65,20 @@ def _user_data(session: so.Session) -> dict[str, Any]:
     measure = services.create_measure(
         session,
         member,
-        title="Gemensamt beredskapslager",
-        description="Förslag från NAS",
-        capability_ids=[caps["1.1.1"].id, caps["1.1.2"].id],
-        actor_ids=[session.scalars(sa.select(Actor.id).limit(1)).one()],
-        due_on="2025-12-31",
+        MeasureInput(
+            title="Gemensamt beredskapslager",
+            description="Förslag från NAS",
+            capability_ids=[caps["1.1.1"].id, caps["1.1.2"].id],
+            actor_ids=[session.scalars(sa.select(Actor.id).limit(1)).one()],
+            due_on="2025-12-31",
+        ),
     )
     services.update_measure(
         session,
         member,
         measure,
+        replace(MeasureInput.of(measure), state="prioriterad", capability_ids=[caps["1.1.1"].id]),
         expected_version=measure.version,
-        state="prioriterad",
-        capability_ids=[caps["1.1.1"].id],  # ends one link (removed_at), keeps history
     )
     actor = session.scalars(sa.select(Actor).order_by(Actor.id.desc()).limit(1)).one()
     services.add_responsibility(session, member, caps["2.1.1"], actor, role="kan_ansvara")

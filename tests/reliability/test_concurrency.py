@@ -25,6 +25,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.db import make_engine
 from capabilities.models import AuditEvent, Capability, Measure, StatusAssessment
+from capabilities.services.measures import MeasureInput
 from tests.conftest import PASSWORD
 from tests.reliability.conftest import Client, form_with, message_in, served
 
@@ -65,9 +66,9 @@ def _prepare(session: so.Session) -> dict[str, Any]:
         services.create_measure(
             session,
             users[0],
-            title=f"Delad åtgärd {n}",
-            description="utgångsläge",
-            capability_ids=cap_ids,
+            MeasureInput(
+                title=f"Delad åtgärd {n}", description="utgångsläge", capability_ids=cap_ids
+            ),
         )
         for n in range(2)
     ]

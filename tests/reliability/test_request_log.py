@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Capability, User
+from capabilities.services.measures import MeasureInput
 from tests.conftest import PASSWORD, csrf_token, post
 from web.request_log import logfmt
 
@@ -147,9 +149,15 @@ def test_stale_edit_is_logged_as_409_with_the_conflict_message(
     other = make_user("medlem")
     cap = session.scalars(sa.select(Capability).where(Capability.number == "1.1.1")).one()
     measure = services.create_measure(
-        session, other, title="Lager", description=SECRET, capability_ids=[cap.id]
+        session, other, MeasureInput(title="Lager", description=SECRET, capability_ids=[cap.id])
     )
-    services.update_measure(session, other, measure, expected_version=1, title="Lager 2")
+    services.update_measure(
+        session,
+        other,
+        measure,
+        replace(MeasureInput.of(measure), title="Lager 2"),
+        expected_version=1,
+    )
     session.flush()
     as_role("medlem", can_see_confidential=True)
     form = {"title": "Min titel", "description": SECRET, "capability_ids": str(cap.id)}

@@ -29,6 +29,7 @@ import sqlalchemy.orm as so
 from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import Capability, Measure
+from capabilities.services.measures import MeasureInput
 from importers.seed import seed
 from tests.conftest import PASSWORD
 
@@ -119,7 +120,7 @@ def database(fresh_database_url: Callable[[str], str]) -> str:
         capability = session.scalars(sa.select(Capability).order_by(Capability.sort_key)).first()
         assert capability is not None
         services.create_measure(
-            session, member, title="Gemensam åtgärd", capability_ids=[capability.id]
+            session, member, MeasureInput(title="Gemensam åtgärd", capability_ids=[capability.id])
         )
         session.commit()
     engine.dispose()

@@ -16,6 +16,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
+from capabilities.services.measures import MeasureInput
 from tests.conftest import find_actor, find_capability, login, post
 
 SECRET_TITLE = "Hemligt beredskapslager i Östergötland"
@@ -211,14 +212,18 @@ def test_confidential_measure_title_is_absent_for_uncleared(
     services.create_measure(
         session,
         member,
-        title=SECRET_TITLE,
-        capability_ids=[cap.id],
-        actor_ids=[lv.id],
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        MeasureInput(
+            title=SECRET_TITLE,
+            capability_ids=[cap.id],
+            actor_ids=[lv.id],
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
     services.create_measure(
-        session, member, title="Öppen åtgärd om lager", capability_ids=[cap.id], actor_ids=[lv.id]
+        session,
+        member,
+        MeasureInput(title="Öppen åtgärd om lager", capability_ids=[cap.id], actor_ids=[lv.id]),
     )
     session.flush()
 
@@ -258,7 +263,9 @@ def test_query_count_does_not_grow(
     capabilities = session.scalars(sa.select(Capability).order_by(Capability.id)).all()
     services.add_responsibility(session, admin, capabilities[0], lv, role="ansvarar")
     services.create_measure(
-        session, admin, title="Första", capability_ids=[capabilities[0].id], actor_ids=[lv.id]
+        session,
+        admin,
+        MeasureInput(title="Första", capability_ids=[capabilities[0].id], actor_ids=[lv.id]),
     )
     session.flush()
     pages = ("/actors/", "/actors/?kind=myndighet&q=verket", f"/actors/{lv.id}")
@@ -274,11 +281,13 @@ def test_query_count_does_not_grow(
         services.create_measure(
             session,
             admin,
-            title=f"Åtgärd {i}",
-            confidential=i % 2 == 0,
-            secrecy_ref="OSL 18:13" if i % 2 == 0 else None,
-            capability_ids=[capabilities[i].id],
-            actor_ids=[lv.id],
+            MeasureInput(
+                title=f"Åtgärd {i}",
+                confidential=i % 2 == 0,
+                secrecy_ref="OSL 18:13" if i % 2 == 0 else None,
+                capability_ids=[capabilities[i].id],
+                actor_ids=[lv.id],
+            ),
         )
         services.create_assignment(
             session, admin, title=f"Uppdrag {i}", dnrs=f"S2024/{i + 1:05d}", recipient_ids=[lv.id]

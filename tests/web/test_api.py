@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
 from capabilities.queries.register import register_rows
+from capabilities.services.measures import MeasureInput
 from tests.conftest import find_capability
 
 LISTS = ("/api/v1/capabilities", "/api/v1/assignments", "/api/v1/actors", "/api/v1/measures")
@@ -393,16 +394,18 @@ def test_measures_shape(client: Any, session: so.Session, make_user: Callable[..
     measure = services.create_measure(
         session,
         member,
-        title="Gemensam upphandling",
-        description="Regionerna upphandlar tillsammans.",
-        state="beslutad",
-        priority="hög",
-        due_on="2027-06-30",
-        capability_ids=[
-            find_capability(session, "3.2.10").id,
-            find_capability(session, "1.1.1").id,
-        ],
-        actor_ids=[actor.id],
+        MeasureInput(
+            title="Gemensam upphandling",
+            description="Regionerna upphandlar tillsammans.",
+            state="beslutad",
+            priority="hög",
+            due_on="2027-06-30",
+            capability_ids=[
+                find_capability(session, "3.2.10").id,
+                find_capability(session, "1.1.1").id,
+            ],
+            actor_ids=[actor.id],
+        ),
     )
     _token, plain = services.create_token(session, member, name="x")
     session.flush()
@@ -501,14 +504,16 @@ def _plant_secrets(session: so.Session, member: User) -> None:
     services.create_measure(
         session,
         member,
-        title=f"Åtgärd {MARKER}",
-        description=f"Beskrivning {MARKER}",
-        cost_effectiveness=f"Kostnad {MARKER}",
-        legal_assessment=f"Juridik {MARKER}",
-        capability_ids=[capability.id],
-        actor_ids=[session.scalars(sa.select(Actor.id).order_by(Actor.id)).first()],
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        MeasureInput(
+            title=f"Åtgärd {MARKER}",
+            description=f"Beskrivning {MARKER}",
+            cost_effectiveness=f"Kostnad {MARKER}",
+            legal_assessment=f"Juridik {MARKER}",
+            capability_ids=[capability.id],
+            actor_ids=[session.scalars(sa.select(Actor.id).order_by(Actor.id)).first()],
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
     session.flush()
 
@@ -646,11 +651,13 @@ def _grow(session: so.Session, admin: User) -> None:
         services.create_measure(
             session,
             admin,
-            title=f"Tillväxtåtgärd {i}",
-            capability_ids=[capability.id],
-            actor_ids=[actor.id],
-            confidential=i % 2 == 0,
-            secrecy_ref="OSL 18:13" if i % 2 == 0 else None,
+            MeasureInput(
+                title=f"Tillväxtåtgärd {i}",
+                capability_ids=[capability.id],
+                actor_ids=[actor.id],
+                confidential=i % 2 == 0,
+                secrecy_ref="OSL 18:13" if i % 2 == 0 else None,
+            ),
         )
     session.flush()
 

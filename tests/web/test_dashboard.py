@@ -19,6 +19,7 @@ from capabilities import services
 from capabilities.models import Area, StatusAssessment, User
 from capabilities.queries.dashboard import quarter_end, quarter_points
 from capabilities.queries.gaps import FLAGS
+from capabilities.services.measures import MeasureInput
 from tests.conftest import find_capability
 from web.dashboard.chart import _step
 
@@ -185,9 +186,11 @@ def test_low_level_without_measure_boundary(
     services.create_measure(
         session,
         member,
-        title="Aktiv åtgärd",
-        capability_ids=[find_capability(session, "2.1.3").id],
-        state="pågående",
+        MeasureInput(
+            title="Aktiv åtgärd",
+            capability_ids=[find_capability(session, "2.1.3").id],
+            state="pågående",
+        ),
     )
     session.commit()
     rows = _gaps(client)
@@ -386,8 +389,9 @@ def test_latest_changes_skip_the_seed_and_show_the_newest_ten(
         services.create_measure(
             session,
             member,
-            title=f"Åtgärd nummer {i}",
-            capability_ids=[find_capability(session, number).id],
+            MeasureInput(
+                title=f"Åtgärd nummer {i}", capability_ids=[find_capability(session, number).id]
+            ),
         )
     session.commit()
     changes = _section(client.get("/").get_data(as_text=True), "h-changes")
@@ -497,7 +501,9 @@ def _grow(session: so.Session, make_user: Callable[..., User], member: User) -> 
         )
         services.link_assignment(session, member, cap, assignment)
         services.create_measure(
-            session, member, title=f"Åtgärd {i}", capability_ids=[cap.id], state="pågående"
+            session,
+            member,
+            MeasureInput(title=f"Åtgärd {i}", capability_ids=[cap.id], state="pågående"),
         )
     session.commit()
     assert session.scalar(sa.select(sa.func.count(StatusAssessment.id))) == 61

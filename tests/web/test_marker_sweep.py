@@ -14,6 +14,7 @@ import dataclasses
 import io
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from openpyxl import load_workbook
 
 from capabilities import services
 from capabilities.models import Capability, User
+from capabilities.services.measures import MeasureInput
 from tests.conftest import PASSWORD, login, post
 from tests.web.test_route_matrix import (  # noqa: F401  (fixtures)
     ACCESS,
@@ -60,22 +62,27 @@ def plant(session: so.Session, author: User, world: World) -> tuple[World, list[
     measure = services.create_measure(
         session,
         author,
-        capability_ids=[capability.id],
-        confidential=True,
-        **{f: marker("åtgärd", f) for f in MEASURE_FIELDS},
+        MeasureInput(
+            capability_ids=[capability.id],
+            confidential=True,
+            **{f: marker("åtgärd", f) for f in MEASURE_FIELDS},
+        ),
     )
     # a measure created public and made confidential later (M1)
     later = services.create_measure(
-        session, author, title=marker("senare", "title"), capability_ids=[capability.id]
+        session,
+        author,
+        MeasureInput(title=marker("senare", "title"), capability_ids=[capability.id]),
     )
     session.flush()
     services.update_measure(
         session,
         author,
         later,
+        replace(
+            MeasureInput.of(later), confidential=True, secrecy_ref=marker("senare", "secrecy_ref")
+        ),
         expected_version=later.version,
-        confidential=True,
-        secrecy_ref=marker("senare", "secrecy_ref"),
     )
     session.commit()
     planted = [
@@ -289,16 +296,24 @@ def _rounds_with_markings_changed_later(
         )
 
     ended = services.create_measure(
-        session, writer, title=marker("frusen", "ended_title"), capability_ids=[cap.id]
+        session,
+        writer,
+        MeasureInput(title=marker("frusen", "ended_title"), capability_ids=[cap.id]),
     )
     first = open_("Svep A")
     r.close_round(session, admin, first)
     added = services.create_measure(
-        session, writer, title=marker("frusen", "added_title"), capability_ids=[cap.id]
+        session,
+        writer,
+        MeasureInput(title=marker("frusen", "added_title"), capability_ids=[cap.id]),
     )
     session.flush()
     services.update_measure(
-        session, writer, ended, expected_version=ended.version, capability_ids=[other.id]
+        session,
+        writer,
+        ended,
+        replace(MeasureInput.of(ended), capability_ids=[other.id]),
+        expected_version=ended.version,
     )
     second = open_("Svep B")
     entry = r.save_entry(
@@ -324,9 +339,8 @@ def _rounds_with_markings_changed_later(
             session,
             writer,
             fresh,
+            replace(MeasureInput.of(fresh), confidential=True, secrecy_ref="OSL 18:13"),
             expected_version=fresh.version,
-            confidential=True,
-            secrecy_ref="OSL 18:13",
         )
     third = open_("Svep C")
     returned = r.save_entry(

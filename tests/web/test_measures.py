@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Actor, AuditEvent, Capability, Measure, User
+from capabilities.services.measures import MeasureInput
 from tests.conftest import csrf_token, find_actor, find_capability, post
 
 SECRET_TITLE = "Hemlig lagerplats i Norrland"
@@ -24,7 +26,7 @@ def _measure(session: so.Session, user: User, **data: Any) -> Measure:
     # savepoint would commit for real and leak rows into later tests.
     data.setdefault("title", "Utökad lagerhållning av infusionsvätskor")
     data.setdefault("capability_ids", [find_capability(session, "1.1.1").id])
-    measure = services.create_measure(session, user, **data)
+    measure = services.create_measure(session, user, MeasureInput(**data))
     session.flush()
     return measure
 
@@ -273,7 +275,11 @@ def test_second_edit_from_same_version_gets_409_and_can_reapply(
     measure = _measure(session, first)
     # Anna saves first, from version 1 (through the service, as another browser would).
     services.update_measure(
-        session, first, measure, expected_version=1, title="Annas titel", priority="låg"
+        session,
+        first,
+        measure,
+        replace(MeasureInput.of(measure), title="Annas titel", priority="låg"),
+        expected_version=1,
     )
     session.flush()
     # Bertil, who also opened version 1, saves afterwards.
@@ -395,10 +401,10 @@ def test_history_hides_content_once_measure_is_confidential(
         session,
         cleared,
         measure,
+        replace(
+            MeasureInput.of(measure), confidential=True, secrecy_ref="OSL 18:13", state="beslutad"
+        ),
         expected_version=1,
-        confidential=True,
-        secrecy_ref="OSL 18:13",
-        state="beslutad",
     )
     session.flush()
     as_role("läsare")
@@ -543,10 +549,13 @@ def test_query_counts_do_not_grow(
             session,
             user,
             measure,
+            replace(
+                MeasureInput.of(measure),
+                capability_ids=caps[: version + 1],
+                actor_ids=actors[: version - 1],
+                title=f"Version {version + 1}",
+            ),
             expected_version=version,
-            capability_ids=caps[: version + 1],
-            actor_ids=actors[: version - 1],
-            title=f"Version {version + 1}",
         )
         session.flush()
     assert counted("/measures/") == list_before

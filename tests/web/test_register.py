@@ -20,6 +20,7 @@ from capabilities.models import (
     StatusAssessment,
     User,
 )
+from capabilities.services.measures import MeasureInput
 from tests.conftest import PASSWORD, csrf_token, find_capability, login, post
 
 
@@ -370,7 +371,7 @@ def _grow_register(session: so.Session, member: User, extra: int) -> None:
         services.link_assignment(session, member, cap, assignment)
         services.add_responsibility(session, member, cap, lv, role="ansvarar")
         services.create_measure(
-            session, member, title=f"M{i}", capability_ids=[cap.id], state="pågående"
+            session, member, MeasureInput(title=f"M{i}", capability_ids=[cap.id], state="pågående")
         )
     session.commit()
 

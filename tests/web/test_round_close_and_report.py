@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import Measure, ReportingRound, RoundDocument, User
 from capabilities.services import rounds as r
+from capabilities.services.measures import MeasureInput
 from capabilities.services.rounds import EntryInput
 from tests.conftest import find_capability, login, post
 
@@ -33,7 +34,9 @@ def _round(session: so.Session, admin: User, member: User, reviewer: User) -> Re
     r.save_entry(
         session, member, round_, find_capability(session, "1.1.2"), EntryInput(2, "U."), submit=True
     )
-    services.create_measure(session, member, title="Nytt lager", capability_ids=[cap.id])
+    services.create_measure(
+        session, member, MeasureInput(title="Nytt lager", capability_ids=[cap.id])
+    )
     session.commit()
     return round_
 

@@ -30,6 +30,7 @@ from capabilities.models import (
     Milestone,
     User,
 )
+from capabilities.services.measures import MeasureInput
 from tests.conftest import login
 
 ROLES = ("anonymous", "läsare", "medlem", "admin", "token")
@@ -263,7 +264,7 @@ def world(session: so.Session, make_user: Callable[..., User]) -> World:
             session, member, assignment, due_on=date.today(), kind="delredovisning"
         )
     measure = services.create_measure(
-        session, member, title="Matrisåtgärd", capability_ids=[capability.id]
+        session, member, MeasureInput(title="Matrisåtgärd", capability_ids=[capability.id])
     )
     target = make_user("medlem", username="matris-mål")
     token_user = make_user("läsare", username="matris-token")

@@ -29,23 +29,6 @@ def view_data(view: MeasureView) -> dict[str, Any]:
     }
 
 
-def form_data(form: MeasureForm) -> dict[str, Any]:
-    """What the service takes; it strips, parses and validates with Swedish messages."""
-    return {
-        "title": form.title.data,
-        "description": form.description.data,
-        "state": form.state.data,
-        "cost_effectiveness": form.cost_effectiveness.data,
-        "legal_assessment": form.legal_assessment.data,
-        "priority": form.priority.data or None,
-        "due_on": form.due_on.data,
-        "capability_ids": form.capability_ids.data or [],
-        "actor_ids": form.actor_ids.data or [],
-        "confidential": form.confidential.data,
-        "secrecy_ref": form.secrecy_ref.data,
-    }
-
-
 def _shown(name: str, value: Any) -> Shown:
     """A field value as the conflict box shows it."""
     if name == "state":
@@ -61,24 +44,11 @@ def _shown(name: str, value: Any) -> Shown:
 
 def compare_versions(form: MeasureForm, stored: MeasureView) -> list[ComparedField]:
     """Both versions side by side: what the member submitted and what is stored now."""
-    mine = {name: _shown(name, value) for name, value in form_data(form).items()}
+    mine = {name: _shown(name, value) for name, value in vars(form.to_input()).items()}
     for name in ("capability_ids", "actor_ids"):
         chosen = set(form[name].data or [])
         mine[name] = [c.label for c in form[name].choices if c.value in chosen]
     theirs = {name: _shown(name, value) for name, value in view_data(stored).items()}
     theirs["capability_ids"] = [c.label for c in stored.capabilities]
     theirs["actor_ids"] = [a.label for a in stored.actors]
-    order = (
-        "title",
-        "description",
-        "state",
-        "priority",
-        "cost_effectiveness",
-        "legal_assessment",
-        "due_on",
-        "capability_ids",
-        "actor_ids",
-        "confidential",
-        "secrecy_ref",
-    )
-    return compare_fields({n: FIELD_LABELS[n] for n in order}, mine, theirs, lambda _n, v: v)
+    return compare_fields(FIELD_LABELS, mine, theirs, lambda _n, v: v)

@@ -21,6 +21,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
+from capabilities.services.measures import MeasureInput
+
 STATE_LABELS = {
     "förslag": _l("förslag"),
     "prioriterad": _l("prioriterad"),
@@ -51,28 +53,47 @@ def _choices(labels: dict[str, Any]) -> list[SelectChoice]:
 
 
 class MeasureForm(FlaskForm):
-    title = StringField(_l("Titel"))
-    description = TextAreaField(_l("Beskrivning"))
+    title = StringField(FIELD_LABELS["title"])
+    description = TextAreaField(FIELD_LABELS["description"])
     state = SelectField(
-        _l("Status"), choices=_choices(STATE_LABELS), default="förslag", validate_choice=False
+        FIELD_LABELS["state"],
+        choices=_choices(STATE_LABELS),
+        default="förslag",
+        validate_choice=False,
     )
-    cost_effectiveness = TextAreaField(_l("Kostnadseffektivitet"))
-    legal_assessment = TextAreaField(_l("Rättslig bedömning"))
+    cost_effectiveness = TextAreaField(FIELD_LABELS["cost_effectiveness"])
+    legal_assessment = TextAreaField(FIELD_LABELS["legal_assessment"])
     priority = SelectField(
-        _l("Prioritet"),
+        FIELD_LABELS["priority"],
         choices=[SelectChoice("", _l("Ingen prioritet")), *_choices(PRIORITY_LABELS)],
         validate_choice=False,
     )
-    due_on = StringField(_l("Klart senast"), widget=DateInput())
+    due_on = StringField(FIELD_LABELS["due_on"], widget=DateInput())
     capability_ids = SelectMultipleField(
         _l("Delförmågor som åtgärden höjer"), choices=[], coerce=str, validate_choice=False
     )
     actor_ids = SelectMultipleField(
-        _l("Ansvariga aktörer"), choices=[], coerce=str, validate_choice=False
+        FIELD_LABELS["actor_ids"], choices=[], coerce=str, validate_choice=False
     )
-    confidential = BooleanField(_l("Sekretessmarkerad"))
+    confidential = BooleanField(FIELD_LABELS["confidential"])
     secrecy_ref = StringField(_l("Sekretesshänvisning (t.ex. OSL 18:13)"))
     version = HiddenField()
+
+    def to_input(self) -> MeasureInput:
+        """What the service takes; it strips, parses and validates with Swedish messages."""
+        return MeasureInput(
+            title=self.title.data,
+            description=self.description.data,
+            state=self.state.data,
+            cost_effectiveness=self.cost_effectiveness.data,
+            legal_assessment=self.legal_assessment.data,
+            priority=self.priority.data or None,
+            due_on=self.due_on.data,
+            capability_ids=self.capability_ids.data or [],
+            actor_ids=self.actor_ids.data or [],
+            confidential=bool(self.confidential.data),
+            secrecy_ref=self.secrecy_ref.data,
+        )
 
 
 class StateForm(FlaskForm):

@@ -41,7 +41,7 @@ from web.forms import (
     save,
     submit,
 )
-from web.measures.data import compare_versions, form_data, view_data
+from web.measures.data import compare_versions, view_data
 from web.measures.forms import (
     ACTION_LABELS,
     FIELD_LABELS,
@@ -156,7 +156,7 @@ def new() -> ResponseReturnValue:
     valid = {_number(c.label) for c in form.capability_ids.choices}
     return submit(
         form,
-        lambda: services.create_measure(db, acting_user(), **form_data(form)),
+        lambda: services.create_measure(db, acting_user(), form.to_input()),
         render=lambda conflict: _render_form(form, None, origin),
         success=_("Åtgärden är sparad."),
         # started from a capability page: back to where the user came from
@@ -190,8 +190,8 @@ def edit(measure_id: int) -> ResponseReturnValue:
             db,
             acting_user(),
             measure,
+            form.to_input(),
             expected_version=parse_version(form.version.data),
-            **form_data(form),
         ),
         render=lambda conflict: _render_form(form, stored, conflict=conflict),
         success=_("Åtgärden är uppdaterad."),
