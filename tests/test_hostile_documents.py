@@ -45,6 +45,7 @@ from capabilities.reports.round_comparison import write_comparison_csv, write_co
 from capabilities.reports.round_report import round_report
 from capabilities.reports.xlsx import write_workbook
 from capabilities.services import rounds as r
+from capabilities.services.assignments import AssignmentInput
 from capabilities.services.industry_contacts import ContactInput, record_industry_contact
 from capabilities.services.measures import MeasureInput
 from capabilities.services.procurement import create_proposal
@@ -130,10 +131,9 @@ def _fill(session: so.Session, make_user: Callable[..., User], text: str) -> Wor
     assignment = services.create_assignment(
         session,
         admin,
-        title=text,
-        description=text,
-        recipient_ids=[actor.id],
-        lead_actor_id=actor.id,
+        AssignmentInput(
+            title=text, description=text, recipient_ids=[actor.id], lead_actor_id=actor.id
+        ),
     )
     services.add_milestone(
         session,

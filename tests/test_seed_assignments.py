@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from capabilities.models import (
 )
 from capabilities.queries.register import register_rows
 from capabilities.services import update_assignment
+from capabilities.services.assignments import AssignmentInput
 from capabilities.services.users import system_user
 from importers.seed import seed
 from importers.seed_data import load_seed_data
@@ -168,7 +170,13 @@ def test_existing_install_is_corrected_where_users_did_not_edit(
     session.expire_all()
     # a user's deliberate edit of one assignment is kept
     edited = _by_dnr(session, "S2021/05469")
-    update_assignment(session, admin, edited, expected_version=edited.version, status="avslutat")
+    update_assignment(
+        session,
+        admin,
+        edited,
+        replace(AssignmentInput.of(edited), status="avslutat"),
+        expected_version=edited.version,
+    )
     session.expire_all()
 
     counts = seed(session)

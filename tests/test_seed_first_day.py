@@ -4,12 +4,14 @@ install by the seed-corrections path (rows nobody touched)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Assignment, AuditEvent, User
+from capabilities.services.assignments import AssignmentInput
 from importers.seed import seed
 
 REPORT_8778 = "Artikelnummer 2023-10-8778"
@@ -103,8 +105,8 @@ def test_an_existing_install_is_corrected_where_nobody_edited(
         session,
         editor,
         touched,
+        replace(AssignmentInput.of(touched), title=touched.title + " (ändrad)"),
         expected_version=touched.version,
-        title=touched.title + " (ändrad)",
     )
     session.flush()
     seed(session)

@@ -22,6 +22,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView, register_rows
+from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_actor, find_capability
 
@@ -59,7 +60,7 @@ def _member_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]
         (
             "assignment",
             lambda u: services.create_assignment(
-                session, u, title="Nytt uppdrag", dnrs="S2024/00001"
+                session, u, AssignmentInput(title="Nytt uppdrag", dnrs="S2024/00001")
             ),
         ),
         (
@@ -288,21 +289,35 @@ def test_stale_assignment_edit_raises_conflict(
     session: so.Session, make_user: Callable[..., User]
 ) -> None:
     member = make_user()
-    assignment = services.create_assignment(session, member, title="Uppdrag", dnrs="KN 2023/03646")
+    assignment = services.create_assignment(
+        session, member, AssignmentInput(title="Uppdrag", dnrs="KN 2023/03646")
+    )
     assert assignment.dnrs == ["KN2023/03646"]
     assert assignment.ministry == "Klimat- och näringslivsdepartementet"
     version = assignment.version
     services.update_assignment(
-        session, member, assignment, expected_version=version, dnrs="S2023/00001, S2023/00002"
+        session,
+        member,
+        assignment,
+        replace(AssignmentInput.of(assignment), dnrs="S2023/00001, S2023/00002"),
+        expected_version=version,
     )
     assert assignment.dnrs == ["S2023/00001", "S2023/00002"]
     with pytest.raises(Conflict):
         services.update_assignment(
-            session, member, assignment, expected_version=version, title="Annat"
+            session,
+            member,
+            assignment,
+            replace(AssignmentInput.of(assignment), title="Annat"),
+            expected_version=version,
         )
     with pytest.raises(ValidationFailed) as info:
         services.update_assignment(
-            session, member, assignment, expected_version=assignment.version, dnrs="XX 12"
+            session,
+            member,
+            assignment,
+            replace(AssignmentInput.of(assignment), dnrs="XX 12"),
+            expected_version=assignment.version,
         )
     assert "inte ett giltigt diarienummer" in info.value.errors["dnrs"][0]
 

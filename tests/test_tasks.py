@@ -12,6 +12,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, Milestone, User
 from capabilities.queries.tasks import add_months, calendar_tasks, tasks_for
+from capabilities.services.assignments import AssignmentInput
 
 # Seed 003: "senast den 16 december 2024, den 15 december 2025 och den 15 december 2026
 # delredovisa uppdraget samt senast den 31 oktober 2027 slutredovisa uppdraget".
@@ -209,9 +210,9 @@ def test_tasks_load_in_a_constant_number_of_queries(
                 assignment = services.create_assignment(
                     session,
                     admin,
-                    title=f"Uppdrag {i}",
-                    recipient_ids=[lv.id],
-                    lead_actor_id=lv.id,
+                    AssignmentInput(
+                        title=f"Uppdrag {i}", recipient_ids=[lv.id], lead_actor_id=lv.id
+                    ),
                 )
                 services.add_milestone(
                     session,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -35,32 +37,64 @@ from capabilities.services.base import (
 FIELDS = ("title", "description", "decided_on", "url", "status")
 
 
-def _validate(session: so.Session, data: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AssignmentInput:
+    """An assignment as a form, the seed or a test gives it; the service parses and checks.
+
+    `dnrs` is the diary numbers as typed ("S2022/03178, S2021/02921 (delvis)") or a list of
+    them; the lead is added to the recipients when missing.
+    """
+
+    title: str | None = None
+    description: str | None = None
+    decided_on: str | date | None = None
+    url: str | None = None
+    status: str | None = None
+    dnrs: str | Sequence[str] | None = None
+    recipient_ids: Sequence[int | str] = ()
+    lead_actor_id: int | str | None = None
+
+    @classmethod
+    def of(cls, assignment: Assignment) -> AssignmentInput:
+        """The assignment as stored: change a few fields with dataclasses.replace."""
+        return cls(
+            title=assignment.title,
+            description=assignment.description,
+            decided_on=assignment.decided_on,
+            url=assignment.url,
+            status=assignment.status,
+            dnrs=", ".join(d.printed or d.number for d in assignment.diary_numbers),
+            recipient_ids=[r.actor_id for r in assignment.recipients],
+            lead_actor_id=next((r.actor_id for r in assignment.recipients if r.is_lead), None),
+        )
+
+
+def _validate(session: so.Session, data: AssignmentInput) -> dict[str, Any]:
     errors = Errors()
     clean: dict[str, Any] = {
         "title": errors.text(
-            "title", data.get("title"), label="Titel", required=True, max_length=MAX_TITLE * 3
+            "title", data.title, label="Titel", required=True, max_length=MAX_TITLE * 3
         ),
-        "description": errors.text("description", data.get("description"), label="Beskrivning"),
-        "decided_on": errors.date_value("decided_on", data.get("decided_on"), label="Beslutsdatum"),
-        "url": errors.text("url", data.get("url"), label="Länk", max_length=500),
+        "description": errors.text("description", data.description, label="Beskrivning"),
+        "decided_on": errors.date_value("decided_on", data.decided_on, label="Beslutsdatum"),
+        "url": errors.text("url", data.url, label="Länk", max_length=500),
         "status": errors.choice(
-            "status", data.get("status") or "pågående", ASSIGNMENT_STATUSES, label="Status"
+            "status", data.status or "pågående", ASSIGNMENT_STATUSES, label="Status"
         ),
     }
     if clean["url"] and not clean["url"].startswith(("https://", "http://")):
         errors.add("url", N_("Länken ska börja med https:// eller http://."))
-    dnr_text = data.get("dnrs")
-    if isinstance(dnr_text, list | tuple):
-        dnr_text = ", ".join(dnr_text)
+    dnr_text = (
+        data.dnrs if data.dnrs is None or isinstance(data.dnrs, str) else ", ".join(data.dnrs)
+    )
     clean["dnrs"] = []
     if dnr_text and dnr_text.strip():
         try:
             clean["dnrs"] = parse_dnr_list(dnr_text)
         except DnrError as exc:
             errors.add("dnrs", exc.message)
-    recipient_ids = [int(i) for i in data.get("recipient_ids") or []]
-    lead_id = data.get("lead_actor_id")
+    recipient_ids = [int(i) for i in data.recipient_ids or []]
+    lead_id = data.lead_actor_id
     lead = int(lead_id) if lead_id not in (None, "") else None
     if lead is not None and lead not in recipient_ids:
         recipient_ids.insert(0, lead)
@@ -109,7 +143,7 @@ def _apply(assignment: Assignment, clean: dict[str, Any]) -> None:
         ]
 
 
-def create_assignment(session: so.Session, user: User, **data: Any) -> Assignment:
+def create_assignment(session: so.Session, user: User, data: AssignmentInput) -> Assignment:
     require_editor(user)
     clean = _validate(session, data)
     assignment = Assignment()
@@ -125,18 +159,13 @@ def update_assignment(
     session: so.Session,
     user: User,
     assignment: Assignment,
+    data: AssignmentInput,
     *,
     expected_version: int,
-    **data: Any,
 ) -> Assignment:
     require_editor(user)
     check_version(assignment, expected_version, "Uppdraget")
-    merged: dict[str, Any] = {k: getattr(assignment, k) for k in FIELDS}
-    merged["dnrs"] = ", ".join(d.printed or d.number for d in assignment.diary_numbers)
-    merged["recipient_ids"] = [r.actor_id for r in assignment.recipients]
-    merged["lead_actor_id"] = next((r.actor_id for r in assignment.recipients if r.is_lead), None)
-    merged.update(data)
-    clean = _validate(session, merged)
+    clean = _validate(session, data)
     before = _full_snapshot(assignment)
     _apply(assignment, clean)
     after = _full_snapshot(assignment)

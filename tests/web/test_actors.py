@@ -16,6 +16,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
+from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_actor, find_capability, login, post
 
@@ -290,7 +291,9 @@ def test_query_count_does_not_grow(
             ),
         )
         services.create_assignment(
-            session, admin, title=f"Uppdrag {i}", dnrs=f"S2024/{i + 1:05d}", recipient_ids=[lv.id]
+            session,
+            admin,
+            AssignmentInput(title=f"Uppdrag {i}", dnrs=f"S2024/{i + 1:05d}", recipient_ids=[lv.id]),
         )
     session.flush()
     for path in pages:

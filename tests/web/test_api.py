@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
 from capabilities.queries.register import register_rows
+from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_capability
 
@@ -303,10 +304,12 @@ def test_assignment_links_and_milestones(
     assignment = services.create_assignment(
         session,
         member,
-        title="Uppdrag om API-test",
-        dnrs="S2030/00001",
-        recipient_ids=[lead.id],
-        lead_actor_id=lead.id,
+        AssignmentInput(
+            title="Uppdrag om API-test",
+            dnrs="S2030/00001",
+            recipient_ids=[lead.id],
+            lead_actor_id=lead.id,
+        ),
     )
     services.add_milestone(
         session, member, assignment, due_on=date(2031, 3, 31), kind="slutredovisning"
@@ -629,10 +632,12 @@ def _grow(session: so.Session, admin: User) -> None:
         assignment = services.create_assignment(
             session,
             admin,
-            title=f"Tillväxtuppdrag {i}",
-            dnrs=f"S2031/{i + 1:05d}",
-            recipient_ids=[actor.id],
-            lead_actor_id=actor.id,
+            AssignmentInput(
+                title=f"Tillväxtuppdrag {i}",
+                dnrs=f"S2031/{i + 1:05d}",
+                recipient_ids=[actor.id],
+                lead_actor_id=actor.id,
+            ),
         )
         services.add_milestone(
             session, admin, assignment, due_on=date(2032, 1, 1), kind="delredovisning"

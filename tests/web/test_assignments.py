@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, Milestone, User
+from capabilities.services.assignments import AssignmentInput
 from tests.conftest import find_actor, post
 
 BAD_DNR_MESSAGE = "”XX 12” är inte ett giltigt diarienummer"
@@ -33,7 +35,9 @@ def _new_assignment(
     session: so.Session, user: User, title: str, *, dues: tuple[tuple[int, bool], ...] = ()
 ) -> Assignment:
     """An assignment with milestones due `days` from today, done or not."""
-    assignment = services.create_assignment(session, user, title=title, dnrs="S2024/00001")
+    assignment = services.create_assignment(
+        session, user, AssignmentInput(title=title, dnrs="S2024/00001")
+    )
     for days, done in dues:
         milestone = services.add_milestone(
             session,
@@ -255,8 +259,8 @@ def test_stale_edit_shows_both_versions_and_resubmit_saves(
         session,
         make_user("medlem"),
         assignment,
+        replace(AssignmentInput.of(assignment), title="Kollegans titel"),
         expected_version=int(version.group(1)),
-        title="Kollegans titel",
     )
     session.flush()
 
@@ -321,10 +325,12 @@ def _grow(session: so.Session, user: User, target: Assignment, n: int = 30) -> N
         assignment = services.create_assignment(
             session,
             user,
-            title=f"Tillväxtuppdrag {i}",
-            dnrs=f"S2024/{i + 100:05d}, LI2024/{i + 1:05d}",
-            recipient_ids=[a.id for a in actors],
-            lead_actor_id=actors[0].id,
+            AssignmentInput(
+                title=f"Tillväxtuppdrag {i}",
+                dnrs=f"S2024/{i + 100:05d}, LI2024/{i + 1:05d}",
+                recipient_ids=[a.id for a in actors],
+                lead_actor_id=actors[0].id,
+            ),
         )
         services.add_milestone(
             session,

@@ -19,6 +19,7 @@ from capabilities import services
 from capabilities.models import Area, StatusAssessment, User
 from capabilities.queries.dashboard import quarter_end, quarter_points
 from capabilities.queries.gaps import FLAGS
+from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_capability
 from web.dashboard.chart import _step
@@ -227,7 +228,7 @@ def test_overdue_milestone_boundary(
         (late_cap, today - timedelta(days=1), "Testuppdrag med redovisning i går"),
         (due_cap, today, "Testuppdrag med redovisning i dag"),
     ):
-        assignment = services.create_assignment(session, member, title=title)
+        assignment = services.create_assignment(session, member, AssignmentInput(title=title))
         services.add_milestone(session, member, assignment, due_on=due_on, kind="delredovisning")
         services.link_assignment(session, member, find_capability(session, number), assignment)
     session.commit()
@@ -253,7 +254,7 @@ def test_milestones_list_covers_90_days_not_more(
     member = as_role("medlem")
     today = date.today()
     for days, title in ((90, "Inom-nittio-dagar"), (91, "Efter-nittio-dagar")):
-        assignment = services.create_assignment(session, member, title=title)
+        assignment = services.create_assignment(session, member, AssignmentInput(title=title))
         services.add_milestone(
             session, member, assignment, due_on=today + timedelta(days=days), kind="slutredovisning"
         )
@@ -491,7 +492,9 @@ def _grow(session: so.Session, make_user: Callable[..., User], member: User) -> 
                 secrecy_ref="OSL 18:13" if i % 7 == 0 else None,
             )
             assessment.created_at = datetime.now(UTC) - timedelta(days=400 - 200 * k)
-        assignment = services.create_assignment(session, member, title=f"Uppdrag {i}")
+        assignment = services.create_assignment(
+            session, member, AssignmentInput(title=f"Uppdrag {i}")
+        )
         services.add_milestone(
             session,
             member,

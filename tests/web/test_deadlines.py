@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from capabilities import services
 from capabilities.models import ApiToken, User
+from capabilities.services.assignments import AssignmentInput
 from tests.conftest import login, post
 from tests.test_tasks import SEED_003_DATES, actor, assess, capability, responsible, seed_003
 
@@ -120,7 +121,7 @@ def test_the_start_page_loads_in_a_constant_number_of_queries_with_more_tasks(
                 assess(session, member, number, date.today() - timedelta(days=500))
             for i in range(4):
                 assignment = services.create_assignment(
-                    session, admin, title=f"Uppdrag {i}", recipient_ids=[lv.id]
+                    session, admin, AssignmentInput(title=f"Uppdrag {i}", recipient_ids=[lv.id])
                 )
                 services.add_milestone(
                     session,

@@ -28,6 +28,7 @@ from capabilities.models import Assignment, DiaryNumber, Milestone, User
 from capabilities.queries.gap_view import SORTS, rank
 from capabilities.queries.gaps import FLAG_NAMES, gap_frame
 from capabilities.services import create_token
+from capabilities.services.assignments import AssignmentInput
 from tests.conftest import find_capability
 
 WEAKEST = "Under målnivå och utan kopplat uppdrag, störst avstånd först"
@@ -300,7 +301,7 @@ def test_gap_downloads_hold_a_hostile_title_as_text(
 ) -> None:
     member = as_role("medlem")
     title = '=HYPERLINK("http://evil.example/r","klicka")&" <script>alert(1)</script>'
-    services.create_assignment(session, member, title=title, dnrs="S2026/00001")
+    services.create_assignment(session, member, AssignmentInput(title=title, dnrs="S2026/00001"))
     session.commit()
     text = client.get("/gaps.csv").data.decode("utf-8").lstrip("\ufeff")
     fields = [f for row in csv.reader(io.StringIO(text), delimiter=";") for f in row]

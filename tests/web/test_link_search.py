@@ -15,6 +15,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.dnr import dnr_key
 from capabilities.models import Assignment, CapabilityAssignment, User
+from capabilities.services.assignments import AssignmentInput
 from tests.conftest import find_capability, post
 
 LINK = "/capabilities/1.2.2/assignments/link"
@@ -56,7 +57,7 @@ def test_every_linkable_assignment_is_listed_and_paged_in_dnr_then_title_order(
     """234 linkable, not "48 träffar" capped at 50 and sorted as text (0, 1, 10, 100)."""
     member = as_role("medlem")
     for n in range(200):
-        services.create_assignment(session, member, title=f"uppdrag {n}")
+        services.create_assignment(session, member, AssignmentInput(title=f"uppdrag {n}"))
     session.commit()
     linkable = session.scalar(sa.select(sa.func.count(Assignment.id))) - session.scalar(
         sa.select(sa.func.count(CapabilityAssignment.id)).where(

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput, URLInput
+
+from capabilities.errors import ValidationFailed
+from capabilities.services.assignments import AssignmentInput
+from web.forms import is_id
 
 STATUS_LABELS = {
     "pågående": _l("pågående"),
@@ -60,6 +65,30 @@ class AssignmentForm(FlaskForm):
         FIELD_LABELS["lead_actor_id"], choices=[], coerce=str, validate_choice=False
     )
     version = HiddenField()
+
+    def to_input(self) -> AssignmentInput:
+        """What the service takes; it strips, parses the dnrs and validates in Swedish. A
+        recipient or lead that is not an id from the list is refused here, on its field."""
+        lead = self.lead_actor_id.data or ""
+        if lead and not is_id(lead):
+            raise ValidationFailed({"lead_actor_id": [_("Välj huvudansvarig i listan.")]})
+        return AssignmentInput(
+            title=self.title.data,
+            dnrs=self.dnrs.data or "",
+            description=self.description.data,
+            decided_on=self.decided_on.data,
+            url=self.url.data,
+            status=self.status.data,
+            recipient_ids=_ids(self.recipient_ids.data),
+            lead_actor_id=int(lead) if lead else None,
+        )
+
+
+def _ids(values: list[str] | None) -> list[int]:
+    """Actor ids from the form; anything else is refused like an unknown actor."""
+    if any(not is_id(v) for v in values or []):
+        raise ValidationFailed({"recipient_ids": [_("Välj mottagare i listan.")]})
+    return [int(v) for v in values or []]
 
 
 class MilestoneForm(FlaskForm):

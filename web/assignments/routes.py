@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from capabilities import services
-from capabilities.errors import ValidationFailed
 from capabilities.models import Assignment, Milestone
 from capabilities.queries.assignments import (
     DUE_CHOICES,
@@ -38,7 +37,6 @@ from web.forms import (
     ConflictView,
     Shown,
     compare_fields,
-    is_id,
     page_request,
     parse_version,
     save,
@@ -93,7 +91,7 @@ def new() -> ResponseReturnValue:
     _set_choices(form)
     return submit(
         form,
-        lambda: services.create_assignment(db_session(), acting_user(), **_form_data(form)),
+        lambda: services.create_assignment(db_session(), acting_user(), form.to_input()),
         render=lambda conflict: _render_form(form, None),
         success=_("Regeringsuppdraget är registrerat."),
         redirect_to=lambda assignment: url_for(".detail", assignment_id=assignment.id),
@@ -121,8 +119,8 @@ def edit(assignment_id: int) -> ResponseReturnValue:
             db_session(),
             acting_user(),
             stored.assignment,
+            form.to_input(),
             expected_version=parse_version(form.version.data),
-            **_form_data(form),
         ),
         render=lambda conflict: _render_form(form, stored, conflict),
         success=_("Regeringsuppdraget är uppdaterat."),
@@ -241,30 +239,6 @@ def _stored_data(found: AssignmentDetail) -> dict[str, Any]:
         "recipient_ids": [str(r.actor_id) for r in found.recipients],
         "lead_actor_id": str(found.lead_id) if found.lead_id else "",
         "version": str(a.version),
-    }
-
-
-def _ids(values: list[str] | None) -> list[int]:
-    """Actor ids from the form; anything else is refused like an unknown actor."""
-    if any(not is_id(v) for v in values or []):
-        raise ValidationFailed({"recipient_ids": [_("Välj mottagare i listan.")]})
-    return [int(v) for v in values or []]
-
-
-def _form_data(form: AssignmentForm) -> dict[str, Any]:
-    """What the service takes; it strips, parses the dnrs and validates in Swedish."""
-    lead = form.lead_actor_id.data or ""
-    if lead and not is_id(lead):
-        raise ValidationFailed({"lead_actor_id": [_("Välj huvudansvarig i listan.")]})
-    return {
-        "title": form.title.data,
-        "dnrs": form.dnrs.data or "",
-        "description": form.description.data,
-        "decided_on": form.decided_on.data,
-        "url": form.url.data,
-        "status": form.status.data,
-        "recipient_ids": _ids(form.recipient_ids.data),
-        "lead_actor_id": int(lead) if lead else None,
     }
 
 
