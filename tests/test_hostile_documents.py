@@ -45,6 +45,7 @@ from capabilities.reports.round_comparison import write_comparison_csv, write_co
 from capabilities.reports.round_report import round_report
 from capabilities.reports.xlsx import write_workbook
 from capabilities.services import rounds as r
+from capabilities.services.actors import ActorInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.industry_contacts import ContactInput, record_industry_contact
 from capabilities.services.measures import MeasureInput
@@ -97,7 +98,9 @@ def _fill(session: so.Session, make_user: Callable[..., User], text: str) -> Wor
     member = make_user("medlem", can_see_confidential=True, display_name=text[:200])
     reviewer = make_user("medlem", can_see_confidential=True)
     actor = services.create_actor(
-        session, admin, name=text[:200], short_name=short, kind="myndighet", description=text
+        session,
+        admin,
+        ActorInput(name=text[:200], short_name=short, kind="myndighet", description=text),
     )
     subscriber = make_user(
         "medlem", display_name=text[:200], organisation_id=actor.id, email="anna@example.se"

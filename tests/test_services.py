@@ -22,6 +22,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView, register_rows
+from capabilities.services.actors import ActorInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_actor, find_capability
@@ -79,7 +80,9 @@ def _admin_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]]
     return [
         (
             "actor",
-            lambda u: services.create_actor(session, u, name="Ny myndighet", kind="myndighet"),
+            lambda u: services.create_actor(
+                session, u, ActorInput(name="Ny myndighet", kind="myndighet")
+            ),
         ),
         (
             "capability",

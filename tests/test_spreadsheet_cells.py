@@ -26,6 +26,7 @@ from capabilities.models import StatusLevel, User
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import LEVEL_LIST_SHEET, UPDATE_SHEET, write_workbook
 from capabilities.services import rounds as r
+from capabilities.services.actors import ActorInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.procurement import create_proposal
 from tests.conftest import login
@@ -86,7 +87,7 @@ def test_cli_csv_fields_are_neutralised(
 ) -> None:
     admin = make_user("admin")
     for index, text in enumerate(TRIGGERS):
-        services.create_actor(session, admin, name=f"{text} {index}", kind="myndighet")
+        services.create_actor(session, admin, ActorInput(name=f"{text} {index}", kind="myndighet"))
         services.create_assignment(session, admin, AssignmentInput(title=f"{text} {index}"))
         create_proposal(session, admin, complete_input(session, title=f"{text} {index}"))
     _closed_round(session, make_user, LINK)

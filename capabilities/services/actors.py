@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,19 +24,32 @@ from capabilities.services.base import (
 FIELDS = ("name", "short_name", "kind", "is_public", "is_beredskapsmyndighet", "description")
 
 
-def _validate(session: so.Session, data: dict[str, Any], actor_id: int | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ActorInput:
+    """An actor as the form or a test gives it; the service strips and checks it."""
+
+    name: str | None = None
+    short_name: str | None = None
+    kind: str | None = None
+    is_public: bool = True
+    is_beredskapsmyndighet: bool | None = None
+    description: str | None = None
+
+    @classmethod
+    def of(cls, actor: Actor) -> ActorInput:
+        """The actor as stored: change a few fields with dataclasses.replace."""
+        return cls(**{name: getattr(actor, name) for name in FIELDS})
+
+
+def _validate(session: so.Session, data: ActorInput, actor_id: int | None) -> dict[str, Any]:
     errors = Errors()
     clean: dict[str, Any] = {
-        "name": errors.text(
-            "name", data.get("name"), label="Namn", required=True, max_length=MAX_SHORT
-        ),
-        "short_name": errors.text(
-            "short_name", data.get("short_name"), label="Kortnamn", max_length=40
-        ),
-        "kind": errors.choice("kind", data.get("kind"), ACTOR_KINDS, label="Typ"),
-        "is_public": bool(data.get("is_public", True)),
-        "is_beredskapsmyndighet": data.get("is_beredskapsmyndighet"),
-        "description": errors.text("description", data.get("description"), label="Beskrivning"),
+        "name": errors.text("name", data.name, label="Namn", required=True, max_length=MAX_SHORT),
+        "short_name": errors.text("short_name", data.short_name, label="Kortnamn", max_length=40),
+        "kind": errors.choice("kind", data.kind, ACTOR_KINDS, label="Typ"),
+        "is_public": bool(data.is_public),
+        "is_beredskapsmyndighet": data.is_beredskapsmyndighet,
+        "description": errors.text("description", data.description, label="Beskrivning"),
     }
     if clean["name"]:
         clash = session.scalar(
@@ -49,7 +63,7 @@ def _validate(session: so.Session, data: dict[str, Any], actor_id: int | None) -
     return clean
 
 
-def create_actor(session: so.Session, user: User, **data: Any) -> Actor:
+def create_actor(session: so.Session, user: User, data: ActorInput) -> Actor:
     require_admin(user)
     clean = _validate(session, data, None)
     actor = Actor(**clean)
@@ -61,12 +75,11 @@ def create_actor(session: so.Session, user: User, **data: Any) -> Actor:
 
 
 def update_actor(
-    session: so.Session, user: User, actor: Actor, *, expected_version: int, **data: Any
+    session: so.Session, user: User, actor: Actor, data: ActorInput, *, expected_version: int
 ) -> Actor:
     require_admin(user)
     check_version(actor, expected_version, "Aktören")
-    merged = {k: getattr(actor, k) for k in FIELDS} | data
-    clean = _validate(session, merged, actor.id)
+    clean = _validate(session, data, actor.id)
     before = snapshot(actor)
     for key, value in clean.items():
         setattr(actor, key, value)

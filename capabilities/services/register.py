@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -72,26 +72,33 @@ def create_capability(
     return capability
 
 
+@dataclass(frozen=True)
+class CapabilityChange:
+    """A capability's editable text; its number and area never change."""
+
+    title: str | None
+    assignments_note: str | None = None
+
+    @classmethod
+    def of(cls, capability: Capability) -> CapabilityChange:
+        """The capability as stored: change a field with dataclasses.replace."""
+        return cls(capability.title, capability.assignments_note)
+
+
 def update_capability(
     session: so.Session,
     user: User,
     capability: Capability,
+    data: CapabilityChange,
     *,
     expected_version: int,
-    **data: Any,
 ) -> Capability:
     """Edit a capability's text or assignments note (the number never changes)."""
     require_admin(user)
     check_version(capability, expected_version, "Delförmågan")
     errors = Errors()
-    title = errors.text(
-        "title", data.get("title", capability.title), label="Delförmåga", required=True
-    )
-    note = errors.text(
-        "assignments_note",
-        data.get("assignments_note", capability.assignments_note),
-        label="Anteckning om uppdrag",
-    )
+    title = errors.text("title", data.title, label="Delförmåga", required=True)
+    note = errors.text("assignments_note", data.assignments_note, label="Anteckning om uppdrag")
     errors.raise_if_any()
     before = snapshot(capability)
     capability.title = title or capability.title

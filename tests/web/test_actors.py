@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
+from capabilities.services.actors import ActorInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_actor, find_capability, login, post
@@ -175,8 +177,8 @@ def test_stale_edit_shows_both_versions_and_resubmit_saves(
         session,
         make_user("admin"),
         actor,
+        replace(ActorInput.of(actor), description="Kollegans beskrivning"),
         expected_version=version,
-        description="Kollegans beskrivning",
     )
     session.flush()
     data = _actor_data(
@@ -277,7 +279,9 @@ def test_query_count_does_not_grow(
         before[path] = counter.count
 
     for i in range(30):
-        services.create_actor(session, admin, name=f"Tillväxtverket {i}", kind="myndighet")
+        services.create_actor(
+            session, admin, ActorInput(name=f"Tillväxtverket {i}", kind="myndighet")
+        )
         services.add_responsibility(session, admin, capabilities[i + 1], lv, role="kan_ansvara")
         services.create_measure(
             session,

@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
 from capabilities.queries.register import register_rows
+from capabilities.services.actors import ActorInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_capability
@@ -627,7 +628,9 @@ def _grow(session: so.Session, admin: User) -> None:
     """Thirty more of everything the lists show, with links."""
     capabilities = session.scalars(sa.select(Capability).order_by(Capability.id).limit(30)).all()
     for i, capability in enumerate(capabilities):
-        actor = services.create_actor(session, admin, name=f"Tillväxtaktör {i}", kind="företag")
+        actor = services.create_actor(
+            session, admin, ActorInput(name=f"Tillväxtaktör {i}", kind="företag")
+        )
         services.add_responsibility(session, admin, capability, actor, role="ansvarar")
         assignment = services.create_assignment(
             session,

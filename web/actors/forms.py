@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+
+from capabilities.errors import ValidationFailed
+from capabilities.services.actors import ActorInput
 
 KIND_LABELS = {
     "myndighet": _l("myndighet"),
@@ -60,6 +64,24 @@ class ActorForm(FlaskForm):
     )
     description = TextAreaField(FIELD_LABELS["description"])
     version = HiddenField()
+
+    def to_input(self) -> ActorInput:
+        """What the service takes; unknown select values are refused like the service would."""
+        errors: dict[str, list[str]] = {}
+        if self.is_public.data not in PUBLIC_VALUES:
+            errors["is_public"] = [_("Välj offentlig eller privat.")]
+        if (self.is_beredskapsmyndighet.data or "") not in BEREDSKAP_VALUES:
+            errors["is_beredskapsmyndighet"] = [_("Välj ja, nej eller okänt.")]
+        if errors:
+            raise ValidationFailed(errors)
+        return ActorInput(
+            name=self.name.data,
+            short_name=self.short_name.data,
+            kind=self.kind.data,
+            is_public=PUBLIC_VALUES[self.is_public.data],
+            is_beredskapsmyndighet=BEREDSKAP_VALUES[self.is_beredskapsmyndighet.data or ""],
+            description=self.description.data,
+        )
 
 
 class ConfirmForm(FlaskForm):

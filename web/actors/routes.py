@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from capabilities import services
-from capabilities.errors import ValidationFailed
 from capabilities.models import Actor
 from capabilities.queries.actors import ActorFilters, actor_detail, actor_list
 from capabilities.queries.lookup import one_or_not_found
@@ -81,7 +80,7 @@ def new() -> ResponseReturnValue:
     form = ActorForm()
     return submit(
         form,
-        lambda: services.create_actor(db_session(), acting_user(), **_form_data(form)),
+        lambda: services.create_actor(db_session(), acting_user(), form.to_input()),
         render=lambda conflict: _render_form(form, None),
         success=lambda actor: _("Aktören %(name)s är tillagd.", name=actor.name),
         redirect_to=lambda actor: url_for(".detail", actor_id=actor.id),
@@ -105,8 +104,8 @@ def edit(actor_id: int) -> ResponseReturnValue:
             db_session(),
             acting_user(),
             actor,
+            form.to_input(),
             expected_version=parse_version(form.version.data),
-            **_form_data(form),
         ),
         render=lambda conflict: _render_form(form, actor, conflict),
         success=_("Aktören är uppdaterad."),
@@ -150,25 +149,6 @@ def _stored_data(actor: Actor) -> dict[str, Any]:
         "is_beredskapsmyndighet": beredskap[actor.is_beredskapsmyndighet],
         "description": actor.description,
         "version": str(actor.version),
-    }
-
-
-def _form_data(form: ActorForm) -> dict[str, Any]:
-    """What the service takes; unknown select values are refused like the service would."""
-    errors: dict[str, list[str]] = {}
-    if form.is_public.data not in PUBLIC_VALUES:
-        errors["is_public"] = [_("Välj offentlig eller privat.")]
-    if (form.is_beredskapsmyndighet.data or "") not in BEREDSKAP_VALUES:
-        errors["is_beredskapsmyndighet"] = [_("Välj ja, nej eller okänt.")]
-    if errors:
-        raise ValidationFailed(errors)
-    return {
-        "name": form.name.data,
-        "short_name": form.short_name.data,
-        "kind": form.kind.data,
-        "is_public": PUBLIC_VALUES[form.is_public.data],
-        "is_beredskapsmyndighet": BEREDSKAP_VALUES[form.is_beredskapsmyndighet.data or ""],
-        "description": form.description.data,
     }
 
 

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from capabilities.services.register import CapabilityChange
 from web.forms import to_choices
 
 
@@ -58,6 +59,10 @@ class CapabilityForm(FlaskForm):
     title = TextAreaField(_l("Delförmåga (text som i registret; punkter på egna rader)"))
     assignments_note = StringField(_l("Anteckning om uppdrag"))
     version = HiddenField()
+
+    def to_input(self) -> CapabilityChange:
+        """The edited text (a new capability's area and number go to create_capability)."""
+        return CapabilityChange(self.title.data, self.assignments_note.data)
 
 
 class RetireForm(FlaskForm):

@@ -269,9 +269,8 @@ def edit_capability(number: str) -> ResponseReturnValue:
                 db_session(),
                 acting_user(),
                 cap,
+                form.to_input(),
                 expected_version=parse_version(form.version.data),
-                title=form.title.data,
-                assignments_note=form.assignments_note.data,
             ),
             render=lambda conflict: render_template(
                 "register/capability_form.html", form=form, cap=cap
