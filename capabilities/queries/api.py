@@ -1,4 +1,4 @@
-"""Read side of the JSON API: pages of plain dicts in a fixed number of queries.
+"""Read side of the JSON API: pages of declared shapes (api_shapes) in a fixed number of queries.
 
 Lists are ordered by id (stable whatever is added later); the register keeps its own order.
 Confidential content is replaced here, on the read side, so that no caller can let it out.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -26,11 +26,14 @@ from capabilities.models import (
     Responsibility,
     StatusAssessment,
 )
+from capabilities.queries import api_shapes as shapes
+from capabilities.queries.api_shapes_rounds import RoundListItem
 from capabilities.queries.assignments import swedish_key
 from capabilities.queries.capability import history_entries
 from capabilities.queries.lookup import capability_or_not_found
 from capabilities.queries.pagination import Page, PageRequest, paginate, paginate_list
 from capabilities.queries.register import level_labels, register_ids, register_rows
+from capabilities.queries.rounds import list_rounds
 from capabilities.redaction import CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
 
 
@@ -52,7 +55,7 @@ def capability_page(
     *,
     as_of: date | None = None,
     can_see_confidential: bool,
-) -> Page[dict[str, Any]]:
+) -> Page[shapes.Capability]:
     """The register (as of a date) in register order, like `formaga register --format json`.
 
     The page of ids is cut in SQL (two queries) and only its rows are loaded (seven more), so
@@ -67,7 +70,7 @@ def capability_page(
 
 def capability_item(
     session: so.Session, number: str, *, as_of: date | None = None, can_see_confidential: bool
-) -> dict[str, Any]:
+) -> shapes.Capability:
     """One capability in the register's shape; retired ones too unless a date is asked for."""
     found = session.scalar(
         register_ids(as_of, include_retired=as_of is None).where(Capability.number == number)
@@ -90,7 +93,7 @@ def capability_item(
 
 def capability_history(
     session: so.Session, number: str, request: PageRequest, *, can_see_confidential: bool
-) -> tuple[dict[str, Any], Page[dict[str, Any]]]:
+) -> tuple[shapes.CapabilitySummary, Page[shapes.HistoryEntry]]:
     """All assessments of one capability, newest first, each with its trend: three queries."""
     capability = capability_or_not_found(
         session, number, f"Delförmåga {number} finns inte i registret."
@@ -109,7 +112,7 @@ def capability_history(
         )
     )
     entries = history_entries(assessments, level_labels(session), can_see_confidential)
-    items = [
+    items: list[shapes.HistoryEntry] = [
         {
             "level": entry.status.level,
             "label": entry.status.label,
@@ -134,7 +137,7 @@ def capability_history(
         }
         for entry in entries
     ]
-    summary = {
+    summary: shapes.CapabilitySummary = {
         "number": capability.number,
         "title": capability.title,
         "retired_on": _iso(capability.retired_on),
@@ -142,10 +145,29 @@ def capability_history(
     return summary, paginate_list(items, request)
 
 
+# --- reporting rounds ------------------------------------------------------------------------
+
+
+def round_items(session: so.Session) -> list[RoundListItem]:
+    """Every round, newest first, as the API's round list and `formaga rounds list` give it."""
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "status": r.status,
+            "reference_date": r.reference_date.isoformat(),
+            "deadline": r.deadline.isoformat(),
+            "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+            "sha256": s.sha256 if s else None,
+        }
+        for r, s in list_rounds(session)
+    ]
+
+
 # --- assignments -----------------------------------------------------------------------------
 
 
-def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> dict[str, Any]:
+def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> shapes.Assignment:
     recipients = sorted(
         assignment.recipients, key=lambda r: (not r.is_lead, swedish_key(r.actor.name))
     )
@@ -199,7 +221,7 @@ def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> d
     }
 
 
-def assignment_page(session: so.Session, request: PageRequest) -> Page[dict[str, Any]]:
+def assignment_page(session: so.Session, request: PageRequest) -> Page[shapes.Assignment]:
     """Assignments by id with dnrs, recipients, milestones, reports and capabilities: 7 queries."""
     id_page = _page_ids(session, Assignment, request)
     ids = id_page.items
@@ -233,12 +255,12 @@ def assignment_page(session: so.Session, request: PageRequest) -> Page[dict[str,
 # --- actors ----------------------------------------------------------------------------------
 
 
-def actor_page(session: so.Session, request: PageRequest) -> Page[dict[str, Any]]:
+def actor_page(session: so.Session, request: PageRequest) -> Page[shapes.Actor]:
     """Actors by id, retired ones too, with their current responsibilities: four queries."""
     id_page = _page_ids(session, Actor, request)
     ids = id_page.items
     actors = session.scalars(sa.select(Actor).where(Actor.id.in_(ids)).order_by(Actor.id)).all()
-    responsibilities: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    responsibilities: dict[int, list[shapes.Responsibility]] = defaultdict(list)
     for actor_id, number, role, note in session.execute(
         sa.select(
             Responsibility.actor_id, Capability.number, Responsibility.role, Responsibility.note
@@ -255,10 +277,12 @@ def actor_page(session: so.Session, request: PageRequest) -> Page[dict[str, Any]
 # --- measures --------------------------------------------------------------------------------
 
 
-def _measure_json(measure: Measure, can_see_confidential: bool) -> dict[str, Any]:
+def _measure_json(
+    measure: Measure, can_see_confidential: bool, numbers: list[str], actors: list[shapes.ActorRef]
+) -> shapes.Measure:
     """A measure as the user may see it: without clearance its content is replaced."""
     redacted = is_hidden(measure.confidential, can_see_confidential)
-    item: dict[str, Any] = {
+    item: shapes.Measure = {
         "id": measure.id,
         "title": measure.title,
         "description": measure.description,
@@ -272,18 +296,26 @@ def _measure_json(measure: Measure, can_see_confidential: bool) -> dict[str, Any
         "secrecy_ref": measure.secrecy_ref,
         "created_at": measure.created_at.isoformat(),
         "updated_at": measure.updated_at.isoformat(),
+        "capability_numbers": numbers,
+        "actors": actors,
     }
-    item = redact(
-        MEASURE, item, confidential=measure.confidential, can_see_confidential=can_see_confidential
+    shown = cast(
+        shapes.Measure,
+        redact(
+            MEASURE,
+            dict(item),
+            confidential=measure.confidential,
+            can_see_confidential=can_see_confidential,
+        ),
     )
     if redacted:
-        item["title"] = CONFIDENTIAL_LABEL
-    return item
+        shown["title"] = CONFIDENTIAL_LABEL
+    return shown
 
 
 def measure_page(
     session: so.Session, request: PageRequest, *, can_see_confidential: bool
-) -> Page[dict[str, Any]]:
+) -> Page[shapes.Measure]:
     """Measures by id with their linked capabilities and actors: five queries."""
     id_page = _page_ids(session, Measure, request)
     ids = id_page.items
@@ -299,7 +331,7 @@ def measure_page(
     ):
         if number not in numbers[measure_id]:
             numbers[measure_id].append(number)
-    actors: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    actors: dict[int, list[shapes.ActorRef]] = defaultdict(list)
     for measure_id, actor_id, name, short_name in session.execute(
         sa.select(MeasureActor.measure_id, Actor.id, Actor.name, Actor.short_name)
         .join(Actor, Actor.id == MeasureActor.actor_id)
@@ -308,16 +340,14 @@ def measure_page(
     ):
         if all(a["id"] != actor_id for a in actors[measure_id]):
             actors[measure_id].append({"id": actor_id, "name": name, "short_name": short_name})
-    items = []
-    for measure in measures:
-        item = _measure_json(measure, can_see_confidential)
-        item["capability_numbers"] = numbers[measure.id]
-        item["actors"] = actors[measure.id]
-        items.append(item)
+    items = [
+        _measure_json(measure, can_see_confidential, numbers[measure.id], actors[measure.id])
+        for measure in measures
+    ]
     return id_page.with_items(items)
 
 
-def _actor_json(actor: Actor, responsibilities: list[dict[str, Any]]) -> dict[str, Any]:
+def _actor_json(actor: Actor, responsibilities: list[shapes.Responsibility]) -> shapes.Actor:
     """One actor in the API's shape (the CLI's `formaga actors` adds its assignments)."""
     return {
         "id": actor.id,

@@ -22,6 +22,7 @@ from capabilities.models import (
     Responsibility,
     StatusAssessment,
 )
+from capabilities.queries.api_shapes import Trend
 from capabilities.queries.register import StatusView, level_labels, status_view
 from capabilities.redaction import ASSESSMENT, redact
 
@@ -40,7 +41,7 @@ class Withdrawal:
 @dataclass
 class HistoryEntry:
     status: StatusView
-    trend: str | None  # better / same / worse, None for the first, withdrawn or when hidden
+    trend: Trend | None  # None for the first, withdrawn or when hidden
     created_by: str
     organisations: str | None
     secrecy_ref: str | None
@@ -68,7 +69,7 @@ class CapabilityDetail:
         return next((e for e in self.history if e.withdrawal is None), None)
 
 
-def trend(newer: StatusView, older: StatusView | None) -> str | None:
+def trend(newer: StatusView, older: StatusView | None) -> Trend | None:
     """Computed from history, never typed in; hidden when either level is redacted."""
     if older is None or newer.level is None or older.level is None:
         return None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.models import Capability, Commitment, CommitmentCapability
+from capabilities.queries import api_shapes_procurement as shapes
 from capabilities.queries.procurement import CapabilityLink
 
 
@@ -76,7 +76,7 @@ def commitments(session: so.Session, *, capability_number: str = "") -> list[Com
     return views
 
 
-def commitment_as_json(c: CommitmentView) -> dict[str, Any]:
+def commitment_as_json(c: CommitmentView) -> shapes.Commitment:
     """One commitment for the API and the CLI, with every seed line."""
     return {
         "key": c.key,
@@ -89,5 +89,7 @@ def commitment_as_json(c: CommitmentView) -> dict[str, Any]:
         "source": c.source,
         "clauses": [{"number": n, "text": t, "source": s} for n, t, s in c.clauses],
         "facts": [{"text": t, "source": s} for t, s in c.facts],
-        "capabilities": [{"number": link.number, "reason": link.reason} for link in c.capabilities],
+        "capabilities": [
+            {"number": link.number, "reason": link.reason or ""} for link in c.capabilities
+        ],
     }

@@ -18,13 +18,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.models import Assignment, CapabilityAssignment, Milestone
+from capabilities.queries import api_shapes as shapes
 from capabilities.queries.gaps import FLAG_NAMES, gap_frame
 from capabilities.queries.register import end_of_day, link_active_at
 
@@ -202,7 +202,7 @@ def choose_view(
     )
 
 
-def unlinked_as_json(item: UnlinkedAssignment) -> dict[str, Any]:
+def unlinked_as_json(item: UnlinkedAssignment) -> shapes.UnlinkedAssignment:
     """An unlinked assignment as the API and `formaga gaps --format json` give it."""
     return {
         "assignment_id": item.assignment_id,

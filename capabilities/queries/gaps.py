@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from capabilities.models import (
     Milestone,
     Responsibility,
 )
+from capabilities.queries import api_shapes as shapes
 from capabilities.queries.register import end_of_day, latest_assessments, link_active_at
 from capabilities.redaction import is_hidden
 
@@ -321,6 +322,12 @@ def aggregate(frame: pd.DataFrame, by: str = "area") -> pd.DataFrame:
 
 def flag_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {name: int(frame[name].sum()) for name in FLAG_NAMES}
+
+
+def gap_items(frame: pd.DataFrame) -> list[shapes.Gap]:
+    """The rows as the API and `formaga gaps --format json` give them: the frame's columns are
+    the declared shape's keys (tests/web/test_api_shapes.py holds them to it)."""
+    return cast("list[shapes.Gap]", records(frame))
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

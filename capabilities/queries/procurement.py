@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -23,6 +22,7 @@ from capabilities.models import (
     ProcurementProposal,
     ProposalStep,
 )
+from capabilities.queries import api_shapes_procurement as shapes
 from capabilities.queries.lookup import one_or_not_found
 from capabilities.redaction import is_hidden
 from capabilities.services.procurement import unanswered_questions
@@ -365,17 +365,22 @@ def _detail(
     )
 
 
-def proposal_as_json(d: ProposalDetail) -> dict[str, Any]:
+def proposal_as_json(d: ProposalDetail) -> shapes.Proposal:
     """One proposal for the API and the CLI; only existence and stage when hidden."""
-    data: dict[str, Any] = {
+    if d.hidden:
+        return {
+            "id": d.id,
+            "measure_id": d.measure_id,
+            "stage": d.stage,
+            "confidential": d.confidential,
+            "title": None,
+            "redacted": True,
+        }
+    return {
         "id": d.id,
         "measure_id": d.measure_id,
         "stage": d.stage,
         "confidential": d.confidential,
-    }
-    if d.hidden:
-        return data | {"title": None, "redacted": True}
-    return data | {
         "redacted": False,
         "title": d.title,
         "proposing_group": d.proposing_group,

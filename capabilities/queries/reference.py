@@ -4,7 +4,6 @@ assignments` and `formaga actors`. The objects have the JSON API's shapes (one d
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,11 +16,12 @@ from capabilities.models import (
     CapabilityAssignment,
     Responsibility,
 )
+from capabilities.queries import api_shapes as shapes
 from capabilities.queries.api import _actor_json, _assignment_json
 from capabilities.queries.assignments import swedish_key
 
 
-def all_assignments(session: so.Session) -> list[dict[str, Any]]:
+def all_assignments(session: so.Session) -> list[shapes.Assignment]:
     """Every assignment (API shape), ordered by first dnr then title: six queries."""
     assignments = session.scalars(
         sa.select(Assignment).options(
@@ -46,10 +46,10 @@ def all_assignments(session: so.Session) -> list[dict[str, Any]]:
     return [_assignment_json(a, numbers[a.id]) for a in ordered]
 
 
-def all_actors(session: so.Session) -> list[dict[str, Any]]:
+def all_actors(session: so.Session) -> list[shapes.ActorWithAssignments]:
     """Every actor (API shape) with the assignments it received or partners in: three queries."""
     actors = session.scalars(sa.select(Actor)).all()
-    responsibilities: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    responsibilities: dict[int, list[shapes.Responsibility]] = defaultdict(list)
     for actor_id, number, role, note in session.execute(
         sa.select(
             Responsibility.actor_id, Capability.number, Responsibility.role, Responsibility.note
@@ -59,7 +59,7 @@ def all_actors(session: so.Session) -> list[dict[str, Any]]:
         .order_by(Capability.sort_key, Responsibility.role, Responsibility.id)
     ):
         responsibilities[actor_id].append({"capability_number": number, "role": role, "note": note})
-    assignments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    assignments: dict[int, list[shapes.ActorAssignment]] = defaultdict(list)
     for recipient in session.scalars(
         sa.select(AssignmentRecipient).options(
             so.joinedload(AssignmentRecipient.assignment).selectinload(Assignment.diary_numbers)
@@ -77,8 +77,8 @@ def all_actors(session: so.Session) -> list[dict[str, Any]]:
             }
         )
     return [
-        _actor_json(actor, responsibilities[actor.id])
-        | {
+        {
+            **_actor_json(actor, responsibilities[actor.id]),
             "assignments": sorted(
                 assignments[actor.id], key=lambda a: (a["dnrs"] or ["~"], a["id"])
             ),

@@ -28,6 +28,7 @@ from capabilities.models import (
     StatusAssessment,
     StatusLevel,
 )
+from capabilities.queries import api_shapes as shapes
 from capabilities.queries.pagination import Page, PageRequest, paginate
 from capabilities.redaction import ASSESSMENT, CONFIDENTIAL_LABEL, is_hidden, redact
 
@@ -46,7 +47,7 @@ class StatusView:
     redacted: bool
     assessment_id: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> shapes.CurrentStatus:
         return {
             "level": self.level,
             "label": self.label,
@@ -81,7 +82,7 @@ class RegisterRow:
     actor_ids: set[int] = field(default_factory=set)
     active_measures: int = 0
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> shapes.Capability:
         """The documented, stable shape of `formaga register --format json`."""
         return {
             "number": self.number,

@@ -40,6 +40,7 @@ from capabilities.models import (
     StatusAssessment,
     User,
 )
+from capabilities.queries import api_shapes_rounds as shapes
 from capabilities.queries.register import current_assessments
 from capabilities.queries.scores import LevelInput, Score, ScoreChange, compare_scores, scores
 from capabilities.redaction import ASSESSMENT, CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
@@ -599,7 +600,7 @@ class CapabilityChange:
     measures_ended: list[str]
 
     @property
-    def direction(self) -> str | None:
+    def direction(self) -> shapes.Direction | None:
         """'↑', '↓' or '=' when both levels are known (and visible)."""
         if self.level_before is None or self.level_after is None:
             return None
@@ -629,7 +630,7 @@ class CapabilityChange:
             or bool(self.measures_added or self.measures_ended)
         )
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> shapes.CapabilityChange:
         return {
             "number": self.number,
             "title": self.title,
@@ -670,7 +671,7 @@ class Comparison:
     def changes(self) -> list[CapabilityChange]:
         return [c for c in self.capabilities if c.changed]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> shapes.RoundComparison:
         return {
             "title": self.title,
             "before": {
@@ -843,7 +844,7 @@ def compare_rounds(
     )
 
 
-def round_summary(session: so.Session, round_id: int) -> dict[str, Any]:
+def round_summary(session: so.Session, round_id: int) -> shapes.Round:
     """A round's facts, state counts and snapshot hash as JSON-ready data (CLI show, API)."""
     round_ = get_round(session, round_id)
     rows = _round_rows(session, round_)
@@ -858,7 +859,7 @@ def round_summary(session: so.Session, round_id: int) -> dict[str, Any]:
         "status": round_.status,
         "reference_date": round_.reference_date.isoformat(),
         "deadline": round_.deadline.isoformat(),
-        "opened_at": _iso(round_.opened_at),
+        "opened_at": round_.opened_at.isoformat(),
         "closed_at": _iso(round_.closed_at),
         "reviewers": [r.user.display_name for r in round_.reviewers],
         "area_organisations": [

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 import sqlalchemy.orm as so
+
+from capabilities.queries import api_shapes_rounds as shapes
 
 TOP_LEVEL = 5
 
@@ -54,7 +55,7 @@ class Score:
         exact = Decimal(self.level_sum * 100) / Decimal(self.assessed * TOP_LEVEL)
         return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> shapes.RoundScore:
         mean = self.mean_level
         return {
             "kind": self.kind,
@@ -85,7 +86,7 @@ class ScoreChange:
             return None
         return round(self.after.percent - self.before.percent, 1)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> shapes.ScoreChange:
         return {
             "kind": self.kind,
             "number": self.number,

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Response
 from flask_babel import gettext as _
 
+from capabilities.queries.api_shapes import Error
+
 ERROR_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -30,9 +32,8 @@ def json_response(data: Any, status: int = 200) -> Response:
 
 
 def api_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    response = json_response(
-        {"error": ERROR_CODES.get(status, "error"), "message": message}, status
-    )
+    body: Error = {"error": ERROR_CODES.get(status, "error"), "message": message}
+    response = json_response(body, status)
     response.headers.update(headers or {})
     return response
 

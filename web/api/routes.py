@@ -12,14 +12,14 @@ from capabilities.errors import NotFound
 from capabilities.queries import api as queries
 from capabilities.queries.commitments import commitment_as_json, commitments
 from capabilities.queries.gap_view import unlinked_as_json
-from capabilities.queries.gaps import records as gap_records
+from capabilities.queries.gaps import gap_items
 from capabilities.queries.pagination import paginate_list
 from capabilities.queries.procurement import (
     proposal_as_json,
     proposal_detail,
     proposal_details,
 )
-from capabilities.queries.rounds import compare_rounds, list_rounds, round_summary
+from capabilities.queries.rounds import compare_rounds, round_summary
 from web.api import params
 from web.api.guard import api_user, authenticate, register_error_handlers, unmatched_api_path
 from web.api.openapi import openapi_document
@@ -112,7 +112,7 @@ def gaps() -> ResponseReturnValue:
         raise NotFound(_("Okänt område: %(area)s.", area=area))
     # Cut the page first: only its rows become JSON.
     positions = paginate_list(range(len(view.rows)), request)
-    page = positions.with_items(gap_records(view.rows.iloc[list(positions.items)]))
+    page = positions.with_items(gap_items(view.rows.iloc[list(positions.items)]))
     return json_response(
         {
             **page.as_json(),
@@ -124,20 +124,7 @@ def gaps() -> ResponseReturnValue:
 
 @bp.get("/rounds")
 def rounds() -> ResponseReturnValue:
-    request = params.page_request()
-    items = [
-        {
-            "id": r.id,
-            "name": r.name,
-            "status": r.status,
-            "reference_date": r.reference_date.isoformat(),
-            "deadline": r.deadline.isoformat(),
-            "closed_at": r.closed_at.isoformat() if r.closed_at else None,
-            "sha256": s.sha256 if s else None,
-        }
-        for r, s in list_rounds(db_session())
-    ]
-    page = paginate_list(items, request)
+    page = paginate_list(queries.round_items(db_session()), params.page_request())
     return json_response(page.as_json())
 
 

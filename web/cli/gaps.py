@@ -66,7 +66,7 @@ def gaps(
     include_confidential: bool,
 ) -> None:
     from capabilities.queries.gap_view import gap_view, unlinked_as_json
-    from capabilities.queries.gaps import records as gap_records
+    from capabilities.queries.gaps import gap_items
 
     with common.session_scope() as session:
         view = gap_view(
@@ -83,7 +83,7 @@ def gaps(
     if fmt == "json":
         emit_json(
             {
-                "items": gap_records(view.rows),
+                "items": gap_items(view.rows),
                 "sort": sort,
                 "unlinked_assignments": [unlinked_as_json(item) for item in view.unlinked],
             }

@@ -6,6 +6,7 @@ documents them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -13,7 +14,7 @@ import click
 from web.cli import common
 from web.cli.output import FORMAT_CHOICE, Column, Listing, emit
 
-Item = dict[str, Any]
+Item = Mapping[str, Any]  # an assignment or actor in the API shape (api_shapes)
 
 
 def _dnrs(item: Item) -> str:

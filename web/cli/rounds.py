@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from capabilities import formatting
 from web.cli import common
 from web.cli.output import FORMAT_CHOICE, Column, Listing, emit, emit_json
 
-Row = dict[str, Any]
+Row = Mapping[str, Any]
 
 
 @click.group("rounds", help="Reporting rounds (uppföljningsomgångar).")
@@ -62,21 +63,10 @@ def open_(
 @rounds.command("list", help="All rounds, newest first.")
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table")
 def list_(fmt: str) -> None:
-    from capabilities.queries.rounds import list_rounds
+    from capabilities.queries.api import round_items
 
     with common.session_scope() as session:
-        rows = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "status": r.status,
-                "reference_date": r.reference_date.isoformat(),
-                "deadline": r.deadline.isoformat(),
-                "closed_at": r.closed_at.isoformat() if r.closed_at else None,
-                "sha256": s.sha256 if s else None,
-            }
-            for r, s in list_rounds(session)
-        ]
+        rows = round_items(session)
     emit(rows, ROUNDS, fmt)
 
 
