@@ -21,7 +21,8 @@ from capabilities.queries.api_shapes_rounds import Round, RoundComparison, Round
 
 
 class PageFields(TypedDict):
-    """En sida av listan. Ordningen är stabil: registerordning för delförmågor, annars id."""
+    """What every page has besides its items (Page.as_json). Each page says its own order:
+    the docstring of a TypedDict is not inherited."""
 
     page: Annotated[int, Spec(minimum=1)]
     per_page: Annotated[int, Spec(minimum=1, maximum=500)]
@@ -30,41 +31,60 @@ class PageFields(TypedDict):
 
 
 class CapabilityPage(PageFields):
+    """En sida av delförmågorna, i registerordning (3.2.10 efter 3.2.9)."""
+
     items: list[Capability]
 
 
 class HistoryPage(PageFields):
+    """En sida av delförmågans statusbedömningar, nyaste först."""
+
     capability: CapabilitySummary
     items: list[HistoryEntry]
 
 
 class AssignmentPage(PageFields):
+    """En sida av regeringsuppdragen, i id-ordning (stabil när fler tillkommer)."""
+
     items: list[Assignment]
 
 
 class ActorPage(PageFields):
+    """En sida av aktörerna, i id-ordning (stabil när fler tillkommer)."""
+
     items: list[Actor]
 
 
 class MeasurePage(PageFields):
+    """En sida av åtgärderna, i id-ordning (stabil när fler tillkommer)."""
+
     items: list[Measure]
 
 
 class GapPage(PageFields):
+    """En sida av delförmågorna med flaggor, i vald ordning (sort; lika i registerordning),
+    och alla uppdrag utan kopplad delförmåga."""
+
     items: list[Gap]
     sort: Annotated[str, Spec(enum=("register", "distance", "level", "age", "flags"))]
     unlinked_assignments: list[UnlinkedAssignment]
 
 
 class RoundPage(PageFields):
+    """En sida av uppföljningsomgångarna, nyaste först."""
+
     items: list[RoundListItem]
 
 
 class ProposalPage(PageFields):
+    """En sida av förslagen, senast ändrade först."""
+
     items: list[Proposal]
 
 
 class CommitmentPage(PageFields):
+    """En sida av åtagandena, i kodordning."""
+
     items: list[Commitment]
 
 

@@ -46,18 +46,19 @@ ResponsibilityRole = Annotated[str, Spec(enum=RESPONSIBILITY_ROLES)]
 AssignmentStatus = Annotated[str, Spec(enum=ASSIGNMENT_STATUSES)]
 MilestoneKind = Annotated[str, Spec(enum=MILESTONE_KINDS)]
 
-ERROR_CODES = (
-    "bad_request",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "method_not_allowed",
-    "internal_error",
-)
+#: The `error` of an API error answer, by HTTP status.
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    500: "internal_error",
+}
 
 
 class Error(TypedDict):
-    error: Annotated[str, Spec(enum=ERROR_CODES)]
+    error: Annotated[str, Spec(enum=tuple(ERROR_CODES.values()))]
     message: Annotated[str, Spec(description="Förklaring på svenska.")]
 
 

@@ -8,16 +8,7 @@ from typing import Any
 from flask import Response
 from flask_babel import gettext as _
 
-from capabilities.queries.api_shapes import Error
-
-ERROR_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    500: "internal_error",
-}
+from capabilities.queries.api_shapes import ERROR_CODES, Error
 
 
 def json_response(data: Any, status: int = 200) -> Response:
