@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from capabilities import migrate
 from capabilities.db import make_engine
-from tests.test_upgrade import _dump, _fill, head_rows  # noqa: F401  (the shared fixture)
+from tests.test_upgrade import _dump, _fill, _tables, head_rows  # noqa: F401  (the shared fixture)
 from web.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +85,7 @@ def test_the_readme_upgrade_steps_work_on_an_older_database_with_data(
     migrate.upgrade(url, OLDER)
     engine = make_engine(url)
     try:
-        before = _fill(engine, head_rows)
+        before = _fill(engine, _tables(engine), head_rows)
     finally:
         engine.dispose()
     runner = CliRunner()
