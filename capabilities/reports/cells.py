@@ -91,17 +91,20 @@ def text_cell(ws: Any, value: Any, style: Any = None) -> Cell:
     """An openpyxl cell for `ws` (write-only or not): text is a string, never a formula.
 
     `style` is a shared StyleArray (write-only sheets); it is copied before the quote prefix
-    is set, never changed."""
-    if isinstance(value, str):
-        value = clean_text(value)
-    cell: Cell = WriteOnlyCell(ws, value=value)
+    is set, never changed. Text is bound here once (cleaned, cut at Excel's 32,767 characters,
+    typed "s") instead of through openpyxl's type inference: a workbook has millions of cells."""
+    cell: Cell = WriteOnlyCell(ws)
+    text = isinstance(value, str)
+    if text:
+        cell._value = clean_text(value)[:32767]
+        cell.data_type = "s"  # text is text: never a formula
+    elif value is not None:
+        cell.value = value
     if style is not None:
         cell._style = style
-    if isinstance(value, str):
-        cell.data_type = "s"  # text is text: never a formula
-        if looks_like_formula(value):
-            cell._style = copy(cell._style)
-            cell.quotePrefix = True
+    if text and looks_like_formula(cell._value):
+        cell._style = copy(cell._style)
+        cell.quotePrefix = True
     return cell
 
 

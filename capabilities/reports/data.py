@@ -8,6 +8,7 @@ Measure state and milestone progress are today's: their history lives in the aud
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -26,9 +27,7 @@ from capabilities.models import (
     MeasureActor,
     MeasureCapability,
     Responsibility,
-    StatusAssessment,
     StatusLevel,
-    User,
 )
 from capabilities.queries.capability import trend
 from capabilities.queries.gaps import gap_frame
@@ -40,24 +39,15 @@ from capabilities.queries.procurement import (
 )
 from capabilities.queries.register import (
     RegisterRow,
-    StatusView,
     end_of_day,
     link_active_at,
     register_rows,
-    status_view,
 )
 from capabilities.redaction import CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
+from capabilities.reports.history import HistoryRow, HistoryRows, newest_two
 
 NOT_ASSESSED = "Ej bedömd"
 TREND_TEXT = {"better": "Förbättrad", "same": "Oförändrad", "worse": "Försämrad", None: ""}
-
-
-@dataclass
-class HistoryRow:
-    number: str
-    status: StatusView
-    assessed_by: str
-    created_at: datetime
 
 
 @dataclass
@@ -112,7 +102,7 @@ class ReportData:
     include_confidential: bool
     levels: list[StatusLevel]
     capabilities: list[CapabilityReport]
-    history: list[HistoryRow]
+    history: Iterable[HistoryRow]  # streamed from the database (HistoryRows)
     measures: list[MeasureRow]
     assignments: list[AssignmentRow]
     actors: list[ActorRow]
@@ -138,10 +128,8 @@ def build_report(
     rows = register_rows(session, as_of=day, can_see_confidential=include_confidential)
     levels = list(session.scalars(sa.select(StatusLevel).order_by(StatusLevel.level)))
     labels = {lvl.level: lvl.label for lvl in levels}
-    history = _history(session, day, moment, labels, include_confidential)
-    by_capability: dict[str, list[HistoryRow]] = defaultdict(list)
-    for entry in history:
-        by_capability[entry.number].append(entry)
+    history = HistoryRows(session, day, moment, labels, include_confidential)
+    by_capability = newest_two(session, day, labels, include_confidential)
     measures = _measures(session, moment, include_confidential)
     measures_by_number: dict[str, list[str]] = defaultdict(list)
     for measure in measures:
@@ -175,33 +163,6 @@ def build_report(
         proposals=proposal_details(session, can_see_confidential=include_confidential),
         industry_contacts=industry_contact_rows(session, can_see_confidential=include_confidential),
     )
-
-
-def _history(
-    session: so.Session,
-    day: date,
-    moment: datetime,
-    labels: dict[int, str],
-    include_confidential: bool,
-) -> list[HistoryRow]:
-    """Every assessment recorded and not withdrawn by then, per capability newest first."""
-    result = session.execute(
-        sa.select(StatusAssessment, Capability.number, User.display_name)
-        .join(Capability, Capability.id == StatusAssessment.capability_id)
-        .join(User, User.id == StatusAssessment.created_by_id)
-        .where(
-            StatusAssessment.assessed_on <= day,
-            StatusAssessment.created_at < moment,
-            StatusAssessment.in_force(moment),  # withdrawn by then: no longer part of it
-        )
-        .order_by(
-            Capability.sort_key, StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc()
-        )
-    )
-    return [
-        HistoryRow(number, status_view(a, labels, include_confidential), name, a.created_at)
-        for a, number, name in result
-    ]
 
 
 def _measures(
