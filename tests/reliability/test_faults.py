@@ -144,10 +144,9 @@ def _upload_form(client: Client, workbook: bytes) -> list[tuple[str, str]]:
 
 def _update_workbook(url: str, marker: str) -> tuple[bytes, int]:
     """The export's Uppdatering sheet with a new level and summary on every row."""
-    with session_on(url) as session:
-        report = build_report(session, exported_by="test")
     buffer = io.BytesIO()
-    write_workbook(report, buffer)
+    with session_on(url) as session:  # the workbook streams the history from the session
+        write_workbook(build_report(session, exported_by="test"), buffer)
     book = load_workbook(io.BytesIO(buffer.getvalue()))
     sheet = book[UPDATE_SHEET]
     rows = 0

@@ -42,6 +42,7 @@ def export(
     from capabilities.reports.data import build_report
     from capabilities.reports.xlsx import write_workbook
 
+    # Written while the session is open: the workbook streams the history from the database.
     with common.session_scope() as session:
         report = build_report(
             session,
@@ -49,12 +50,12 @@ def export(
             include_confidential=include_confidential,
             exported_by=exported_by,
         )
-    if fmt == "xlsx":
-        with open(output, "wb") as handle:
-            write_workbook(report, handle)
-    else:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            write_register_csv(report, handle)
+        if fmt == "xlsx":
+            with open(output, "wb") as handle:
+                write_workbook(report, handle)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                write_register_csv(report, handle)
     click.echo(f"Skrev {output} ({len(report.capabilities)} delförmågor, per {report.as_of}).")
 
 
@@ -112,13 +113,14 @@ def report(
                 include_confidential=include_confidential,
                 exported_by=exported_by,
             )
-    if fmt == "pdf":
-        with open(output, "wb") as handle:
-            write_pdf(data, handle, round_info)
-    elif fmt == "xlsx":
-        with open(output, "wb") as handle:
-            write_workbook(data, handle)
-    else:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            write_register_csv(data, handle)
+        # Written while the session is open: the workbook streams the history from it.
+        if fmt == "pdf":
+            with open(output, "wb") as handle:
+                write_pdf(data, handle, round_info)
+        elif fmt == "xlsx":
+            with open(output, "wb") as handle:
+                write_workbook(data, handle)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                write_register_csv(data, handle)
     click.echo(f"Skrev {output} ({len(data.capabilities)} delförmågor, per {data.as_of}).")
