@@ -23,6 +23,7 @@ from capabilities import migrate
 from capabilities.db import make_engine
 from capabilities.models import Actor, Capability, User
 from capabilities.services import create_user
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.pg import PostgresUnavailable, ThrowawayCluster, create_database
 
@@ -201,7 +202,7 @@ def make_user(session: so.Session) -> Callable[..., User]:
             "role": role,
             "password": PASSWORD,
         } | extra
-        return create_user(session, None, **data)
+        return create_user(session, None, NewUser(**data))
 
     return make
 

@@ -17,6 +17,7 @@ from capabilities.models import Capability, User
 from capabilities.services import create_user
 from capabilities.services import rounds as r
 from capabilities.services.rounds import EntryInput
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD
 from web.cli import main
 
@@ -55,10 +56,7 @@ def test_rounds_commands(runner: tuple[CliRunner, str]) -> None:
             create_user(
                 session,
                 None,
-                username=name,
-                display_name=name.title(),
-                role="medlem",
-                password=PASSWORD,
+                NewUser(username=name, display_name=name.title(), role="medlem", password=PASSWORD),
             )
         session.commit()
     engine.dispose()

@@ -31,6 +31,7 @@ from capabilities import migrate
 from capabilities.db import make_engine
 from capabilities.models import Capability
 from capabilities.services import create_user
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from web.app import create_app
 
@@ -39,8 +40,8 @@ migrate.upgrade(url)
 engine = make_engine(url)
 with so.Session(engine) as session:
     seed(session)
-    create_user(session, None, username="reader", display_name="Reader", role="admin",
-                password=password, can_see_confidential=True)
+    create_user(session, None, NewUser(username="reader", display_name="Reader", role="admin",
+                                       password=password, can_see_confidential=True))
     session.commit()
     capability_id = session.scalar(sa.select(Capability.id).where(Capability.number == "2.1.1"))
 engine.dispose()

@@ -34,6 +34,7 @@ from capabilities.redaction import (
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from importers.status_workbook import plan_import
 from tests.conftest import find_capability, login, post
 
@@ -192,19 +193,23 @@ def test_cli_dry_run_import_uses_the_users_clearance(
         cleared = services.create_user(
             session,
             None,
-            username="klarerad",
-            display_name="Klarerad",
-            role="medlem",
-            password="korrekt-hast-batteri-häftstift",
-            can_see_confidential=True,
+            NewUser(
+                username="klarerad",
+                display_name="Klarerad",
+                role="medlem",
+                password="korrekt-hast-batteri-häftstift",
+                can_see_confidential=True,
+            ),
         )
         member = services.create_user(
             session,
             None,
-            username="okl",
-            display_name="Oklarerad",
-            role="medlem",
-            password="korrekt-hast-batteri-häftstift",
+            NewUser(
+                username="okl",
+                display_name="Oklarerad",
+                role="medlem",
+                password="korrekt-hast-batteri-häftstift",
+            ),
         )
         _confidential_assessment(session, cleared)
         data = _fill(_exported_workbook(session, member), 3, "Ny bedömning via CLI")

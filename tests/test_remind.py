@@ -26,6 +26,7 @@ from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, Capability, ReminderNotice, User
 from capabilities.queries.tasks import calendar_tasks, tasks_for
 from capabilities.services import create_user
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD
 from tests.test_tasks import SEED_003_DATES, SEED_003_KEY
 from web.cli import main
@@ -139,11 +140,13 @@ def _user(session: so.Session, username: str, **extra: Any) -> User:
     return create_user(
         session,
         admin,
-        username=username,
-        display_name=username.capitalize(),
-        role="medlem",
-        password=PASSWORD,
-        **extra,
+        NewUser(
+            username=username,
+            display_name=username.capitalize(),
+            role="medlem",
+            password=PASSWORD,
+            **extra,
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from capabilities.models import AuditEvent, StatusAssessment, User
 from capabilities.reports.data import build_report
 from capabilities.services import rounds as r
 from capabilities.services.rounds import EntryInput
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.conftest import PASSWORD, find_capability, login
 
@@ -97,10 +98,7 @@ def test_migration_credits_the_author_of_assessments_approved_before(
                 services.create_user(
                     session,
                     None,
-                    username=name,
-                    display_name=name.title(),
-                    role=role,
-                    password=PASSWORD,
+                    NewUser(username=name, display_name=name.title(), role=role, password=PASSWORD),
                 )
                 for name, role in (("anna", "medlem"), ("greta", "medlem"), ("ada", "admin"))
             ]

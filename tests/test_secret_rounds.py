@@ -29,6 +29,7 @@ from capabilities.redaction import CONFIDENTIAL_LABEL
 from capabilities.services import rounds as r
 from capabilities.services.measures import MeasureInput
 from capabilities.services.rounds import EntryInput
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD, find_capability, login
 
 TITLE = "ZQXSENAREHEMLIG"  # one word, so that it survives line breaks in the PDF
@@ -42,14 +43,18 @@ def _two_rounds_then_secret(session: so.Session) -> tuple[int, int, str, str]:
     admin = services.create_user(
         session,
         None,
-        username="f2-admin",
-        display_name="Admin",
-        role="admin",
-        password=PASSWORD,
-        can_see_confidential=True,
+        NewUser(
+            username="f2-admin",
+            display_name="Admin",
+            role="admin",
+            password=PASSWORD,
+            can_see_confidential=True,
+        ),
     )
     member = services.create_user(
-        session, None, username="f2-anna", display_name="Anna", role="medlem", password=PASSWORD
+        session,
+        None,
+        NewUser(username="f2-anna", display_name="Anna", role="medlem", password=PASSWORD),
     )
     cap = find_capability(session, NUMBER)
     ids = []

@@ -25,6 +25,7 @@ from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView, regist
 from capabilities.services.actors import ActorInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser, UserInput
 from tests.conftest import find_actor, find_capability
 
 
@@ -102,10 +103,9 @@ def _admin_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]]
             lambda u: services.create_user(
                 session,
                 u,
-                username="ny",
-                display_name="Ny",
-                role="läsare",
-                password="tolv-tecken-minst",
+                NewUser(
+                    username="ny", display_name="Ny", role="läsare", password="tolv-tecken-minst"
+                ),
             ),
         ),
     ]
@@ -346,7 +346,13 @@ def test_admin_cannot_lock_themselves_out(
 ) -> None:
     admin = make_user("admin")
     with pytest.raises(PermissionDenied):
-        services.update_user(session, admin, admin, expected_version=admin.version, role="medlem")
+        services.update_user(
+            session,
+            admin,
+            admin,
+            replace(UserInput.of(admin), role="medlem"),
+            expected_version=admin.version,
+        )
 
 
 def test_passwords_are_hashed_with_argon2_and_minimum_length(

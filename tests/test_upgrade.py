@@ -23,6 +23,7 @@ from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, Capability
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.conftest import PASSWORD
 
@@ -44,20 +45,24 @@ def _representative(session: so.Session) -> None:
     admin = services.create_user(
         session,
         None,
-        username="uppgradering-admin",
-        display_name="Ada Admin",
-        role="admin",
-        password=PASSWORD,
-        can_see_confidential=True,  # only a cleared admin may make a cleared user
+        NewUser(
+            username="uppgradering-admin",
+            display_name="Ada Admin",
+            role="admin",
+            password=PASSWORD,
+            can_see_confidential=True,
+        ),
     )
     member = services.create_user(
         session,
         admin,
-        username="uppgradering-medlem",
-        display_name="Maja Medlem",
-        role="medlem",
-        password=PASSWORD,
-        can_see_confidential=True,
+        NewUser(
+            username="uppgradering-medlem",
+            display_name="Maja Medlem",
+            role="medlem",
+            password=PASSWORD,
+            can_see_confidential=True,
+        ),
     )
     capabilities = list(session.scalars(sa.select(Capability).order_by(Capability.id).limit(3)))
     actor = session.scalars(sa.select(Actor).order_by(Actor.id)).first()

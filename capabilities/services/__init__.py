@@ -2,8 +2,9 @@
 validates (ValidationFailed with Swedish messages), writes an AuditEvent and flushes.
 The caller commits."""
 
-from capabilities.services.actors import create_actor, retire_actor, update_actor
+from capabilities.services.actors import ActorInput, create_actor, retire_actor, update_actor
 from capabilities.services.assignments import (
+    AssignmentInput,
     add_milestone,
     complete_milestone,
     confirm_missed,
@@ -16,8 +17,14 @@ from capabilities.services.links import (
     end_responsibility,
     link_assignment,
 )
-from capabilities.services.measures import create_measure, transition_measure, update_measure
+from capabilities.services.measures import (
+    MeasureInput,
+    create_measure,
+    transition_measure,
+    update_measure,
+)
 from capabilities.services.register import (
+    CapabilityChange,
     create_capability,
     rename_level,
     retire_capability,
@@ -32,6 +39,8 @@ from capabilities.services.status import (
 )
 from capabilities.services.tokens import authenticate_token, create_token, revoke_token
 from capabilities.services.users import (
+    NewUser,
+    UserInput,
     change_own_password,
     create_user,
     deactivate_user,
@@ -43,6 +52,12 @@ from capabilities.services.users import (
 
 __all__ = [
     "KEEP_TARGET",
+    "ActorInput",
+    "AssignmentInput",
+    "CapabilityChange",
+    "MeasureInput",
+    "NewUser",
+    "UserInput",
     "add_milestone",
     "add_responsibility",
     "authenticate_token",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -130,22 +131,55 @@ def _audit_clearance(session: so.Session, actor: User, user: User, before: bool)
     )
 
 
-def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class UserInput:
+    """A user's details as the admin form, the CLI or a test gives them; the service checks."""
+
+    display_name: str | None = None
+    email: str | None = None
+    role: str | None = None
+    can_see_confidential: bool = False
+    is_active: bool = True
+    organisation_id: int | str | None = None
+
+    @classmethod
+    def of(cls, user: User) -> UserInput:
+        """The user as stored: change a few fields with dataclasses.replace."""
+        return cls(
+            display_name=user.display_name,
+            email=user.email,
+            role=user.role,
+            can_see_confidential=user.can_see_confidential,
+            is_active=user.is_active,
+            organisation_id=user.organisation_id,
+        )
+
+
+@dataclass(frozen=True)
+class NewUser(UserInput):
+    """A new account: the details plus the username (never changed later) and first password."""
+
+    username: str = ""
+    password: str = ""
+
+
+def _validate(session: so.Session, data: UserInput, account: NewUser | None) -> dict[str, Any]:
+    """The checked details; for a new account (`account`) also its username and password."""
     errors = Errors()
     clean: dict[str, Any] = {
         "display_name": errors.text(
             "display_name",
-            data.get("display_name"),
+            data.display_name,
             label="Namn",
             required=True,
             max_length=MAX_SHORT,
         ),
-        "email": errors.text("email", data.get("email"), label="E-post", max_length=MAX_SHORT),
-        "role": errors.choice("role", data.get("role"), ROLES, label="Roll"),
-        "can_see_confidential": bool(data.get("can_see_confidential")),
-        "is_active": bool(data.get("is_active", True)),
+        "email": errors.text("email", data.email, label="E-post", max_length=MAX_SHORT),
+        "role": errors.choice("role", data.role, ROLES, label="Roll"),
+        "can_see_confidential": bool(data.can_see_confidential),
+        "is_active": bool(data.is_active),
     }
-    org = data.get("organisation_id")
+    org = data.organisation_id
     clean["organisation_id"] = int(org) if org not in (None, "") else None
     if (
         clean["organisation_id"] is not None
@@ -154,8 +188,8 @@ def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) ->
         errors.add("organisation_id", N_("Okänd organisation."))
     if clean["email"] and "@" not in clean["email"]:
         errors.add("email", N_("E-postadressen ser inte giltig ut."))
-    if user_id is None:
-        username = (data.get("username") or "").strip().lower()
+    if account is not None:
+        username = (account.username or "").strip().lower()
         if not _USERNAME.match(username):
             errors.add("username", N_("Användarnamnet ska vara 2–120 tecken: a–ö, 0–9, . _ @ -."))
         elif username == SYSTEM_USERNAME or session.scalar(
@@ -167,7 +201,7 @@ def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) ->
         clean["username"] = username
         _password_errors(
             errors,
-            data.get("password"),
+            account.password,
             username=username,
             display_name=clean["display_name"],
         )
@@ -175,14 +209,14 @@ def _validate(session: so.Session, data: dict[str, Any], user_id: int | None) ->
     return clean
 
 
-def create_user(session: so.Session, actor: User | None, **data: Any) -> User:
+def create_user(session: so.Session, actor: User | None, data: NewUser) -> User:
     """Create a user. `actor` is the admin doing it; None only for `formaga init`'s first admin."""
     if actor is not None:
         require_admin(actor)
-    clean = _validate(session, data, None)
+    clean = _validate(session, data, data)
     if clean["can_see_confidential"]:
         _require_cleared_actor(actor, clean["username"], "create", "can_see_confidential")
-    user = User(password_hash=hash_password(data["password"]), **clean)
+    user = User(password_hash=hash_password(data.password), **clean)
     session.add(user)
     session.flush()
     audit(session, actor or user, user, "create", after=snapshot(user))
@@ -193,23 +227,14 @@ def create_user(session: so.Session, actor: User | None, **data: Any) -> User:
 
 
 def update_user(
-    session: so.Session, actor: User, user: User, *, expected_version: int, **data: Any
+    session: so.Session, actor: User, user: User, data: UserInput, *, expected_version: int
 ) -> User:
     """Set role, organisation, clearance, active. Admins cannot demote or deactivate themselves."""
     require_admin(actor)
     if user.is_system:
         raise PermissionDenied(N_("Systemanvändaren kan inte ändras."))
     check_version(user, expected_version, "Användaren")
-    fields = (
-        "display_name",
-        "email",
-        "role",
-        "can_see_confidential",
-        "is_active",
-        "organisation_id",
-    )
-    merged = {k: getattr(user, k) for k in fields} | data
-    clean = _validate(session, merged, user.id)
+    clean = _validate(session, data, None)
     if user.id == actor.id and (clean["role"] != "admin" or not clean["is_active"]):
         raise PermissionDenied(
             N_("Du kan inte ta bort din egen administratörsroll eller inaktivera dig själv."),
@@ -247,7 +272,13 @@ def update_user(
 
 
 def deactivate_user(session: so.Session, actor: User, user: User) -> User:
-    return update_user(session, actor, user, expected_version=user.version, is_active=False)
+    return update_user(
+        session,
+        actor,
+        user,
+        replace(UserInput.of(user), is_active=False),
+        expected_version=user.version,
+    )
 
 
 def change_own_password(

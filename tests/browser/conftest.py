@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 from capabilities import migrate
 from capabilities.db import make_engine
 from capabilities.services import create_user
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.conftest import PASSWORD
 from tests.live import waitress_thread
@@ -72,11 +73,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             create_user(
                 session,
                 None,
-                username=f"e2e-{role}",
-                display_name=f"E2E {role}",
-                role=role,
-                password=PASSWORD,
-                can_see_confidential=role == "admin",
+                NewUser(
+                    username=f"e2e-{role}",
+                    display_name=f"E2E {role}",
+                    role=role,
+                    password=PASSWORD,
+                    can_see_confidential=role == "admin",
+                ),
             )
         session.commit()
     engine.dispose()

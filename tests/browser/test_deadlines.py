@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from capabilities import services
 from capabilities.db import make_engine
 from capabilities.models import Actor, Capability, User
+from capabilities.services.users import NewUser
 from tests.browser.conftest import log_in, screenshot, serious_violations
 from tests.conftest import PASSWORD
 
@@ -30,11 +31,13 @@ def lv_member(live_server: dict[str, Any]) -> str:
             services.create_user(
                 session,
                 admin,
-                username="e2e-lv",
-                display_name="E2E Läkemedelsverket",
-                role="medlem",
-                password=PASSWORD,
-                organisation_id=lv.id,
+                NewUser(
+                    username="e2e-lv",
+                    display_name="E2E Läkemedelsverket",
+                    role="medlem",
+                    password=PASSWORD,
+                    organisation_id=lv.id,
+                ),
             )
             capability = session.scalars(
                 sa.select(Capability).where(Capability.number == "1.1.1")

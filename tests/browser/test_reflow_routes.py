@@ -22,6 +22,7 @@ from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, CapabilityAssignment, Milestone, User
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.browser.conftest import log_in
 from tests.browser.test_reflow import OVERFLOWING
@@ -58,19 +59,23 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         admin = services.create_user(
             session,
             None,
-            username="reflow-admin",
-            display_name="Reflow admin",
-            role="admin",
-            password=PASSWORD,
-            can_see_confidential=True,
+            NewUser(
+                username="reflow-admin",
+                display_name="Reflow admin",
+                role="admin",
+                password=PASSWORD,
+                can_see_confidential=True,
+            ),
         )
         member = services.create_user(
             session,
             None,
-            username="reflow-medlem",
-            display_name="Reflow medlem",
-            role="medlem",
-            password=PASSWORD,
+            NewUser(
+                username="reflow-medlem",
+                display_name="Reflow medlem",
+                role="medlem",
+                password=PASSWORD,
+            ),
         )
         link = session.scalars(
             sa.select(CapabilityAssignment).order_by(CapabilityAssignment.id)

@@ -31,6 +31,7 @@ from capabilities.db import make_engine
 from capabilities.models import Capability, RoundSnapshot, User
 from capabilities.services import create_measure, create_user, update_own_profile
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from tests.browser.conftest import log_in, screenshot, serious_violations
 from tests.conftest import PASSWORD
 from tests.test_remind import SmtpServer
@@ -47,11 +48,13 @@ def people(live_server: dict[str, Any]) -> dict[str, str]:
             create_user(
                 session,
                 None,
-                username=username,
-                display_name=name,
-                role="medlem",
-                password=PASSWORD,
-                can_see_confidential=True,
+                NewUser(
+                    username=username,
+                    display_name=name,
+                    role="medlem",
+                    password=PASSWORD,
+                    can_see_confidential=True,
+                ),
             )
         anna = session.scalars(sa.select(User).where(User.username == "e2e-medlem")).one()
         update_own_profile(session, anna, email="anna@example.se", reminders_enabled=True)

@@ -21,6 +21,7 @@ from capabilities import migrate
 from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, Measure, User
 from capabilities.services import create_user
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import PASSWORD
@@ -65,7 +66,7 @@ def hostile_site(
                 "role": role,
                 "password": PASSWORD,
             } | extra
-            return create_user(session, None, **data)
+            return create_user(session, None, NewUser(**data))
 
         maker: Callable[..., User] = make_user
         text = HOSTILE.replace("{port}", str(listener.port))

@@ -28,6 +28,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD
 from web.cli import main
 
@@ -37,11 +38,13 @@ def _user_data(session: so.Session) -> dict[str, Any]:
     member = services.create_user(
         session,
         None,
-        username="backup-medlem",
-        display_name="Backup Medlem",
-        role="medlem",
-        password=PASSWORD,
-        can_see_confidential=True,
+        NewUser(
+            username="backup-medlem",
+            display_name="Backup Medlem",
+            role="medlem",
+            password=PASSWORD,
+            can_see_confidential=True,
+        ),
     )
     caps = {c.number: c for c in session.scalars(sa.select(Capability))}
     for number, level in (("1.1.1", 2), ("2.1.1", 3), ("3.2.10", 4)):

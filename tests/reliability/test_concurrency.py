@@ -26,6 +26,7 @@ from capabilities import services
 from capabilities.db import make_engine
 from capabilities.models import AuditEvent, Capability, Measure, StatusAssessment
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD
 from tests.reliability.conftest import Client, form_with, message_in, served
 
@@ -52,10 +53,12 @@ def _prepare(session: so.Session) -> dict[str, Any]:
         services.create_user(
             session,
             None,
-            username=f"samtidig{n}",
-            display_name=f"Samtidig {n}",
-            role="medlem",
-            password=PASSWORD,
+            NewUser(
+                username=f"samtidig{n}",
+                display_name=f"Samtidig {n}",
+                role="medlem",
+                password=PASSWORD,
+            ),
         )
         for n in range(CLIENTS)
     ]

@@ -35,6 +35,7 @@ from capabilities.models import AuditEvent, ReportingRound, RoundSnapshot, Statu
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import UPDATE_SHEET, write_workbook
 from capabilities.services import rounds
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD
 from tests.reliability.conftest import Client, form_with
 from tests.reliability.processes import Server, serve
@@ -182,7 +183,9 @@ def test_import_killed_while_writing_is_all_or_nothing(
 ) -> None:
     def prepare(session: so.Session) -> None:
         services.create_user(
-            session, None, username="inlasare", display_name="I", role="medlem", password=PASSWORD
+            session,
+            None,
+            NewUser(username="inlasare", display_name="I", role="medlem", password=PASSWORD),
         )
 
     url, _ = seeded_database(prepare)
@@ -225,7 +228,9 @@ def test_round_close_killed_while_writing_is_all_or_nothing(
 ) -> None:
     def prepare(session: so.Session) -> int:
         admin = services.create_user(
-            session, None, username="stangare", display_name="S", role="admin", password=PASSWORD
+            session,
+            None,
+            NewUser(username="stangare", display_name="S", role="admin", password=PASSWORD),
         )
         session.flush()
         round_ = rounds.open_round(

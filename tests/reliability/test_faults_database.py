@@ -25,6 +25,7 @@ import sqlalchemy.orm as so
 from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import AuditEvent, StatusAssessment
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.conftest import PASSWORD
 from tests.pg import PostgresUnavailable, ThrowawayCluster, create_database
@@ -53,10 +54,7 @@ def _prepare(session: so.Session) -> None:
         services.create_user(
             session,
             None,
-            username=f"sparare{n}",
-            display_name=f"S{n}",
-            role="medlem",
-            password=PASSWORD,
+            NewUser(username=f"sparare{n}", display_name=f"S{n}", role="medlem", password=PASSWORD),
         )
 
 

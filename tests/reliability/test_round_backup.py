@@ -16,6 +16,7 @@ from capabilities.models import Capability, RoundSnapshot
 from capabilities.services import create_user
 from capabilities.services import rounds as r
 from capabilities.services.rounds import EntryInput
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD
 from web.cli import main
 
@@ -25,11 +26,13 @@ def _closed_round(session: so.Session) -> str:
         create_user(
             session,
             None,
-            username=name,
-            display_name=name.title(),
-            role=role,
-            password=PASSWORD,
-            can_see_confidential=True,
+            NewUser(
+                username=name,
+                display_name=name.title(),
+                role=role,
+                password=PASSWORD,
+                can_see_confidential=True,
+            ),
         )
         for name, role in (("rundadmin", "admin"), ("anna", "medlem"), ("greta", "medlem"))
     ]

@@ -26,6 +26,7 @@ from capabilities import migrate
 from capabilities.db import make_engine
 from capabilities.models import User
 from capabilities.services import create_token, create_user
+from capabilities.services.users import NewUser
 from importers import status_workbook
 from importers.status_workbook import ImportRejected, Problem
 from tests.conftest import PASSWORD
@@ -41,7 +42,9 @@ def sqlite_url(fresh_database_url: Callable[[str], str]) -> str:
     engine = make_engine(url)
     with so.Session(engine) as session:
         create_user(
-            session, None, username="las", display_name="L", role="medlem", password=PASSWORD
+            session,
+            None,
+            NewUser(username="las", display_name="L", role="medlem", password=PASSWORD),
         )
         session.commit()
     engine.dispose()

@@ -30,6 +30,7 @@ from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import Capability, Measure
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.conftest import PASSWORD
 
@@ -99,23 +100,19 @@ def database(fresh_database_url: Callable[[str], str]) -> str:
     with so.Session(engine) as session:
         seed(session)
         member = services.create_user(
-            session, None, username="anna", display_name="Anna", role="medlem", password=PASSWORD
+            session,
+            None,
+            NewUser(username="anna", display_name="Anna", role="medlem", password=PASSWORD),
         )
         services.create_user(
             session,
             None,
-            username="cecilia",
-            display_name="Cecilia",
-            role="medlem",
-            password=PASSWORD,
+            NewUser(username="cecilia", display_name="Cecilia", role="medlem", password=PASSWORD),
         )
         services.create_user(
             session,
             None,
-            username="bertil",
-            display_name="Bertil",
-            role="medlem",
-            password=PASSWORD,
+            NewUser(username="bertil", display_name="Bertil", role="medlem", password=PASSWORD),
         )
         capability = session.scalars(sa.select(Capability).order_by(Capability.sort_key)).first()
         assert capability is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import sqlalchemy.orm as so
 
 from capabilities import services
 from capabilities.models import SYSTEM_USERNAME, Actor, AuditEvent, StatusLevel, User
+from capabilities.services.users import UserInput
 from importers.seed_data import load_seed_data
 from tests.conftest import PASSWORD, csrf_token, find_actor, login, post
 
@@ -289,7 +291,11 @@ def test_stale_edit_gets_409_with_both_versions_and_can_be_reapplied(
     session.commit()
     mine = _edit_data(target, display_name="Min ändring", role="medlem")
     services.update_user(
-        session, other_admin, target, expected_version=target.version, display_name="Deras ändring"
+        session,
+        other_admin,
+        target,
+        replace(UserInput.of(target), display_name="Deras ändring"),
+        expected_version=target.version,
     )
     session.commit()
 

@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from capabilities import services
 from capabilities.models import Capability, User
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD, login, post
 from tests.web.test_route_matrix import (  # noqa: F401  (fixtures)
     ACCESS,
@@ -221,14 +222,18 @@ def test_no_marker_in_cli_output_without_clearance(
         author = services.create_user(
             session,
             None,
-            username="klarerad",
-            display_name="K",
-            role="medlem",
-            password=PASSWORD,
-            can_see_confidential=True,
+            NewUser(
+                username="klarerad",
+                display_name="K",
+                role="medlem",
+                password=PASSWORD,
+                can_see_confidential=True,
+            ),
         )
         services.create_user(
-            session, None, username="okl", display_name="O", role="medlem", password=PASSWORD
+            session,
+            None,
+            NewUser(username="okl", display_name="O", role="medlem", password=PASSWORD),
         )
         number = session.scalars(sa.select(Capability.number).order_by(Capability.sort_key)).first()
         fake = World(number or "1.1.1", *([0] * 10), plain_token="")  # type: ignore[arg-type]

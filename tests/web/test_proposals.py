@@ -13,6 +13,7 @@ from docx import Document
 
 from capabilities.models import Capability, ProcurementProposal, User
 from capabilities.services.procurement import ProposalInput, create_proposal
+from capabilities.services.users import NewUser
 from tests.conftest import post
 from tests.test_procurement import complete_input
 
@@ -167,10 +168,12 @@ def make_member(session: so.Session, reader: User) -> User:
     return create_user(
         session,
         None,
-        username=f"m-{reader.username}",
-        display_name="Medlem",
-        role="medlem",
-        password="korrekt-hast-batteri-häftstift",
+        NewUser(
+            username=f"m-{reader.username}",
+            display_name="Medlem",
+            role="medlem",
+            password="korrekt-hast-batteri-häftstift",
+        ),
     )
 
 

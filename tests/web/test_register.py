@@ -21,6 +21,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD, csrf_token, find_capability, login, post
 
 
@@ -354,10 +355,7 @@ def _grow_register(session: so.Session, member: User, extra: int) -> None:
     admin = services.create_user(
         session,
         None,
-        username="grow-admin",
-        display_name="Tillväxt",
-        role="admin",
-        password=PASSWORD,
+        NewUser(username="grow-admin", display_name="Tillväxt", role="admin", password=PASSWORD),
     )
     assignment = session.scalars(sa.select(Assignment)).first()
     lv = session.scalars(sa.select(Actor).where(Actor.short_name == "LV")).one()

@@ -31,6 +31,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.services.measures import MeasureInput
+from capabilities.services.users import NewUser
 from tests.conftest import login
 
 ROLES = ("anonymous", "läsare", "medlem", "admin", "token")
@@ -328,10 +329,12 @@ def visitor(app: Any, session: so.Session, role: str, world: World) -> Visitor:
             user = services.create_user(
                 session,
                 None,
-                username=f"matris-{role}",
-                display_name=f"Matris {role}",
-                role=role,
-                password="korrekt-hast-batteri-häftstift",
+                NewUser(
+                    username=f"matris-{role}",
+                    display_name=f"Matris {role}",
+                    role=role,
+                    password="korrekt-hast-batteri-häftstift",
+                ),
             )
             session.commit()
         login(client, user, "korrekt-hast-batteri-häftstift")

@@ -8,6 +8,7 @@ of that user ends at once, also a copy of the cookie replayed later.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from capabilities import services
 from capabilities.errors import PermissionDenied, ValidationFailed
 from capabilities.models import AuditEvent, User
 from capabilities.passwords import password_problem
+from capabilities.services.users import UserInput
 from tests.conftest import PASSWORD, csrf_token, login, post
 
 NEW_PASSWORD = "nytt-och-tillräckligt-långt"
@@ -115,7 +117,11 @@ def test_editing_only_the_display_name_keeps_sessions(
     user = make_user("medlem")
     client = _logged_in(app, user)
     services.update_user(
-        session, make_user("admin"), user, expected_version=user.version, display_name="Nytt"
+        session,
+        make_user("admin"),
+        user,
+        replace(UserInput.of(user), display_name="Nytt"),
+        expected_version=user.version,
     )
     session.commit()
     assert not _out(client)
@@ -144,7 +150,11 @@ def test_admin_cannot_grant_itself_clearance(
     session.commit()
     with pytest.raises(PermissionDenied):
         services.update_user(
-            session, admin, admin, expected_version=admin.version, can_see_confidential=True
+            session,
+            admin,
+            admin,
+            replace(UserInput.of(admin), can_see_confidential=True),
+            expected_version=admin.version,
         )
     session.rollback()
     login(client, admin)
@@ -170,7 +180,11 @@ def test_another_admin_grants_clearance_and_it_is_audited(
 ) -> None:
     first, second = make_user("admin", can_see_confidential=True), make_user("admin")
     services.update_user(
-        session, first, second, expected_version=second.version, can_see_confidential=True
+        session,
+        first,
+        second,
+        replace(UserInput.of(second), can_see_confidential=True),
+        expected_version=second.version,
     )
     session.flush()
     event = session.scalars(

@@ -8,6 +8,7 @@ from the service, with its Swedish message on the right field.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import EmailInput
 
 from capabilities.models import User
+from capabilities.services.users import NewUser, UserInput
 from web.filters import USER_ROLE_LABELS
 from web.forms import ComparedField, compare_fields, parse_id, shown_text
 
@@ -34,16 +36,30 @@ FIELD_LABELS = {
 class _UserFields(FlaskForm):
     """What create and edit share."""
 
-    display_name = StringField(_l("Namn"), render_kw={"autocomplete": "off"})
-    email = StringField(_l("E-post"), widget=EmailInput(), render_kw={"autocomplete": "off"})
-    organisation_id = SelectField(_l("Organisation"), choices=[], validate_choice=False)
+    display_name = StringField(FIELD_LABELS["display_name"], render_kw={"autocomplete": "off"})
+    email = StringField(
+        FIELD_LABELS["email"], widget=EmailInput(), render_kw={"autocomplete": "off"}
+    )
+    organisation_id = SelectField(
+        FIELD_LABELS["organisation_id"], choices=[], validate_choice=False
+    )
     role = SelectField(
-        _l("Roll"),
+        FIELD_LABELS["role"],
         choices=[SelectChoice(k, v) for k, v in USER_ROLE_LABELS.items()],
         default="läsare",
         validate_choice=False,
     )
-    can_see_confidential = BooleanField(_l("Får se sekretessmarkerade uppgifter"))
+    can_see_confidential = BooleanField(FIELD_LABELS["can_see_confidential"])
+
+    def details(self) -> UserInput:
+        """What create_user and update_user take; they strip and validate in Swedish."""
+        return UserInput(
+            display_name=self.display_name.data,
+            email=self.email.data,
+            organisation_id=_organisation_id(self.organisation_id.data),
+            role=self.role.data,
+            can_see_confidential=bool(self.can_see_confidential.data),
+        )
 
 
 class UserCreateForm(_UserFields):
@@ -54,10 +70,18 @@ class UserCreateForm(_UserFields):
         _l("Första lösenord (minst 12 tecken)"), render_kw={"autocomplete": "new-password"}
     )
 
+    def to_input(self) -> NewUser:
+        return NewUser(
+            **vars(self.details()), username=self.username.data, password=self.password.data
+        )
+
 
 class UserEditForm(_UserFields):
     is_active = BooleanField(_l("Aktiv (kan logga in)"))
     version = HiddenField()
+
+    def to_input(self) -> UserInput:
+        return replace(self.details(), is_active=bool(self.is_active.data))
 
 
 class PasswordResetForm(FlaskForm):
@@ -89,17 +113,6 @@ def _organisation_id(raw: str | None) -> int | None:
     return parse_id(raw) or 0
 
 
-def user_data(form: UserCreateForm | UserEditForm) -> dict[str, Any]:
-    """What create_user and update_user take; they strip and validate with Swedish messages."""
-    return {
-        "display_name": form.display_name.data,
-        "email": form.email.data,
-        "organisation_id": _organisation_id(form.organisation_id.data),
-        "role": form.role.data,
-        "can_see_confidential": bool(form.can_see_confidential.data),
-    }
-
-
 def stored_data(user: User) -> dict[str, Any]:
     return {
         "display_name": user.display_name,
@@ -128,7 +141,7 @@ def _shown(form: UserEditForm, name: str, value: Any) -> str:
 
 def compare(form: UserEditForm, stored: User) -> list[ComparedField]:
     """Both versions side by side: what the admin submitted and what is stored now."""
-    mine = user_data(form) | {"is_active": bool(form.is_active.data)}
+    mine = vars(form.to_input())
     return compare_fields(
         FIELD_LABELS, mine, stored_data(stored), lambda name, value: _shown(form, name, value)
     )

@@ -21,7 +21,6 @@ from web.admin.forms import (
     UserEditForm,
     compare,
     stored_data,
-    user_data,
 )
 from web.db import db_session
 from web.forms import (
@@ -59,13 +58,7 @@ def new_user() -> ResponseReturnValue:
     _set_organisations(db, form, None)
     return submit(
         form,
-        lambda: services.create_user(
-            db,
-            acting_user(),
-            username=form.username.data,
-            password=form.password.data,
-            **user_data(form),
-        ),
+        lambda: services.create_user(db, acting_user(), form.to_input()),
         render=lambda conflict: render_template("admin/user_new.html", form=form),
         success=lambda user: _("Användaren ”%(username)s” är skapad.", username=user.username),
         redirect_to=url_for(".users"),
@@ -88,9 +81,8 @@ def edit_user(user_id: int) -> ResponseReturnValue:
             db,
             acting_user(),
             user,
+            form.to_input(),
             expected_version=parse_version(form.version.data),
-            is_active=form.is_active.data,
-            **user_data(form),
         )
 
     def reload_and_compare() -> list[ComparedField]:

@@ -88,7 +88,7 @@ def _ensure_first_admin(session: Session) -> list[str] | None:
     """Create the first admin when there is no user; the lines to show the operator."""
     from capabilities.passwords import generate_password
     from capabilities.queries.users import has_users
-    from capabilities.services import create_user
+    from capabilities.services import NewUser, create_user
 
     if has_users(session):
         return None
@@ -107,12 +107,14 @@ def _ensure_first_admin(session: Session) -> list[str] | None:
     create_user(
         session,
         None,
-        username=username,
-        display_name="Administratör",
-        role="admin",
-        password=password,
-        can_see_confidential=True,
-        organisation_id=org_id,
+        NewUser(
+            username=username,
+            display_name="Administratör",
+            role="admin",
+            password=password,
+            can_see_confidential=True,
+            organisation_id=org_id,
+        ),
     )
     lines = [f"Första administratören skapad: användarnamn {username}"]
     if org_id is None:

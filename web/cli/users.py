@@ -56,7 +56,7 @@ def create(
     organisation: str | None,
     password_stdin: bool,
 ) -> None:
-    from capabilities.services import create_user, system_user
+    from capabilities.services import NewUser, create_user, system_user
 
     password, generated = _password(password_stdin)
     try:
@@ -65,12 +65,14 @@ def create(
             create_user(
                 session,
                 system_user(session),
-                username=username,
-                display_name=display_name or username,
-                role=role,
-                can_see_confidential=confidential,
-                organisation_id=org,
-                password=password,
+                NewUser(
+                    username=username,
+                    display_name=display_name or username,
+                    role=role,
+                    can_see_confidential=confidential,
+                    organisation_id=org,
+                    password=password,
+                ),
             )
     except DomainError as exc:
         common.fail(common.refusal(exc))
@@ -140,7 +142,9 @@ def list_() -> None:
 @click.argument("username")
 @click.argument("organisation")
 def set_organisation(username: str, organisation: str) -> None:
-    from capabilities.services import system_user, update_user
+    from dataclasses import replace
+
+    from capabilities.services import UserInput, system_user, update_user
 
     try:
         with common.session_scope(writing=True) as session:
@@ -150,8 +154,8 @@ def set_organisation(username: str, organisation: str) -> None:
                 session,
                 system_user(session),
                 user,
+                replace(UserInput.of(user), organisation_id=org),
                 expected_version=user.version,
-                organisation_id=org,
             )
             name = user.username
     except DomainError as exc:
