@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. Import from here."""
 
 from capabilities.models.actor import ACTOR_KINDS, RESPONSIBILITY_ROLES, Actor, Responsibility
+from capabilities.models.assessments import StatusAssessment, StatusLevel
 from capabilities.models.assignment import (
     ASSIGNMENT_STATUSES,
     MILESTONE_KINDS,
@@ -54,7 +55,6 @@ from capabilities.models.rounds import (
     RoundReviewer,
     RoundSnapshot,
 )
-from capabilities.models.status import StatusAssessment, StatusLevel
 from capabilities.models.user import (
     ROLES,
     SYSTEM_USERNAME,

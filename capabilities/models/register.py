@@ -12,8 +12,8 @@ from capabilities.db import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from capabilities.models.actor import Responsibility
+    from capabilities.models.assessments import StatusAssessment
     from capabilities.models.assignment import CapabilityAssignment
-    from capabilities.models.status import StatusAssessment
 
 
 def capability_sort_key(number: str) -> str:

@@ -3,6 +3,13 @@ validates (ValidationFailed with Swedish messages), writes an AuditEvent and flu
 The caller commits."""
 
 from capabilities.services.actors import ActorInput, create_actor, retire_actor, update_actor
+from capabilities.services.assessments import (
+    KEEP_TARGET,
+    can_withdraw,
+    current_assessment,
+    record_assessment,
+    withdraw_assessment,
+)
 from capabilities.services.assignments import (
     AssignmentInput,
     add_milestone,
@@ -29,13 +36,6 @@ from capabilities.services.register import (
     rename_level,
     retire_capability,
     update_capability,
-)
-from capabilities.services.status import (
-    KEEP_TARGET,
-    can_withdraw,
-    current_assessment,
-    record_assessment,
-    withdraw_assessment,
 )
 from capabilities.services.tokens import authenticate_token, create_token, revoke_token
 from capabilities.services.users import (

@@ -35,6 +35,7 @@ from capabilities.models import (
     RoundSnapshot,
     User,
 )
+from capabilities.services.assessments import _level, record_assessment, valid_levels
 from capabilities.services.base import (
     MAX_SECRECY_REF,
     MAX_SHORT,
@@ -45,7 +46,6 @@ from capabilities.services.base import (
     require_editor,
     snapshot,
 )
-from capabilities.services.status import _level, record_assessment, valid_levels
 
 
 def canonical_json(data: Any) -> str:

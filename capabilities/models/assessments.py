@@ -68,14 +68,6 @@ class StatusAssessment(Base):
         sa.Index("ix_status_assessments_current", "capability_id", "assessed_on", "id"),
     )
 
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
-
-    def in_force_at(self, moment: datetime | None) -> bool:
-        """False once withdrawn: from the withdrawal on it no longer counts (None = now)."""
-        return self.withdrawn_at is None or (moment is not None and self.withdrawn_at >= moment)
-
     @classmethod
     def in_force(cls, moment: datetime | None = None) -> sa.ColumnElement[bool]:
         """SQL condition: not withdrawn at `moment` (now when None)."""
