@@ -31,7 +31,7 @@ from capabilities.services.measures import (
     update_measure,
 )
 from capabilities.services.register import (
-    CapabilityChange,
+    CapabilityInput,
     create_capability,
     rename_level,
     retire_capability,
@@ -54,7 +54,7 @@ __all__ = [
     "KEEP_TARGET",
     "ActorInput",
     "AssignmentInput",
-    "CapabilityChange",
+    "CapabilityInput",
     "MeasureInput",
     "NewUser",
     "UserInput",

@@ -73,14 +73,14 @@ def create_capability(
 
 
 @dataclass(frozen=True)
-class CapabilityChange:
+class CapabilityInput:
     """A capability's editable text; its number and area never change."""
 
     title: str | None
     assignments_note: str | None = None
 
     @classmethod
-    def of(cls, capability: Capability) -> CapabilityChange:
+    def of(cls, capability: Capability) -> CapabilityInput:
         """The capability as stored: change a field with dataclasses.replace."""
         return cls(capability.title, capability.assignments_note)
 
@@ -89,7 +89,7 @@ def update_capability(
     session: so.Session,
     user: User,
     capability: Capability,
-    data: CapabilityChange,
+    data: CapabilityInput,
     *,
     expected_version: int,
 ) -> Capability:

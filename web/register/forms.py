@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from capabilities.services.register import CapabilityChange
+from capabilities.services.register import CapabilityInput
 from web.forms import to_choices
 
 
@@ -60,9 +60,9 @@ class CapabilityForm(FlaskForm):
     assignments_note = StringField(_l("Anteckning om uppdrag"))
     version = HiddenField()
 
-    def to_input(self) -> CapabilityChange:
+    def to_input(self) -> CapabilityInput:
         """The edited text (a new capability's area and number go to create_capability)."""
-        return CapabilityChange(self.title.data, self.assignments_note.data)
+        return CapabilityInput(self.title.data, self.assignments_note.data)
 
 
 class RetireForm(FlaskForm):
