@@ -20,7 +20,7 @@ from capabilities.models import ReportingRound, RoundApproval, RoundEntry
 from capabilities.queries import rounds as queries
 from capabilities.queries.lookup import capability_or_not_found
 from capabilities.queries.register import level_labels, level_options
-from capabilities.queries.round_entries import (
+from capabilities.queries.rounds.entries import (
     ENTRY_FIELDS,
     VisibleAssessment,
     register_assessment,

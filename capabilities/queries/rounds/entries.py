@@ -1,5 +1,6 @@
-"""One capability's entry in a round beside the register: what the round form starts from and
-what the reviewer compares with. Content passes through the one redaction rule."""
+"""One capability's entry in a round: what the round form starts from, what the reviewer
+compares with the register (content through the one redaction rule), and the capability's
+entries across rounds with their decisions."""
 
 from __future__ import annotations
 
@@ -10,9 +11,73 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from capabilities.models import RoundEntry, StatusAssessment, User
+from capabilities.models import (
+    ReportingRound,
+    RoundApproval,
+    RoundEntry,
+    StatusAssessment,
+    User,
+)
 from capabilities.queries.register import current_assessments
 from capabilities.redaction import ASSESSMENT, redact
+
+
+@dataclass
+class EntryHistory:
+    round: ReportingRound
+    entry: RoundEntry | None
+    approvals: list[RoundApproval]
+
+
+def capability_round_history(session: so.Session, capability_id: int) -> list[EntryHistory]:
+    """Every round's entry for a capability with its decisions, newest round first: 3 queries."""
+    rounds = list(
+        session.scalars(
+            sa.select(ReportingRound).order_by(
+                ReportingRound.opened_at.desc(), ReportingRound.id.desc()
+            )
+        )
+    )
+    entries = {
+        e.round_id: e
+        for e in session.scalars(
+            sa.select(RoundEntry)
+            .where(RoundEntry.capability_id == capability_id)
+            .options(
+                so.joinedload(RoundEntry.updated_by),
+                so.joinedload(RoundEntry.submitted_by),
+                so.selectinload(RoundEntry.approvals).joinedload(RoundApproval.reviewer),
+            )
+        )
+    }
+    return [
+        EntryHistory(r, entries.get(r.id), entries[r.id].approvals if r.id in entries else [])
+        for r in rounds
+        if r.id in entries or r.is_open
+    ]
+
+
+def current_target_level(
+    session: so.Session, capability_id: int, *, can_see_confidential: bool
+) -> int | None:
+    """The target level of the capability's current register assessment, if visible."""
+    current = current_assessments()
+    assessment = session.scalar(
+        sa.select(StatusAssessment)
+        .join(current, current.c.id == StatusAssessment.id)
+        .where(StatusAssessment.capability_id == capability_id)
+    )
+    if assessment is None:
+        return None
+    shown = redact(
+        ASSESSMENT,
+        {"target_level": assessment.target_level},
+        confidential=assessment.confidential,
+        can_see_confidential=can_see_confidential,
+    )
+    value = shown["target_level"]
+    return int(value) if value is not None else None
+
 
 # What a member writes in a round, in the order the form and the comparison show it.
 ENTRY_FIELDS = ("level", "target_level", "summary", "justification", "confidential", "secrecy_ref")
