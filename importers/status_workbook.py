@@ -25,7 +25,7 @@ from capabilities.models import Capability, StatusAssessment, StatusLevel, User
 from capabilities.queries.register import current_assessments
 from capabilities.redaction import ASSESSMENT, is_hidden, redact
 from capabilities.reports.xlsx import HEADER_ROW, TARGET_COLUMN, UPDATE_COLUMNS, UPDATE_SHEET
-from capabilities.services import KEEP_TARGET, record_assessment
+from capabilities.services import KEEP_TARGET, AssessmentInput, record_assessment
 from capabilities.services.base import MAX_TEXT, require_editor
 from capabilities.uploads import MAX_FILE_BYTES, UploadRefused, check_workbook
 
@@ -376,11 +376,13 @@ def apply_import(session: so.Session, user: User, plan: ImportPlan) -> list[Stat
                 session,
                 user,
                 capability,
-                level=change.level,
-                summary=change.summary,
-                justification=change.justification,
-                assessed_on=change.assessed_on,
-                target_level=change.target_level if change.target_changed else KEEP_TARGET,
+                AssessmentInput(
+                    level=change.level,
+                    summary=change.summary,
+                    justification=change.justification,
+                    assessed_on=change.assessed_on,
+                    target_level=change.target_level if change.target_changed else KEEP_TARGET,
+                ),
             )
         )
     return created

@@ -22,6 +22,7 @@ from capabilities.queries.gaps import gap_frame
 from capabilities.queries.register import register_rows
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
+from capabilities.services.assessments import AssessmentInput
 from importers.status_workbook import ImportRejected, apply_import, plan_import
 from tests.conftest import post
 
@@ -44,11 +45,15 @@ def test_service_keeps_the_previous_target_unless_given(
 ) -> None:
     member = make_user()
     cap = _cap(session, "1.1.1")
-    services.record_assessment(session, member, cap, level=2, target_level=4, summary="Första.")
-    kept = services.record_assessment(session, member, cap, level=3, summary="Andra.")
+    services.record_assessment(
+        session, member, cap, AssessmentInput(level=2, target_level=4, summary="Första.")
+    )
+    kept = services.record_assessment(
+        session, member, cap, AssessmentInput(level=3, summary="Andra.")
+    )
     assert kept.target_level == 4
     cleared = services.record_assessment(
-        session, member, cap, level=3, target_level="", summary="x"
+        session, member, cap, AssessmentInput(level=3, target_level="", summary="x")
     )
     assert cleared.target_level is None
 
@@ -57,7 +62,10 @@ def test_form_prefills_and_keeps_the_target(client: Any, as_role: Any, session: 
     member = as_role("medlem")
     cap = _cap(session, "1.2.1")
     services.record_assessment(
-        session, member, cap, level=2, target_level=4, summary="Begränsad lagerhållning."
+        session,
+        member,
+        cap,
+        AssessmentInput(level=2, target_level=4, summary="Begränsad lagerhållning."),
     )
     session.commit()
     html = client.get("/capabilities/1.2.1/assessments/new").get_data(as_text=True)
@@ -85,7 +93,10 @@ def test_untouched_export_reimported_keeps_every_target(
     member = make_user()
     for number, level, target in (("1.1.1", 2, 4), ("2.1.1", 3, 3), ("3.3.1", 5, 2)):
         services.record_assessment(
-            session, member, _cap(session, number), level=level, target_level=target, summary="x"
+            session,
+            member,
+            _cap(session, number),
+            AssessmentInput(level=level, target_level=target, summary="x"),
         )
     buffer = io.BytesIO()
     write_workbook(build_report(session), buffer)
@@ -120,7 +131,10 @@ def test_target_change_alone_asks_for_an_assessment(
 ) -> None:
     member = make_user()
     services.record_assessment(
-        session, member, _cap(session, "1.1.2"), level=2, target_level=3, summary="x"
+        session,
+        member,
+        _cap(session, "1.1.2"),
+        AssessmentInput(level=2, target_level=3, summary="x"),
     )
     buffer = io.BytesIO()
     write_workbook(build_report(session), buffer)
@@ -141,10 +155,16 @@ def test_level_above_target_is_over_target_never_a_negative_gap(
 ) -> None:
     member = make_user()
     services.record_assessment(
-        session, member, _cap(session, "3.3.2"), level=5, target_level=3, summary="x"
+        session,
+        member,
+        _cap(session, "3.3.2"),
+        AssessmentInput(level=5, target_level=3, summary="x"),
     )
     services.record_assessment(
-        session, member, _cap(session, "3.3.3"), level=2, target_level=4, summary="x"
+        session,
+        member,
+        _cap(session, "3.3.3"),
+        AssessmentInput(level=2, target_level=4, summary="x"),
     )
     frame = gap_frame(session).set_index("number")
     assert (frame.loc["3.3.2", "gap"], bool(frame.loc["3.3.2", "above_target"])) == (0, True)
@@ -161,9 +181,14 @@ def test_withdrawn_assessment_leaves_current_status_and_stays_in_history(
     author = make_user()
     cap = _cap(session, "2.2.1")
     good = services.record_assessment(
-        session, author, cap, level=2, summary="Rätt.", assessed_on=date.today() - timedelta(1)
+        session,
+        author,
+        cap,
+        AssessmentInput(level=2, summary="Rätt.", assessed_on=date.today() - timedelta(1)),
     )
-    wrong = services.record_assessment(session, author, cap, level=5, summary="Fel delförmåga.")
+    wrong = services.record_assessment(
+        session, author, cap, AssessmentInput(level=5, summary="Fel delförmåga.")
+    )
     assert _current(session, "2.2.1").assessment_id == wrong.id
     before_withdrawal = date.today()
     services.withdraw_assessment(session, author, wrong, reason="Registrerad på fel delförmåga.")
@@ -199,7 +224,7 @@ def test_only_author_or_admin_withdraws_with_a_reason(
 ) -> None:
     author, other, admin = make_user(), make_user(), make_user("admin")
     assessment = services.record_assessment(
-        session, author, _cap(session, "2.2.2"), level=3, summary="x"
+        session, author, _cap(session, "2.2.2"), AssessmentInput(level=3, summary="x")
     )
     with pytest.raises(PermissionDenied):
         services.withdraw_assessment(session, other, assessment, reason="Nej.")
@@ -215,7 +240,7 @@ def test_only_author_or_admin_withdraws_with_a_reason(
 def test_withdraw_through_the_page(client: Any, as_role: Any, session: so.Session) -> None:
     author = as_role("medlem")
     assessment = services.record_assessment(
-        session, author, _cap(session, "2.2.3"), level=4, summary="Av misstag."
+        session, author, _cap(session, "2.2.3"), AssessmentInput(level=4, summary="Av misstag.")
     )
     session.commit()
     page = client.get("/capabilities/2.2.3").get_data(as_text=True)
@@ -243,7 +268,9 @@ def test_assessment_pages_use_a_constant_number_of_queries(
         made = []
         for i in range(extra):
             made.append(
-                services.record_assessment(session, member, cap, level=1 + i % 5, summary=f"{i}")
+                services.record_assessment(
+                    session, member, cap, AssessmentInput(level=1 + i % 5, summary=f"{i}")
+                )
             )
         for assessment in made[:-1]:
             if assessment.withdrawn_at is None:

@@ -46,6 +46,7 @@ from capabilities.reports.round_report import round_report
 from capabilities.reports.xlsx import write_workbook
 from capabilities.services import rounds as r
 from capabilities.services.actors import ActorInput
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.industry_contacts import ContactInput, record_industry_contact
 from capabilities.services.measures import MeasureInput
@@ -115,21 +116,21 @@ def _fill(session: so.Session, make_user: Callable[..., User], text: str) -> Wor
         session,
         member,
         cap,
-        level=2,
-        target_level=4,
-        summary=text,
-        justification=text,
-        assessed_on="2026-10-15",
+        AssessmentInput(
+            level=2, target_level=4, summary=text, justification=text, assessed_on="2026-10-15"
+        ),
     )
     services.record_assessment(
         session,
         member,
         find_capability(session, "1.2.2"),
-        level=3,
-        summary=text,
-        confidential=True,
-        secrecy_ref=text[:80],
-        assessed_on="2026-10-15",
+        AssessmentInput(
+            level=3,
+            summary=text,
+            confidential=True,
+            secrecy_ref=text[:80],
+            assessed_on="2026-10-15",
+        ),
     )
     assignment = services.create_assignment(
         session,
@@ -386,11 +387,13 @@ def test_a_secrecy_reference_longer_than_its_column_is_a_message(
                 session,
                 member,
                 cap,
-                level=2,
-                summary="s",
-                confidential=True,
-                secrecy_ref=reference,
-                assessed_on="2026-10-15",
+                AssessmentInput(
+                    level=2,
+                    summary="s",
+                    confidential=True,
+                    secrecy_ref=reference,
+                    assessed_on="2026-10-15",
+                ),
             )
         elif what == "measure":
             services.create_measure(

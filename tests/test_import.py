@@ -16,6 +16,7 @@ from capabilities import services
 from capabilities.models import AuditEvent, StatusAssessment, User
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
+from capabilities.services.assessments import AssessmentInput
 from importers import status_workbook
 from importers.status_workbook import ImportRejected, apply_import, plan_import
 from tests.conftest import find_capability
@@ -105,7 +106,10 @@ def test_newer_assessment_after_export_is_a_conflict(
     member = make_user()
     wb = _export(session)
     services.record_assessment(
-        session, member, find_capability(session, "1.1.2"), level=4, summary="Annan"
+        session,
+        member,
+        find_capability(session, "1.1.2"),
+        AssessmentInput(level=4, summary="Annan"),
     )
     _edit(wb, "1.1.2", 2, "Min version")
     _edit(wb, "1.1.3", 2, "Ingen konflikt")

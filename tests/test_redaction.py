@@ -33,6 +33,7 @@ from capabilities.redaction import (
 )
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser
 from importers.status_workbook import plan_import
@@ -48,14 +49,16 @@ def _confidential_assessment(session: so.Session, author: User) -> None:
         session,
         author,
         find_capability(session, NUMBER),
-        level=4,
-        summary=f"Lagret räcker i tre månader {MARKER}",
-        justification=f"Inventering {MARKER}",
-        organisations=f"Region {MARKER}",
-        target_level=5,
-        assessed_on=date(2026, 1, 15),
-        confidential=True,
-        secrecy_ref=SECRECY_REF,
+        AssessmentInput(
+            level=4,
+            summary=f"Lagret räcker i tre månader {MARKER}",
+            justification=f"Inventering {MARKER}",
+            organisations=f"Region {MARKER}",
+            target_level=5,
+            assessed_on=date(2026, 1, 15),
+            confidential=True,
+            secrecy_ref=SECRECY_REF,
+        ),
     )
     session.flush()
 

@@ -23,6 +23,7 @@ from capabilities.reports.csv_export import write_register_csv
 from capabilities.reports.data import build_report
 from capabilities.reports.meta import SENDER, TITLE
 from capabilities.reports.xlsx import CONFIDENTIAL_BANNER, PAGE_WIDTH, write_workbook
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from tests import pdfcheck
 from tests.conftest import find_capability, once
@@ -61,10 +62,9 @@ def test_workbook_sheets_and_formatting(
         session,
         member,
         find_capability(session, "3.2.10"),
-        level=4,
-        target_level=5,
-        summary="Påvisad i övning",
-        assessed_on="2026-03-01",
+        AssessmentInput(
+            level=4, target_level=5, summary="Påvisad i övning", assessed_on="2026-03-01"
+        ),
     )
     wb = load_workbook(io.BytesIO(_xlsx(session)))
     assert wb.sheetnames == SHEETS + HIDDEN_SHEETS
@@ -151,7 +151,10 @@ def test_counts_per_level_on_overview(session: so.Session, make_user: Callable[.
     member = make_user()
     for number, level in (("1.1.1", 1), ("1.1.2", 1), ("2.2.1", 5)):
         services.record_assessment(
-            session, member, find_capability(session, number), level=level, summary="x"
+            session,
+            member,
+            find_capability(session, number),
+            AssessmentInput(level=level, summary="x"),
         )
     frame = pd.read_excel(io.BytesIO(_xlsx(session)), sheet_name="Översikt", header=None)
     header = frame[frame[0] == "Område"].iloc[0]
@@ -189,11 +192,13 @@ def test_confidential_content_only_when_asked(
         session,
         member,
         find_capability(session, "1.1.1"),
-        level=1,
-        summary="HEMLIG-XLSX-17",
-        justification="MOTIV-XLSX-17",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=1,
+            summary="HEMLIG-XLSX-17",
+            justification="MOTIV-XLSX-17",
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
     services.create_measure(
         session,
@@ -225,9 +230,7 @@ def test_as_of_before_and_after_an_edit_differs_exactly_by_it(
         session,
         member,
         find_capability(session, "2.1.4"),
-        level=3,
-        summary="Ny bedömning",
-        assessed_on="2026-01-10",
+        AssessmentInput(level=3, summary="Ny bedömning", assessed_on="2026-01-10"),
     )
     later = datetime.now(UTC) + timedelta(days=30)
     edit.created_at = later  # recorded on a known day after the seed
@@ -276,7 +279,10 @@ def test_no_formula_injection(
 ) -> None:
     member = make_user()
     services.record_assessment(
-        session, member, find_capability(session, "1.1.1"), level=2, summary=payload + " rest"
+        session,
+        member,
+        find_capability(session, "1.1.1"),
+        AssessmentInput(level=2, summary=payload + " rest"),
     )
     wb = load_workbook(io.BytesIO(_xlsx(session)))
     cell = next(row[4] for row in wb["Register"].iter_rows(min_row=3) if row[0].value == "1.1.1")
@@ -341,21 +347,25 @@ def _assess_some(session: so.Session, make_user: Callable[..., User]) -> None:
             session,
             member,
             find_capability(session, number),
-            level=level,
-            target_level=target,
-            summary="Bedömd vid övningen i oktober; lager för 30 dagar finns hos regionerna.",
-            justification="Underlag från regionernas rapportering",
-            assessed_on="2026-10-15",
+            AssessmentInput(
+                level=level,
+                target_level=target,
+                summary="Bedömd vid övningen i oktober; lager för 30 dagar finns hos regionerna.",
+                justification="Underlag från regionernas rapportering",
+                assessed_on="2026-10-15",
+            ),
         )
     services.record_assessment(
         session,
         member,
         find_capability(session, "1.2.2"),
-        level=1,
-        summary="Sekretessmarkerad bedömning",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
-        assessed_on="2026-10-15",
+        AssessmentInput(
+            level=1,
+            summary="Sekretessmarkerad bedömning",
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+            assessed_on="2026-10-15",
+        ),
     )
 
 
@@ -416,7 +426,10 @@ def test_workbook_prints_readably_in_libreoffice(
 def test_coverage_gap_sheet(session: so.Session, make_user: Callable[..., User]) -> None:
     member = make_user()
     services.record_assessment(
-        session, member, find_capability(session, "1.2.2"), level=2, target_level=4, summary="Svag"
+        session,
+        member,
+        find_capability(session, "1.2.2"),
+        AssessmentInput(level=2, target_level=4, summary="Svag"),
     )
     frame = pd.read_excel(
         io.BytesIO(_xlsx(session)), sheet_name="Täckningsluckor", header=1, dtype=str

@@ -25,6 +25,7 @@ from capabilities.queries.register import register_rows
 from capabilities.queries.scores import LevelInput, register_scores, scores
 from capabilities.services import create_measure, record_assessment
 from capabilities.services import rounds as r
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.rounds import EntryInput
 from tests.conftest import find_capability
@@ -248,9 +249,7 @@ def test_snapshot_lists_unapproved_without_drafts_and_hash_is_canonical(
         session,
         people["anna"],
         find_capability(session, "1.1.1"),
-        level=1,
-        target_level=None,  # anna may not see the confidential target, so she cannot keep it
-        summary="Slut.",
+        AssessmentInput(level=1, target_level=None, summary="Slut."),
     )
     session.expire_all()
     stored = session.scalar(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_.id))
@@ -337,7 +336,10 @@ def test_register_scores_hide_confidential_levels(
 ) -> None:
     cap = find_capability(session, "2.1.1")
     record_assessment(
-        session, people["anna"], cap, level=5, summary="x", confidential=True, secrecy_ref="OSL"
+        session,
+        people["anna"],
+        cap,
+        AssessmentInput(level=5, summary="x", confidential=True, secrecy_ref="OSL"),
     )
     cleared = {(s.kind, s.number): s for s in register_scores(session, can_see_confidential=True)}
     hidden = {(s.kind, s.number): s for s in register_scores(session)}

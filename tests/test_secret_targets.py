@@ -24,6 +24,7 @@ from capabilities.models import RoundEntry, StatusAssessment, User
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
 from capabilities.services import rounds as r
+from capabilities.services.assessments import AssessmentInput
 from importers.round_import import apply_import_to_round
 from importers.status_workbook import ImportRejected, plan_import
 from tests.conftest import find_capability, post
@@ -37,11 +38,13 @@ def _secret(session: so.Session, author: User, target: int | None) -> StatusAsse
         session,
         author,
         find_capability(session, NUMBER),
-        level=2,
-        target_level=target,
-        summary="Hemlig lägesbild.",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=2,
+            target_level=target,
+            summary="Hemlig lägesbild.",
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
 
 
@@ -68,21 +71,26 @@ def test_uncleared_public_assessment_does_not_keep_a_hidden_target(
     cap = find_capability(session, NUMBER)
     # the same refusal whether or not the hidden assessment has a target
     with pytest.raises(ValidationFailed) as refused:
-        services.record_assessment(session, member, cap, level=3, summary="Öppen bedömning.")
+        services.record_assessment(
+            session, member, cap, AssessmentInput(level=3, summary="Öppen bedömning.")
+        )
     assert "sekretessmarkerad" in refused.value.errors["target_level"][0]
     # a deliberate target, no target, or a confidential assessment are all fine
     explicit = services.record_assessment(
-        session, member, cap, level=3, target_level=4, summary="Öppen."
+        session, member, cap, AssessmentInput(level=3, target_level=4, summary="Öppen.")
     )
     assert explicit.target_level == 4
     _secret(session, make_user("admin", can_see_confidential=True), hidden_target)
     none = services.record_assessment(
-        session, member, cap, level=3, target_level="", summary="Öppen."
+        session, member, cap, AssessmentInput(level=3, target_level="", summary="Öppen.")
     )
     assert none.target_level is None
     _secret(session, make_user("admin", can_see_confidential=True), hidden_target)
     kept_secret = services.record_assessment(
-        session, member, cap, level=3, summary="Hemlig.", confidential=True, secrecy_ref="OSL"
+        session,
+        member,
+        cap,
+        AssessmentInput(level=3, summary="Hemlig.", confidential=True, secrecy_ref="OSL"),
     )
     assert kept_secret.target_level == hidden_target
 
@@ -93,7 +101,10 @@ def test_cleared_user_may_keep_the_target_in_a_public_assessment(
     cleared = make_user("medlem", can_see_confidential=True)
     _secret(session, cleared, 5)
     kept = services.record_assessment(
-        session, cleared, find_capability(session, NUMBER), level=3, summary="Öppen."
+        session,
+        cleared,
+        find_capability(session, NUMBER),
+        AssessmentInput(level=3, summary="Öppen."),
     )
     assert kept.target_level == 5
 

@@ -23,6 +23,7 @@ from capabilities.models import (
 )
 from capabilities.queries.register import register_rows
 from capabilities.services import end_assignment_link, record_assessment
+from capabilities.services.assessments import AssessmentInput
 from importers.seed import seed
 from importers.seed_data import load_seed_data
 from tests.conftest import find_capability
@@ -128,7 +129,7 @@ def test_seed_never_touches_user_assessments_or_ended_links(
     member = make_user("medlem")
     capability = find_capability(session, "1.1.1")
     assessment = record_assessment(
-        session, member, capability, level=2, summary="Lager räcker en vecka."
+        session, member, capability, AssessmentInput(level=2, summary="Lager räcker en vecka.")
     )
     link = session.scalars(
         sa.select(CapabilityAssignment).where(CapabilityAssignment.capability_id == capability.id)

@@ -23,6 +23,7 @@ from capabilities.models import (
 )
 from capabilities.queries.register import CONFIDENTIAL_LABEL, StatusView, register_rows
 from capabilities.services.actors import ActorInput
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser, UserInput
@@ -41,7 +42,9 @@ def _member_writes(session: so.Session) -> list[tuple[str, Callable[[User], Any]
     return [
         (
             "assessment",
-            lambda u: services.record_assessment(session, u, cap, level=3, summary="Utvecklad."),
+            lambda u: services.record_assessment(
+                session, u, cap, AssessmentInput(level=3, summary="Utvecklad.")
+            ),
         ),
         (
             "measure",
@@ -152,7 +155,10 @@ def test_deactivated_member_cannot_write(
     services.deactivate_user(session, admin, member)
     with pytest.raises(PermissionDenied):
         services.record_assessment(
-            session, member, find_capability(session, "1.1.1"), level=2, summary="x"
+            session,
+            member,
+            find_capability(session, "1.1.1"),
+            AssessmentInput(level=2, summary="x"),
         )
 
 
@@ -165,11 +171,13 @@ def test_assessment_validation_reports_every_field_in_swedish(
             session,
             member,
             find_capability(session, "1.1.1"),
-            level=9,
-            summary="  ",
-            target_level="x",
-            assessed_on=date.today() + timedelta(days=3),
-            confidential=True,
+            AssessmentInput(
+                level=9,
+                summary="  ",
+                target_level="x",
+                assessed_on=date.today() + timedelta(days=3),
+                confidential=True,
+            ),
         )
     errors = info.value.errors
     assert set(errors) == {"level", "summary", "target_level", "assessed_on", "secrecy_ref"}
@@ -184,13 +192,16 @@ def test_assessments_are_appended_and_newest_is_current(
     member = make_user()
     cap = find_capability(session, "3.2.10")
     old = services.record_assessment(
-        session, member, cap, level=2, summary="Äldre", assessed_on="2025-01-10"
+        session, member, cap, AssessmentInput(level=2, summary="Äldre", assessed_on="2025-01-10")
     )
     services.record_assessment(
-        session, member, cap, level=4, summary="Nyare", assessed_on="2025-06-01"
+        session, member, cap, AssessmentInput(level=4, summary="Nyare", assessed_on="2025-06-01")
     )
     services.record_assessment(
-        session, member, cap, level=3, summary="Inlagd senare men äldre", assessed_on="2025-03-01"
+        session,
+        member,
+        cap,
+        AssessmentInput(level=3, summary="Inlagd senare men äldre", assessed_on="2025-03-01"),
     )
     rows = {r.number: r for r in register_rows(session)}
     status = rows["3.2.10"].status
@@ -216,10 +227,7 @@ def test_confidential_status_is_redacted_without_clearance(
         session,
         member,
         find_capability(session, "1.1.1"),
-        level=1,
-        summary="HEMLIGT-X",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(level=1, summary="HEMLIGT-X", confidential=True, secrecy_ref="OSL 18:13"),
     )
     hidden = register_rows(session)[0].status
     assert hidden is not None

@@ -12,6 +12,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, Milestone, User
 from capabilities.queries.tasks import add_months, calendar_tasks, tasks_for
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.assignments import AssignmentInput
 
 # Seed 003: "senast den 16 december 2024, den 15 december 2025 och den 15 december 2026
@@ -56,10 +57,7 @@ def assess(session: so.Session, user: User, number: str, day: date, **extra: Any
         session,
         user,
         capability(session, number),
-        level=2,
-        summary="Läget",
-        assessed_on=day,
-        **extra,
+        AssessmentInput(level=2, summary="Läget", assessed_on=day, **extra),
     )
 
 

@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, Capability
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser
 from importers.seed import seed
@@ -73,18 +74,22 @@ def _representative(session: so.Session) -> None:
             session,
             member,
             capability,
-            level=level,
-            summary=f"Lägesbild för {capability.number}",
-            assessed_on=date(2025, 6, level),
+            AssessmentInput(
+                level=level,
+                summary=f"Lägesbild för {capability.number}",
+                assessed_on=date(2025, 6, level),
+            ),
         )
     services.record_assessment(
         session,
         member,
         capabilities[0],
-        level=1,
-        summary="Sekretessmarkerad lägesbild",
-        confidential=True,
-        secrecy_ref="OSL 15:2",
+        AssessmentInput(
+            level=1,
+            summary="Sekretessmarkerad lägesbild",
+            confidential=True,
+            secrecy_ref="OSL 15:2",
+        ),
     )
     services.link_assignment(session, member, capabilities[1], assignment, note="Uppgradering")
     services.add_responsibility(session, member, capabilities[2], actor, role="ansvarar")

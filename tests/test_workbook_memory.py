@@ -13,6 +13,7 @@ from capabilities import services
 from capabilities.models import User
 from capabilities.reports.data import build_report
 from capabilities.reports.xlsx import write_workbook
+from capabilities.services.assessments import AssessmentInput
 from tests.conftest import find_capability, once
 
 
@@ -21,7 +22,10 @@ def test_workbook_memory_is_flat_in_the_number_of_rows(
     session: so.Session, make_user: Callable[..., User], tmp_path: Path
 ) -> None:
     services.record_assessment(
-        session, make_user("medlem"), find_capability(session, "1.1.1"), level=3, summary="Rad"
+        session,
+        make_user("medlem"),
+        find_capability(session, "1.1.1"),
+        AssessmentInput(level=3, summary="Rad"),
     )
     report = build_report(session)
     entry = next(h for h in report.history if h.number == "1.1.1")

@@ -5,6 +5,7 @@ The caller commits."""
 from capabilities.services.actors import ActorInput, create_actor, retire_actor, update_actor
 from capabilities.services.assessments import (
     KEEP_TARGET,
+    AssessmentInput,
     can_withdraw,
     current_assessment,
     record_assessment,
@@ -53,6 +54,7 @@ from capabilities.services.users import (
 __all__ = [
     "KEEP_TARGET",
     "ActorInput",
+    "AssessmentInput",
     "AssignmentInput",
     "CapabilityInput",
     "MeasureInput",

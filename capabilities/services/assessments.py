@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Final
@@ -41,19 +42,28 @@ def valid_levels(session: so.Session) -> list[int]:
     return list(session.scalars(sa.select(StatusLevel.level).order_by(StatusLevel.level)))
 
 
+@dataclass(frozen=True)
+class AssessmentInput:
+    """A new assessment as the register form, the workbook import, a round approval or a test
+    gives it; the service parses and checks it. `target_level` left at KEEP_TARGET keeps the
+    previous assessment's target (a target changes deliberately)."""
+
+    level: int | str | None
+    summary: str | None
+    assessed_on: date | str | None = None
+    target_level: int | str | _Keep | None = KEEP_TARGET
+    justification: str | None = None
+    organisations: str | None = None
+    confidential: bool = False
+    secrecy_ref: str | None = None
+
+
 def record_assessment(
     session: so.Session,
     user: User,
     capability: Capability,
+    data: AssessmentInput,
     *,
-    level: int | str | None,
-    summary: str | None,
-    assessed_on: date | str | None = None,
-    target_level: int | str | _Keep | None = KEEP_TARGET,
-    justification: str | None = None,
-    organisations: str | None = None,
-    confidential: bool = False,
-    secrecy_ref: str | None = None,
     today: date | None = None,
     approved_in: ReportingRound | None = None,
     author: User | None = None,
@@ -66,14 +76,14 @@ def record_assessment(
     require_editor(user)
     errors = Errors()
     levels = valid_levels(session)
-    level_value = _level(errors, "level", level, levels, label="Nivå", required=True)
-    if target_level is KEEP_TARGET:
+    level_value = _level(errors, "level", data.level, levels, label="Nivå", required=True)
+    if data.target_level is KEEP_TARGET:
         previous = current_assessment(session, capability)
         target_value = previous.target_level if previous else None
         if (
             previous is not None
             and is_hidden(previous.confidential, user.can_see_confidential)
-            and not confidential
+            and not data.confidential
         ):
             # The user cannot know what they would publish. Refused whatever the hidden
             # target is (even none), so the answer tells nothing about it.
@@ -86,18 +96,18 @@ def record_assessment(
                 ),
             )
     else:
-        target_value = _level(errors, "target_level", target_level, levels, label="Målnivå")
-    summary_text = errors.text("summary", summary, label="Statusbeskrivning", required=True)
-    justification_text = errors.text("justification", justification, label="Motivering")
-    organisations_text = errors.text("organisations", organisations, label="Organisationer")
+        target_value = _level(errors, "target_level", data.target_level, levels, label="Målnivå")
+    summary_text = errors.text("summary", data.summary, label="Statusbeskrivning", required=True)
+    justification_text = errors.text("justification", data.justification, label="Motivering")
+    organisations_text = errors.text("organisations", data.organisations, label="Organisationer")
     secrecy_text = errors.text(
-        "secrecy_ref", secrecy_ref, label="Sekretesshänvisning", max_length=MAX_SECRECY_REF
+        "secrecy_ref", data.secrecy_ref, label="Sekretesshänvisning", max_length=MAX_SECRECY_REF
     )
     today = today or date.today()
-    when = errors.date_value("assessed_on", assessed_on or today, label="Bedömningsdatum")
+    when = errors.date_value("assessed_on", data.assessed_on or today, label="Bedömningsdatum")
     if when is not None and when > today:
         errors.add("assessed_on", N_("Bedömningsdatum kan inte ligga i framtiden."))
-    if confidential and not secrecy_text:
+    if data.confidential and not secrecy_text:
         errors.add(
             "secrecy_ref",
             N_("Ange sekretesshänvisning (t.ex. OSL 18:13) för sekretessmarkerad uppgift."),
@@ -122,7 +132,7 @@ def record_assessment(
         justification=justification_text,
         organisations=organisations_text,
         assessed_on=when,
-        confidential=bool(confidential),
+        confidential=bool(data.confidential),
         secrecy_ref=secrecy_text,
         created_by_id=(author or user).id,
         approved_by_id=user.id if approved_in is not None else None,

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from capabilities.db import make_engine
 from capabilities.models import Capability, StatusAssessment, User
 from capabilities.services import record_assessment
+from capabilities.services.assessments import AssessmentInput
 from tests.browser.conftest import log_in, screenshot, serious_violations
 
 pytestmark = pytest.mark.browser
@@ -46,12 +47,14 @@ def history(live_server: dict[str, Any]) -> None:
                     session,
                     author,
                     capability,
-                    level=level,
-                    target_level=4,
-                    summary="Bedömning för webbläsartestet.",
-                    assessed_on=day,
-                    confidential=confidential,
-                    secrecy_ref="OSL 18:13" if confidential else None,
+                    AssessmentInput(
+                        level=level,
+                        target_level=4,
+                        summary="Bedömning för webbläsartestet.",
+                        assessed_on=day,
+                        confidential=confidential,
+                        secrecy_ref="OSL 18:13" if confidential else None,
+                    ),
                 )
                 assessment.created_at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
             session.commit()

@@ -21,6 +21,7 @@ import sqlalchemy.orm as so
 from capabilities import migrate, services
 from capabilities.db import make_engine
 from capabilities.models import Actor, Assignment, CapabilityAssignment, Milestone, User
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser
 from importers.seed import seed
@@ -122,7 +123,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             ),
         )
         assessment = services.record_assessment(
-            session, admin, capability, level=2, target_level=4, summary="Bedömning"
+            session,
+            admin,
+            capability,
+            AssessmentInput(level=2, target_level=4, summary="Bedömning"),
         )
         session.commit()
         values = {

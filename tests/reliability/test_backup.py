@@ -27,6 +27,7 @@ from capabilities.models import (
     Capability,
     User,
 )
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD
@@ -52,18 +53,22 @@ def _user_data(session: so.Session) -> dict[str, Any]:
             session,
             member,
             caps[number],
-            level=level,
-            summary=f"Bedömning av {number} – ”citat” och radbrytning\nandra raden",
-            assessed_on=date(2024, 5, 17),
+            AssessmentInput(
+                level=level,
+                summary=f"Bedömning av {number} – ”citat” och radbrytning\nandra raden",
+                assessed_on=date(2024, 5, 17),
+            ),
         )
     services.record_assessment(
         session,
         member,
         caps["1.1.2"],
-        level=1,
-        summary="Sekretessmarkerad bedömning",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=1,
+            summary="Sekretessmarkerad bedömning",
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
     measure = services.create_measure(
         session,
@@ -155,7 +160,9 @@ def test_backup_restore_round_trip_is_identical(
         with so.Session(engine) as session:
             member = session.scalars(sa.select(User).where(User.username == "backup-medlem")).one()
             cap = session.scalars(sa.select(Capability).where(Capability.number == "1.1.3")).one()
-            new = services.record_assessment(session, member, cap, level=2, summary="Efter")
+            new = services.record_assessment(
+                session, member, cap, AssessmentInput(level=2, summary="Efter")
+            )
             session.commit()
             assert new.id > max(row["id"] for row in before["status_assessments"])
     finally:

@@ -15,6 +15,7 @@ from capabilities import services
 from capabilities.models import Actor, Assignment, Capability, User
 from capabilities.queries.register import register_rows
 from capabilities.services.actors import ActorInput
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_capability
@@ -175,9 +176,9 @@ def test_capabilities_as_of(
         session,
         member,
         find_capability(session, "1.1.1"),
-        level=4,
-        summary="Ny bedömning i dag",
-        assessed_on=today - timedelta(days=3),
+        AssessmentInput(
+            level=4, summary="Ny bedömning i dag", assessed_on=today - timedelta(days=3)
+        ),
     )
     session.flush()
     headers = {"Authorization": f"Bearer {services.create_token(session, member, name='x')[1]}"}
@@ -222,11 +223,13 @@ def test_history_newest_first_with_trend(
             session,
             member,
             capability,
-            level=level,
-            summary=summary,
-            justification=f"Motivering {summary}",
-            target_level=4,
-            assessed_on=today - timedelta(days=days),
+            AssessmentInput(
+                level=level,
+                summary=summary,
+                justification=f"Motivering {summary}",
+                target_level=4,
+                assessed_on=today - timedelta(days=days),
+            ),
         )
     _token, plain = services.create_token(session, member, name="x")
     session.flush()
@@ -497,13 +500,15 @@ def _plant_secrets(session: so.Session, member: User) -> None:
         session,
         member,
         capability,
-        level=2,
-        summary=f"Sammanfattning {MARKER}",
-        justification=f"Motivering {MARKER}",
-        organisations=f"Organisation {MARKER}",
-        target_level=5,
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=2,
+            summary=f"Sammanfattning {MARKER}",
+            justification=f"Motivering {MARKER}",
+            organisations=f"Organisation {MARKER}",
+            target_level=5,
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
     services.create_measure(
         session,
@@ -647,14 +652,13 @@ def _grow(session: so.Session, admin: User) -> None:
         )
         services.link_assignment(session, admin, capability, assignment)
         services.record_assessment(
-            session, admin, capability, level=(i % 5) + 1, summary=f"Tillväxt {i}"
+            session, admin, capability, AssessmentInput(level=(i % 5) + 1, summary=f"Tillväxt {i}")
         )
         services.record_assessment(
             session,
             admin,
             find_capability(session, "1.1.1"),
-            level=(i % 5) + 1,
-            summary=f"Historik {i}",
+            AssessmentInput(level=(i % 5) + 1, summary=f"Historik {i}"),
         )
         services.create_measure(
             session,
@@ -750,10 +754,12 @@ def test_levels_are_integers_or_null(
             session,
             member,
             find_capability(session, number),
-            level=level,
-            target_level=target,
-            summary="Bedömd för API-testet",
-            assessed_on=date.today() - timedelta(days=10),
+            AssessmentInput(
+                level=level,
+                target_level=target,
+                summary="Bedömd för API-testet",
+                assessed_on=date.today() - timedelta(days=10),
+            ),
         )
     session.flush()
     headers = {"Authorization": f"Bearer {services.create_token(session, member, name='x')[1]}"}

@@ -25,6 +25,7 @@ from capabilities.queries.api_shapes import Spec
 from capabilities.queries.gap_view import SORT_NAMES
 from capabilities.queries.gaps import FLAG_NAMES
 from capabilities.services import rounds as r
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.procurement import create_proposal
 from tests.conftest import find_capability
 from tests.test_procurement import complete_input
@@ -38,9 +39,13 @@ def _world(session: so.Session, make_user: Callable[..., User]) -> None:
     member = make_user("medlem", can_see_confidential=True)
     _plant_secrets(session, member)
     capability = find_capability(session, "1.1.2")
-    mistaken = services.record_assessment(session, member, capability, level=1, summary="Fel")
+    mistaken = services.record_assessment(
+        session, member, capability, AssessmentInput(level=1, summary="Fel")
+    )
     services.withdraw_assessment(session, member, mistaken, reason="Fel delförmåga")
-    services.record_assessment(session, member, capability, level=3, summary="Rätt")
+    services.record_assessment(
+        session, member, capability, AssessmentInput(level=3, summary="Rätt")
+    )
     create_proposal(session, admin, complete_input(session, title="Öppet förslag"))
     create_proposal(
         session,

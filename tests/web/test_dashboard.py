@@ -19,6 +19,7 @@ from capabilities import services
 from capabilities.models import Area, StatusAssessment, User
 from capabilities.queries.dashboard import quarter_end, quarter_points
 from capabilities.queries.gaps import FLAGS
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.assignments import AssignmentInput
 from capabilities.services.measures import MeasureInput
 from tests.conftest import find_capability
@@ -88,9 +89,7 @@ def _assess(session: so.Session, user: User, number: str, level: int, **extra: A
         session,
         user,
         find_capability(session, number),
-        level=level,
-        summary=f"Nivå {level}",
-        **extra,
+        AssessmentInput(level=level, summary=f"Nivå {level}", **extra),
     )
 
 
@@ -321,11 +320,13 @@ def _confidential_level_five(session: so.Session, make_user: Callable[..., User]
         session,
         author,
         find_capability(session, "3.2.10"),
-        level=5,
-        target_level=5,
-        summary="HEMLIG-SAMMANFATTNING-5150",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=5,
+            target_level=5,
+            summary="HEMLIG-SAMMANFATTNING-5150",
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
     session.commit()
 
@@ -485,11 +486,13 @@ def _grow(session: so.Session, make_user: Callable[..., User], member: User) -> 
                 session,
                 member,
                 cap,
-                level=level,
-                summary="Historik",
-                assessed_on=today - timedelta(days=400 - 200 * k),
-                confidential=i % 7 == 0,
-                secrecy_ref="OSL 18:13" if i % 7 == 0 else None,
+                AssessmentInput(
+                    level=level,
+                    summary="Historik",
+                    assessed_on=today - timedelta(days=400 - 200 * k),
+                    confidential=i % 7 == 0,
+                    secrecy_ref="OSL 18:13" if i % 7 == 0 else None,
+                ),
             )
             assessment.created_at = datetime.now(UTC) - timedelta(days=400 - 200 * k)
         assignment = services.create_assignment(

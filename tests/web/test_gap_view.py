@@ -28,6 +28,7 @@ from capabilities.models import Assignment, DiaryNumber, Milestone, User
 from capabilities.queries.gap_view import SORTS, rank
 from capabilities.queries.gaps import FLAG_NAMES, gap_frame
 from capabilities.services import create_token
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.assignments import AssignmentInput
 from tests.conftest import find_capability
 
@@ -68,9 +69,7 @@ def _assess(session: so.Session, user: User, number: str, level: int, target: in
         session,
         user,
         find_capability(session, number),
-        level=level,
-        target_level=target,
-        summary=f"Nivå {level}",
+        AssessmentInput(level=level, target_level=target, summary=f"Nivå {level}"),
     )
 
 

@@ -15,6 +15,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.dnr import dnr_key
 from capabilities.models import Assignment, CapabilityAssignment, User
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.assignments import AssignmentInput
 from tests.conftest import find_capability, post
 
@@ -101,7 +102,10 @@ def test_after_linking_the_page_returns_to_the_links_with_the_new_one_marked(
     member = as_role("medlem")
     for n in range(40):  # a long history above the links
         services.record_assessment(
-            session, member, find_capability(session, "1.2.2"), level=n % 5 + 1, summary="s"
+            session,
+            member,
+            find_capability(session, "1.2.2"),
+            AssessmentInput(level=n % 5 + 1, summary="s"),
         )
     session.commit()
     target = session.scalars(

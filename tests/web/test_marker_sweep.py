@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from capabilities import services
 from capabilities.models import Capability, User
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD, login, post
@@ -54,11 +55,13 @@ def plant(session: so.Session, author: User, world: World) -> tuple[World, list[
         session,
         author,
         capability,
-        level=2,
-        target_level=4,
-        assessed_on=date.today(),
-        confidential=True,
-        **{f: marker("bedömning", f) for f in ASSESSMENT_FIELDS},
+        AssessmentInput(
+            level=2,
+            target_level=4,
+            assessed_on=date.today(),
+            confidential=True,
+            **{f: marker("bedömning", f) for f in ASSESSMENT_FIELDS},
+        ),
     )
     measure = services.create_measure(
         session,

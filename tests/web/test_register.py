@@ -20,6 +20,7 @@ from capabilities.models import (
     StatusAssessment,
     User,
 )
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser
 from tests.conftest import PASSWORD, csrf_token, find_capability, login, post
@@ -86,7 +87,7 @@ def test_filter_by_level_actor_and_assignment(
 ) -> None:
     member = as_role("medlem")
     cap = find_capability(session, "2.2.2")
-    services.record_assessment(session, member, cap, level=3, summary="Utvecklad")
+    services.record_assessment(session, member, cap, AssessmentInput(level=3, summary="Utvecklad"))
     lv = session.scalars(sa.select(Actor).where(Actor.short_name == "LV")).one()
     services.add_responsibility(session, member, cap, lv, role="ansvarar")
     session.commit()
@@ -309,11 +310,13 @@ def test_confidential_status_absent_for_reader_without_clearance(
         session,
         author,
         find_capability(session, "1.1.1"),
-        level=1,
-        summary="HEMLIG-MARKÖR-4711",
-        justification="MOTIV-4711",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=1,
+            summary="HEMLIG-MARKÖR-4711",
+            justification="MOTIV-4711",
+            confidential=True,
+            secrecy_ref="OSL 18:13",
+        ),
     )
     session.commit()
     as_role("läsare")
@@ -332,10 +335,9 @@ def test_confidential_status_visible_with_clearance(
         session,
         author,
         find_capability(session, "1.1.1"),
-        level=1,
-        summary="HEMLIG-MARKÖR-4711",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=1, summary="HEMLIG-MARKÖR-4711", confidential=True, secrecy_ref="OSL 18:13"
+        ),
     )
     session.commit()
     as_role("läsare", can_see_confidential=True)
@@ -364,8 +366,10 @@ def _grow_register(session: so.Session, member: User, extra: int) -> None:
         cap = services.create_capability(
             session, admin, area=area, number=f"3.3.{20 + i}", title=f"Extra {i}"
         )
-        services.record_assessment(session, member, cap, level=1 + i % 5, summary=f"S{i}")
-        services.record_assessment(session, member, cap, level=2, summary=f"T{i}")
+        services.record_assessment(
+            session, member, cap, AssessmentInput(level=1 + i % 5, summary=f"S{i}")
+        )
+        services.record_assessment(session, member, cap, AssessmentInput(level=2, summary=f"T{i}"))
         services.link_assignment(session, member, cap, assignment)
         services.add_responsibility(session, member, cap, lv, role="ansvarar")
         services.create_measure(
@@ -428,10 +432,7 @@ def test_level_filter_never_reveals_a_level_under_secrecy(
         session,
         member,
         _cap(session, "1.1.1"),
-        level=4,
-        summary="Hemlig",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(level=4, summary="Hemlig", confidential=True, secrecy_ref="OSL 18:13"),
     )
     session.commit()
     reader = make_user("läsare")

@@ -17,6 +17,7 @@ from capabilities.models import User
 from capabilities.queries.dashboard import register_version
 from capabilities.reports import pdf
 from capabilities.reports.data import ReportData
+from capabilities.services.assessments import AssessmentInput
 from tests.conftest import find_capability, login
 from web.reports import documents
 
@@ -60,10 +61,7 @@ def _secret_assessment(session: so.Session, author: User) -> None:
         session,
         author,
         find_capability(session, "1.1.1"),
-        level=2,
-        summary=SECRET,
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(level=2, summary=SECRET, confidential=True, secrecy_ref="OSL 18:13"),
     )
 
 
@@ -86,7 +84,10 @@ def test_documents_are_rendered_once_per_register_change(
     assert len(renders) == 2
 
     services.record_assessment(
-        session, member, find_capability(session, "2.1.1"), level=4, summary="NY-BEDÖMNING-77"
+        session,
+        member,
+        find_capability(session, "2.1.1"),
+        AssessmentInput(level=4, summary="NY-BEDÖMNING-77"),
     )
     session.commit()
     changed = client.get("/reports/export?format=xlsx")

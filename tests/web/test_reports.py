@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from capabilities import services
 from capabilities.models import StatusAssessment, User
+from capabilities.services.assessments import AssessmentInput
 from tests.conftest import csrf_token, find_capability, post
 
 
@@ -42,10 +43,9 @@ def test_confidential_export_needs_clearance(
         session,
         author,
         find_capability(session, "1.1.1"),
-        level=1,
-        summary="HEMLIG-RAPPORT-9",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=1, summary="HEMLIG-RAPPORT-9", confidential=True, secrecy_ref="OSL 18:13"
+        ),
     )
     session.commit()
     as_role("läsare")
@@ -62,10 +62,9 @@ def test_cleared_user_gets_confidential_content_when_asked(
         session,
         author,
         find_capability(session, "1.1.1"),
-        level=1,
-        summary="HEMLIG-RAPPORT-9",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=1, summary="HEMLIG-RAPPORT-9", confidential=True, secrecy_ref="OSL 18:13"
+        ),
     )
     session.commit()
     as_role("läsare", can_see_confidential=True)

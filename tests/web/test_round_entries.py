@@ -16,6 +16,7 @@ import sqlalchemy.orm as so
 from capabilities import services
 from capabilities.models import ReportingRound, RoundEntry, User
 from capabilities.services import rounds as r
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.rounds import EntryInput
 from tests.conftest import find_capability, login, post
 
@@ -134,9 +135,7 @@ def test_round_form_shows_and_prefills_the_register_in_the_page_language(
         session,
         anna,
         find_capability(session, "1.1.1"),
-        level=3,
-        target_level=4,
-        summary="Lager för 30 dagar enligt inventering.",
+        AssessmentInput(level=3, target_level=4, summary="Lager för 30 dagar enligt inventering."),
     )
     session.commit()
     login(client, anna)
@@ -161,10 +160,9 @@ def test_confidential_register_assessment_is_not_prefilled_for_the_uncleared(
         session,
         cleared,
         find_capability(session, "1.1.1"),
-        level=2,
-        summary="Hemlig lagernivå.",
-        confidential=True,
-        secrecy_ref="OSL 18:13",
+        AssessmentInput(
+            level=2, summary="Hemlig lagernivå.", confidential=True, secrecy_ref="OSL 18:13"
+        ),
     )
     session.commit()
     login(client, make_user("medlem"))
@@ -180,7 +178,7 @@ def test_reviewer_sees_the_entry_beside_the_register_with_changes_marked(
     greta = make_user("medlem")
     round_ = _open(session, make_user("admin"), [greta])
     cap = find_capability(session, "1.1.1")
-    services.record_assessment(session, anna, cap, level=2, summary="Samma text.")
+    services.record_assessment(session, anna, cap, AssessmentInput(level=2, summary="Samma text."))
     entry = r.save_entry(session, anna, round_, cap, EntryInput(4, "Samma text."), submit=True)
     session.commit()
     login(client, greta)

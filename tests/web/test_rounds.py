@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from capabilities import services
 from capabilities.models import Area, Capability, ReportingRound, RoundEntry, User
 from capabilities.services import rounds as r
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.rounds import EntryInput
 from tests.conftest import PASSWORD, find_capability, login, post
 
@@ -385,7 +386,10 @@ def test_new_entry_starts_from_the_registers_target(
 ) -> None:
     member = make_user("medlem")
     services.record_assessment(
-        session, member, find_capability(session, "1.2.1"), level=2, target_level=4, summary="Mål 4"
+        session,
+        member,
+        find_capability(session, "1.2.1"),
+        AssessmentInput(level=2, target_level=4, summary="Mål 4"),
     )
     round_ = _open(session, make_user("admin"), [make_user("medlem")], "Lägesbild 2026")
     login(client, member)

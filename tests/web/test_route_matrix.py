@@ -30,6 +30,7 @@ from capabilities.models import (
     Milestone,
     User,
 )
+from capabilities.services.assessments import AssessmentInput
 from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser
 from tests.conftest import login
@@ -288,7 +289,7 @@ def world(session: so.Session, make_user: Callable[..., User]) -> World:
         ProposalInput(title="Matrisförslag", description="Matris", capability_ids=[capability.id]),
     )
     assessment = services.record_assessment(
-        session, admin, capability, level=3, summary="Matrisbedömning"
+        session, admin, capability, AssessmentInput(level=3, summary="Matrisbedömning")
     )
     session.commit()
     return World(

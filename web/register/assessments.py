@@ -20,10 +20,8 @@ from capabilities.queries.register import (
 from web.access import acting_user, editor_required
 from web.db import db_session
 from web.forms import submit, to_choices
-from web.register.forms import AssessmentForm, WithdrawForm
+from web.register.forms import KEEP, AssessmentForm, WithdrawForm
 from web.register.routes import bp
-
-KEEP = "keep"  # the target choice that keeps a previous target the user may not see
 
 
 def _levels() -> list[LevelOption]:
@@ -68,22 +66,9 @@ def new_assessment(number: str) -> ResponseReturnValue:
         elif previous is not None and previous.target_level is not None:
             form.target_level.data = str(previous.target_level)
         return _page(form, cap, previous)
-    target = form.target_level.data
     return submit(
         form,
-        lambda: services.record_assessment(
-            db,
-            acting_user(),
-            cap,
-            level=form.level.data,
-            target_level=services.KEEP_TARGET if target == KEEP else target,
-            summary=form.summary.data,
-            justification=form.justification.data,
-            organisations=form.organisations.data,
-            assessed_on=form.assessed_on.data,
-            confidential=form.confidential.data,
-            secrecy_ref=form.secrecy_ref.data,
-        ),
+        lambda: services.record_assessment(db, acting_user(), cap, form.to_input()),
         render=lambda _conflict: _page(form, cap, previous),
         success=_("Statusbedömningen för %(number)s är sparad.", number=cap.number),
         redirect_to=url_for("register.capability", number=cap.number),

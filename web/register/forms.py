@@ -15,8 +15,11 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from capabilities.services.assessments import KEEP_TARGET, AssessmentInput
 from capabilities.services.register import CapabilityInput
 from web.forms import to_choices
+
+KEEP = "keep"  # the target choice that keeps a previous target the user may not see
 
 
 class AssessmentForm(FlaskForm):
@@ -28,6 +31,20 @@ class AssessmentForm(FlaskForm):
     assessed_on = DateField(_l("Bedömningsdatum"), default=date.today, validators=[Optional()])
     confidential = BooleanField(_l("Sekretessmarkerad"))
     secrecy_ref = StringField(_l("Sekretesshänvisning (t.ex. OSL 18:13)"))
+
+    def to_input(self) -> AssessmentInput:
+        """The new assessment as the service takes it; the KEEP choice keeps the old target."""
+        target = self.target_level.data
+        return AssessmentInput(
+            level=self.level.data,
+            target_level=KEEP_TARGET if target == KEEP else target,
+            summary=self.summary.data,
+            justification=self.justification.data,
+            organisations=self.organisations.data,
+            assessed_on=self.assessed_on.data,
+            confidential=bool(self.confidential.data),
+            secrecy_ref=self.secrecy_ref.data,
+        )
 
 
 class WithdrawForm(FlaskForm):

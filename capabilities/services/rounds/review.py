@@ -15,7 +15,7 @@ from capabilities.models import (
     RoundEntry,
     User,
 )
-from capabilities.services.assessments import record_assessment
+from capabilities.services.assessments import AssessmentInput, record_assessment
 from capabilities.services.base import (
     Errors,
     audit,
@@ -112,16 +112,18 @@ def approve_entry(
         session,
         user,
         entry.capability,
-        level=entry.level,
-        target_level=entry.target_level,
-        summary=entry.summary,
-        justification=entry.justification,
-        confidential=entry.confidential,
-        secrecy_ref=entry.secrecy_ref,
-        assessed_on=min(entry.round.reference_date, today),
+        AssessmentInput(
+            level=entry.level,
+            target_level=entry.target_level,
+            summary=entry.summary,
+            justification=entry.justification,
+            confidential=entry.confidential,
+            secrecy_ref=entry.secrecy_ref,
+            assessed_on=min(entry.round.reference_date, today),
+        ),
         today=today,
         approved_in=entry.round,
-        author=entry.updated_by,  # the member who wrote it, not the reviewer (issue 24)
+        author=entry.updated_by,
     )
     entry.approved_assessment_id = assessment.id
     return _decide(session, user, entry, "fastställd", text)
