@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,6 +11,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from capabilities.errors import ValidationFailed
+from capabilities.models import Actor
 from capabilities.services.actors import ActorInput
 
 KIND_LABELS = {
@@ -86,3 +89,16 @@ class ActorForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST that needs nothing but the CSRF token (retiring an actor)."""
+
+
+def stored_data(actor: Actor) -> dict[str, Any]:
+    beredskap = {v: k for k, v in BEREDSKAP_VALUES.items()}
+    return {
+        "name": actor.name,
+        "short_name": actor.short_name,
+        "kind": actor.kind,
+        "is_public": "1" if actor.is_public else "0",
+        "is_beredskapsmyndighet": beredskap[actor.is_beredskapsmyndighet],
+        "description": actor.description,
+        "version": str(actor.version),
+    }

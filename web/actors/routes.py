@@ -24,6 +24,7 @@ from web.actors.forms import (
     PUBLIC_VALUES,
     ActorForm,
     ConfirmForm,
+    stored_data,
 )
 from web.assignments.forms import STATUS_LABELS
 from web.db import db_session
@@ -92,11 +93,11 @@ def new() -> ResponseReturnValue:
 def edit(actor_id: int) -> ResponseReturnValue:
     """Edit with optimistic concurrency: a stale version gets 409 with both versions shown."""
     actor = one_or_not_found(db_session(), Actor, actor_id)
-    form = ActorForm(data=_stored_data(actor) if request.method == "GET" else None)
+    form = ActorForm(data=stored_data(actor) if request.method == "GET" else None)
 
     def compare() -> list[ComparedField]:
         form.version.data = str(actor.version)  # reloaded after the rollback
-        return compare_fields(FIELD_LABELS, _submitted(form), _stored_data(actor), _shown)
+        return compare_fields(FIELD_LABELS, _submitted(form), stored_data(actor), _shown)
 
     return submit(
         form,
@@ -137,19 +138,6 @@ def retire(actor_id: int) -> ResponseReturnValue:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _stored_data(actor: Actor) -> dict[str, Any]:
-    beredskap = {v: k for k, v in BEREDSKAP_VALUES.items()}
-    return {
-        "name": actor.name,
-        "short_name": actor.short_name,
-        "kind": actor.kind,
-        "is_public": "1" if actor.is_public else "0",
-        "is_beredskapsmyndighet": beredskap[actor.is_beredskapsmyndighet],
-        "description": actor.description,
-        "version": str(actor.version),
-    }
 
 
 def _submitted(form: ActorForm) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput, URLInput
 
 from capabilities.errors import ValidationFailed
+from capabilities.queries.assignments import AssignmentDetail
 from capabilities.services.assignments import AssignmentInput
 from web.forms import is_id
 
@@ -108,3 +109,19 @@ class CompleteMilestoneForm(FlaskForm):
     done_on = StringField(_l("Redovisad den"), widget=DateInput())
     report_reference = StringField(_l("Rapportreferens"))
     back = HiddenField()
+
+
+def stored_data(found: AssignmentDetail) -> dict[str, Any]:
+    """The stored assignment as form data (dnrs as printed, so "(delvis)" survives an edit)."""
+    a = found.assignment
+    return {
+        "title": a.title,
+        "dnrs": ", ".join(dn.printed or dn.number for dn in a.diary_numbers),
+        "description": a.description,
+        "decided_on": a.decided_on.isoformat() if a.decided_on else "",
+        "url": a.url,
+        "status": a.status,
+        "recipient_ids": [str(r.actor_id) for r in found.recipients],
+        "lead_actor_id": str(found.lead_id) if found.lead_id else "",
+        "version": str(a.version),
+    }

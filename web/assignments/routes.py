@@ -30,6 +30,7 @@ from web.assignments.forms import (
     AssignmentForm,
     CompleteMilestoneForm,
     MilestoneForm,
+    stored_data,
 )
 from web.db import db_session
 from web.forms import (
@@ -103,7 +104,7 @@ def new() -> ResponseReturnValue:
 def edit(assignment_id: int) -> ResponseReturnValue:
     """Edit with optimistic concurrency: a stale version gets 409 with both versions shown."""
     stored = _detail(assignment_id)
-    form = AssignmentForm(data=_stored_data(stored) if request.method == "GET" else None)
+    form = AssignmentForm(data=stored_data(stored) if request.method == "GET" else None)
     _set_choices(form, keep=[r.actor_id for r in stored.recipients])
 
     def compare() -> list[ComparedField]:
@@ -226,22 +227,6 @@ def _set_choices(form: AssignmentForm, keep: list[int] | None = None) -> None:
     form.lead_actor_id.choices = [SelectChoice("", _("Ingen angiven")), *actors]
 
 
-def _stored_data(found: AssignmentDetail) -> dict[str, Any]:
-    """The stored assignment as form data (dnrs as printed, so "(delvis)" survives an edit)."""
-    a = found.assignment
-    return {
-        "title": a.title,
-        "dnrs": ", ".join(dn.printed or dn.number for dn in a.diary_numbers),
-        "description": a.description,
-        "decided_on": a.decided_on.isoformat() if a.decided_on else "",
-        "url": a.url,
-        "status": a.status,
-        "recipient_ids": [str(r.actor_id) for r in found.recipients],
-        "lead_actor_id": str(found.lead_id) if found.lead_id else "",
-        "version": str(a.version),
-    }
-
-
 def _shown(name: str, value: Any, labels: dict[str, str]) -> Shown:
     """A field value as the conflict box shows it."""
     if name == "status":
@@ -258,7 +243,7 @@ def _compare(form: AssignmentForm, stored: AssignmentDetail) -> list[ComparedFie
     labels = {str(c.value): str(c.label) for c in form.recipient_ids.choices}
     mine = {name: form[name].data for name in FIELD_LABELS}
     return compare_fields(
-        FIELD_LABELS, mine, _stored_data(stored), lambda n, v: _shown(n, v, labels)
+        FIELD_LABELS, mine, stored_data(stored), lambda n, v: _shown(n, v, labels)
     )
 
 

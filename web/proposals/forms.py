@@ -6,6 +6,7 @@ skip WTForms' own check (`validate_choice=False`) so that every refusal comes fr
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from capabilities.guidance import PRINCIPLES, QUESTIONS, REGIONS
+from capabilities.models import ProcurementProposal
 from capabilities.services.industry_contacts import ContactInput
 from capabilities.services.procurement import ProposalInput, StepInput
 
@@ -196,3 +198,22 @@ class ContactForm(FlaskForm):
             documented_in=self.documented_in.data or "",
             principles=self.principles.data or (),
         )
+
+
+def stored_data(proposal: ProcurementProposal) -> dict[str, Any]:
+    """The stored proposal as form data (the measure's fields and the answers)."""
+    measure = proposal.measure
+    data = {f.name: getattr(proposal, f.name, None) for f in fields(ProposalInput)}
+    data |= {
+        "title": measure.title,
+        "description": measure.description,
+        "confidential": measure.confidential,
+        "secrecy_ref": measure.secrecy_ref,
+        "capability_ids": [
+            str(link.capability_id) for link in measure.capability_links if link.removed_at is None
+        ],
+        "contract_ends_on": proposal.contract_ends_on.isoformat()
+        if proposal.contract_ends_on
+        else "",
+    }
+    return data

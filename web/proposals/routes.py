@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -31,7 +30,6 @@ from capabilities.queries.procurement import (
 from capabilities.reports.proposal_docx import proposal_document
 from capabilities.services.industry_contacts import record_industry_contact
 from capabilities.services.procurement import (
-    ProposalInput,
     advance_proposal,
     create_proposal,
     proposal_for_measure,
@@ -57,6 +55,7 @@ from web.proposals.forms import (
     ContactForm,
     ProposalForm,
     StepForm,
+    stored_data,
 )
 from web.proposals.guidance import QUESTION_TEXT, question_hint
 
@@ -114,7 +113,7 @@ def detail(proposal_id: int) -> ResponseReturnValue:
 def edit(proposal_id: int) -> ResponseReturnValue:
     proposal = one_or_not_found(db_session(), ProcurementProposal, proposal_id)
     found = _readable(proposal_id)
-    form = ProposalForm(data=_stored(proposal) | {"version": str(proposal.version)})
+    form = ProposalForm(data=stored_data(proposal) | {"version": str(proposal.version)})
     if request.method == "POST":
         form = ProposalForm()
     _set_capability_choices(form)
@@ -122,7 +121,7 @@ def edit(proposal_id: int) -> ResponseReturnValue:
     def conflict() -> list[ComparedField]:
         stored = one_or_not_found(db_session(), ProcurementProposal, proposal_id)
         form.version.data = str(stored.version)
-        return compare_fields(_COMPARED, form.to_input().__dict__, _stored(stored))
+        return compare_fields(_COMPARED, form.to_input().__dict__, stored_data(stored))
 
     return submit(
         form,
@@ -258,25 +257,6 @@ _COMPARED = {
     "expected_need": _l("Bedömt behov"),
     "preparedness_relevance": _l("Relevans för beredskap"),
 }
-
-
-def _stored(proposal: ProcurementProposal) -> dict[str, Any]:
-    """The stored proposal as form data (the measure's fields and the answers)."""
-    measure = proposal.measure
-    data = {f.name: getattr(proposal, f.name, None) for f in fields(ProposalInput)}
-    data |= {
-        "title": measure.title,
-        "description": measure.description,
-        "confidential": measure.confidential,
-        "secrecy_ref": measure.secrecy_ref,
-        "capability_ids": [
-            str(link.capability_id) for link in measure.capability_links if link.removed_at is None
-        ],
-        "contract_ends_on": proposal.contract_ends_on.isoformat()
-        if proposal.contract_ends_on
-        else "",
-    }
-    return data
 
 
 def _set_capability_choices(form: ProposalForm) -> None:
