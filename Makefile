@@ -38,20 +38,21 @@ PORT ?= 5000
 run: $(BIN)/formaga $(MO)
 	$(BIN)/formaga run --host $(HOST) --port $(PORT)   # init, then serve; stop with Ctrl+C
 
-# Both lanes spread the tests over the machine's cores (pytest-xdist); browser tests stay on one
-# worker, since they build on one live server in order.
+# Both lanes spread the test files over the machine's cores (pytest-xdist, one file per worker
+# at a time, so a module-scoped fixture is built once; `loadgroup` no longer groups anything
+# with pytest 9.2, pytest-xdist issue 1386).
 PYTEST_JOBS ?= auto
 
 # Everything, as CI runs it: both databases, browser, office renders.
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadgroup
+	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile
 
 # The edit loop: SQLite only, no browser, no office renders.
 test-fast: venv
 	$(BIN)/ruff check .
-	FORMAGA_TEST_DATABASES=sqlite $(BIN)/pytest -n $(PYTEST_JOBS) --dist loadgroup -m "not browser and not office"
+	FORMAGA_TEST_DATABASES=sqlite $(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile -m "not browser and not office"
 
 # The browser tests again, saving a full-page image of each page they visit in screenshots/.
 screenshots: venv

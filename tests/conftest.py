@@ -131,32 +131,6 @@ def db_kind(request: pytest.FixtureRequest) -> str:
 once = pytest.mark.parametrize("db_kind", ["sqlite"], indirect=True)
 
 
-def _uses_a_module_fixture(item: pytest.Item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    return any(
-        definition.scope == "module"
-        for definitions in info.name2fixturedefs.values()
-        for definition in definitions
-    )
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep together under pytest-xdist (`--dist loadgroup`) what shares expensive state:
-
-    - browser tests share one live server whose data they build on in order: one worker;
-    - the tests of a module that share a module-scoped fixture (a built package, two served
-      processes, an upgraded database) run on one worker, so the fixture is built once, not
-      once on every worker the module's tests were spread over.
-    """
-    for item in items:
-        if item.nodeid.startswith("tests/browser/"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-        elif _uses_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
 @pytest.fixture(scope="session")
 def seeded_engine(db_kind: str, fresh_database_url: Callable[[str], str]) -> Iterator[sa.Engine]:
     """A migrated and seeded database, shared by the tests of one kind."""
