@@ -9,6 +9,10 @@ because forms, the Word export and the API label the answers with them. `help` i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capabilities.models import ProcurementProposal
 
 
 @dataclass(frozen=True)
@@ -143,3 +147,22 @@ PRINCIPLES = {
     "mattfullhet": "måttfullhetsprincipen",
     "dokumentation": "dokumentationsprincipen",
 }
+
+
+def unanswered_questions(proposal: ProcurementProposal) -> list[int]:
+    """Numbers of the guidance's ten questions that the proposal does not yet answer."""
+    answered = {
+        1: bool(proposal.product),
+        2: proposal.category is not None,
+        3: proposal.consensus is not None,
+        4: bool(proposal.interested_regions),
+        5: proposal.existing_contract is not None
+        and (proposal.existing_contract != "ja" or proposal.contract_ends_on is not None),
+        6: proposal.expected_need_per_year is not None or bool(proposal.expected_need),
+        7: bool(proposal.preparedness_relevance),
+        8: proposal.health_economic_relevance is not None,
+        9: proposal.external_health_data is not None,
+        10: proposal.consulted_procurement is not None
+        and (proposal.consulted_procurement != "ja" or bool(proposal.consulted_regions)),
+    }
+    return [number for number, done in answered.items() if not done]

@@ -14,7 +14,7 @@ import sqlalchemy.orm as so
 from docx import Document
 
 from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
-from capabilities.guidance import PRINCIPLES, QUESTIONS, REGIONS
+from capabilities.guidance import PRINCIPLES, QUESTIONS, REGIONS, unanswered_questions
 from capabilities.models import (
     Actor,
     AuditEvent,
@@ -27,14 +27,8 @@ from capabilities.queries.commitments import commitments
 from capabilities.queries.procurement import proposal_detail, proposal_rows
 from capabilities.reports.proposal_docx import proposal_document
 from capabilities.services.industry_contacts import ContactInput, record_industry_contact
-from capabilities.services.procurement import (
-    ProposalInput,
-    StepInput,
-    advance_proposal,
-    create_proposal,
-    unanswered_questions,
-    update_proposal,
-)
+from capabilities.services.procurement import advance_proposal, create_proposal, update_proposal
+from capabilities.services.proposal_answers import ProposalInput, StepInput
 
 SEEDS = Path(__file__).resolve().parent / "seeds"  # copies of the workspace's seed documents
 SEED_000 = SEEDS / "000_633d89705f10bf9a.txt"

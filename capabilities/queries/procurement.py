@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.errors import NotFound
-from capabilities.guidance import CATEGORIES, PRINCIPLES, QUESTIONS, Question
+from capabilities.guidance import CATEGORIES, PRINCIPLES, QUESTIONS, Question, unanswered_questions
 from capabilities.ids import is_row_id
 from capabilities.models import (
     IndustryContact,
@@ -25,7 +25,6 @@ from capabilities.models import (
 from capabilities.queries import api_shapes_procurement as shapes
 from capabilities.queries.lookup import one_or_not_found
 from capabilities.redaction import is_hidden
-from capabilities.services.procurement import unanswered_questions
 
 YES_NO_TEXT = {"ja": "Ja", "nej": "Nej", "vet_ej": "Vet ej"}
 PROCURING_TEXT = {"adda": "Adda inköpscentral", "inera": "Inera"}

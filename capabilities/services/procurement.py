@@ -8,8 +8,7 @@ decision at a time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +17,7 @@ import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
 from capabilities.errors import PermissionDenied, ValidationFailed
-from capabilities.guidance import QUESTIONS, REGIONS
+from capabilities.guidance import REGIONS, unanswered_questions
 from capabilities.i18n import N_
 from capabilities.models import (
     DECIDING_BODIES,
@@ -28,9 +27,8 @@ from capabilities.models import (
     ProposalStep,
     User,
 )
-from capabilities.models.procurement import CONTRACT_ANSWERS, NSG, PROCURING_BODIES, YES_NO
+from capabilities.models.procurement import NSG, PROCURING_BODIES
 from capabilities.services.base import (
-    MAX_SHORT,
     Errors,
     audit,
     check_version,
@@ -45,8 +43,8 @@ from capabilities.services.measures import (
     update_measure,
     validate_measure,
 )
+from capabilities.services.proposal_answers import ProposalInput, StepInput, check_answers
 
-ANSWER_FIELDS = tuple(name for question in QUESTIONS for name in question.fields)
 # The measure's state follows the proposal into the procurement and out of the process.
 MEASURE_STATE_FOR_STAGE = {"upphandling": "pågående", "avtal": "genomförd", "avslutat": "avförd"}
 STAGE_NAMES = {
@@ -58,151 +56,6 @@ STAGE_NAMES = {
     "avtal": "avtal",
     "avslutat": "avslutat utan upphandling",
 }
-MAX_NEED = 10**12
-
-
-@dataclass(frozen=True)
-class ProposalInput:
-    """What the proposal form sends. Strings as typed; the service parses and checks them."""
-
-    title: str = ""
-    description: str = ""
-    proposing_group: str = ""
-    capability_ids: Sequence[str | int] = ()
-    confidential: bool = False
-    secrecy_ref: str = ""
-    product: str = ""
-    category: str = ""
-    consensus: str = ""
-    consensus_note: str = ""
-    interested_regions: Sequence[str] = ()
-    existing_contract: str = ""
-    contract_ends_on: str | date | None = None
-    contract_note: str = ""
-    expected_need_per_year: str | int | None = None
-    expected_need: str = ""
-    preparedness_relevance: str = ""
-    health_economic_relevance: str = ""
-    health_economic_note: str = ""
-    external_health_data: str = ""
-    external_health_data_note: str = ""
-    consulted_procurement: str = ""
-    consulted_regions: Sequence[str] = ()
-
-
-@dataclass(frozen=True)
-class StepInput:
-    """A decision that moves the proposal to its next stage."""
-
-    to_stage: str = ""
-    decided_on: str | date | None = None
-    decided_by: str = ""
-    decision: str = ""
-    procuring_body: str = ""
-    procuring_region: str = ""
-
-
-def unanswered_questions(proposal: ProcurementProposal) -> list[int]:
-    """Numbers of the guidance's ten questions that the proposal does not yet answer."""
-    answered = {
-        1: bool(proposal.product),
-        2: proposal.category is not None,
-        3: proposal.consensus is not None,
-        4: bool(proposal.interested_regions),
-        5: proposal.existing_contract is not None
-        and (proposal.existing_contract != "ja" or proposal.contract_ends_on is not None),
-        6: proposal.expected_need_per_year is not None or bool(proposal.expected_need),
-        7: bool(proposal.preparedness_relevance),
-        8: proposal.health_economic_relevance is not None,
-        9: proposal.external_health_data is not None,
-        10: proposal.consulted_procurement is not None
-        and (proposal.consulted_procurement != "ja" or bool(proposal.consulted_regions)),
-    }
-    return [number for number, done in answered.items() if not done]
-
-
-def _regions(errors: Errors, name: str, values: Sequence[str], label: str) -> list[str]:
-    chosen = [v for v in dict.fromkeys(str(v).strip() for v in values) if v]
-    unknown = [v for v in chosen if v not in REGIONS]
-    if unknown:
-        errors.add(
-            name,
-            N_(
-                "Okänd region i %(label)s: %(items)s.",
-                label=label.lower(),
-                items=", ".join(unknown),
-            ),
-        )
-    return sorted((v for v in chosen if v in REGIONS), key=REGIONS.index)
-
-
-def _count(errors: Errors, name: str, value: str | int | None, label: str) -> int | None:
-    text = str(value if value is not None else "").strip().replace(" ", "").replace("\u00a0", "")
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_NEED:
-        errors.add(
-            name, f"{label} ska vara ett heltal mellan 0 och {MAX_NEED:,}.".replace(",", " ")
-        )
-        return None
-    return int(text)
-
-
-def _answers(data: ProposalInput) -> dict[str, Any]:
-    """Validate the answers to the ten questions; each may still be empty (a draft)."""
-    errors = Errors()
-
-    def yes_no(name: str, label: str, options: Sequence[str] = YES_NO) -> str | None:
-        value: str | None = errors.choice(
-            name, getattr(data, name) or None, options, label=label, required=False
-        )
-        return value
-
-    def text(name: str, label: str, max_length: int = 20_000) -> str | None:
-        return errors.text(name, getattr(data, name), label=label, max_length=max_length)
-
-    clean: dict[str, Any] = {
-        "proposing_group": text("proposing_group", "Förslagsställande NPO/NAG", MAX_SHORT),
-        "product": text("product", "Produkt eller produktgrupp"),
-        "category": yes_no("category", "Alternativ a eller b", ("a", "b")),
-        "consensus": yes_no("consensus", "Konsensus"),
-        "consensus_note": text("consensus_note", "Kommentar om konsensus"),
-        "interested_regions": _regions(
-            errors, "interested_regions", data.interested_regions, "Intresserade regioner"
-        ),
-        "existing_contract": yes_no("existing_contract", "Befintligt avtal", CONTRACT_ANSWERS),
-        "contract_ends_on": errors.date_value(
-            "contract_ends_on", data.contract_ends_on, label="Avtalet gäller till och med"
-        ),
-        "contract_note": text("contract_note", "Kommentar om avtal"),
-        "expected_need_per_year": _count(
-            errors, "expected_need_per_year", data.expected_need_per_year, "Behov per år"
-        ),
-        "expected_need": text("expected_need", "Bedömt behov"),
-        "preparedness_relevance": text("preparedness_relevance", "Relevans för beredskap"),
-        "health_economic_relevance": yes_no(
-            "health_economic_relevance", "Hälsoekonomisk utvärdering"
-        ),
-        "health_economic_note": text("health_economic_note", "Kommentar om hälsoekonomi"),
-        "external_health_data": yes_no("external_health_data", "Extern hantering av hälsodata"),
-        "external_health_data_note": text("external_health_data_note", "Kommentar om hälsodata"),
-        "consulted_procurement": yes_no("consulted_procurement", "Avstämt med inköpsorganisation"),
-        "consulted_regions": _regions(
-            errors, "consulted_regions", data.consulted_regions, "Avstämda regioner"
-        ),
-    }
-    if clean["contract_ends_on"] is not None and clean["existing_contract"] == "nej":
-        errors.add(
-            "contract_ends_on",
-            N_("Ange inget slutdatum när det inte finns något befintligt avtal."),
-        )
-    if clean["consulted_regions"] and clean["consulted_procurement"] == "nej":
-        errors.add(
-            "consulted_regions",
-            N_("Välj inga regioner när förslaget inte har stämts av med någon."),
-        )
-    errors.raise_if_any()
-    return clean
 
 
 def _all_valid(session: so.Session, data: ProposalInput) -> dict[str, Any]:
@@ -210,7 +63,7 @@ def _all_valid(session: so.Session, data: ProposalInput) -> dict[str, Any]:
     problems: dict[str, list[str]] = {}
     answers: dict[str, Any] = {}
     try:
-        answers = _answers(data)
+        answers = check_answers(data)
     except ValidationFailed as exc:
         problems.update(exc.errors)
     try:

@@ -104,7 +104,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             MeasureInput(title="Åtgärd för omflödning", capability_ids=[capability.id]),
         )
         token, _plain = services.create_token(session, member, name="Omflödning")
-        from capabilities.services.procurement import ProposalInput, create_proposal
+        from capabilities.services.procurement import create_proposal
+        from capabilities.services.proposal_answers import ProposalInput
         from capabilities.services.rounds import open_round
 
         round_ = open_round(

@@ -12,7 +12,8 @@ import sqlalchemy.orm as so
 from docx import Document
 
 from capabilities.models import Capability, ProcurementProposal, User
-from capabilities.services.procurement import ProposalInput, create_proposal
+from capabilities.services.procurement import create_proposal
+from capabilities.services.proposal_answers import ProposalInput
 from capabilities.services.users import NewUser
 from tests.conftest import post
 from tests.test_procurement import complete_input

@@ -281,7 +281,8 @@ def world(session: so.Session, make_user: Callable[..., User]) -> World:
         deadline=date.today() + timedelta(days=30),
         reviewer_ids=[admin.id],
     )
-    from capabilities.services.procurement import ProposalInput, create_proposal
+    from capabilities.services.procurement import create_proposal
+    from capabilities.services.proposal_answers import ProposalInput
 
     proposal = create_proposal(
         session,

@@ -26,7 +26,7 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 from capabilities.guidance import PRINCIPLES, QUESTIONS, REGIONS
 from capabilities.models import ProcurementProposal
 from capabilities.services.industry_contacts import ContactInput
-from capabilities.services.procurement import ProposalInput, StepInput
+from capabilities.services.proposal_answers import ProposalInput, StepInput
 
 QUESTION = {q.number: q for q in QUESTIONS}
 STAGE_LABELS = {
