@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from capabilities.db import make_engine
 from capabilities.models import Capability, User
+from capabilities.queries.rounds import the_open_round
 from capabilities.services import create_user
 from capabilities.services import rounds as r
 from capabilities.services.rounds import EntryInput
@@ -39,7 +40,7 @@ def _approve_in_round(url: str, level: int) -> None:
         member = session.scalar(sa.select(User).where(User.username == "anna"))
         reviewer = session.scalar(sa.select(User).where(User.username == "greta"))
         assert member is not None and reviewer is not None
-        round_ = r.open_round_of(session)
+        round_ = the_open_round(session)
         assert round_ is not None
         cap = session.scalars(sa.select(Capability).where(Capability.number == "1.1.1")).one()
         entry = r.save_entry(session, member, round_, cap, EntryInput(level, "S"), submit=True)

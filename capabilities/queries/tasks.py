@@ -31,7 +31,7 @@ from capabilities.models import (
 )
 from capabilities.queries.gaps import DEFAULT_STALE_MONTHS
 from capabilities.queries.register import current_assessments, level_labels, status_view
-from capabilities.queries.rounds import RoundTask, open_round, round_tasks_for
+from capabilities.queries.rounds import RoundTask, round_tasks_for, the_open_round
 
 DUE_WITHIN_DAYS = 90  # milestones further away than this are not yet a task
 DUE_SOON_DAYS = 14  # a task this close to its date is "due soon" (e-mail reminders)
@@ -228,7 +228,7 @@ def round_decisions_for(session: so.Session, user: User) -> list[Task]:
 
 
 def _round_deadline(session: so.Session) -> list[Task]:
-    current = open_round(session)
+    current = the_open_round(session)
     if current is None:
         return []
     return [

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from capabilities import services
 from capabilities.models import Area, Capability, ReportingRound, RoundEntry, User
+from capabilities.queries.rounds import the_open_round
 from capabilities.services import rounds as r
 from capabilities.services.assessments import AssessmentInput
 from capabilities.services.rounds import EntryInput
@@ -130,7 +131,7 @@ def test_whole_round_through_the_pages(
     assert closed.status_code == 302
     session.refresh(round_)
     page_text = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
-    snapshot_hash = r.open_round_of(session)
+    snapshot_hash = the_open_round(session)
     assert snapshot_hash is None
     from capabilities.models import RoundSnapshot
 

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from capabilities.queries.rounds import list_rounds, open_round
+from capabilities.queries.rounds import list_rounds, the_open_round
 from importers.round_import import ROUND_MODES, apply_import_to_round
 from importers.status_workbook import (
     ImportPlan,
@@ -96,7 +96,7 @@ def _render_rejected(form: UploadForm, exc: ImportRejected) -> ResponseReturnVal
 @reads_first
 def upload() -> ResponseReturnValue:
     form = UploadForm()
-    current_round = open_round(db_session())
+    current_round = the_open_round(db_session())
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template(
@@ -135,7 +135,7 @@ def confirm() -> ResponseReturnValue:
             rows = read_workbook(handle)  # parse first; take the write lock only to write
         db = write_lock()
         plan: ImportPlan = plan_rows(db, acting_user(), rows)
-        current_round = open_round(db)
+        current_round = the_open_round(db)
         mode = form.round_mode.data
         if (current_round is not None) != (mode in ROUND_MODES):
             # A round was opened or closed between preview and confirmation: the preview

@@ -22,7 +22,7 @@ from capabilities.queries.rounds.entries import (
 from capabilities.queries.rounds.lifecycle import (
     get_round,
     list_rounds,
-    open_round,
+    the_open_round,
 )
 from capabilities.queries.rounds.progress import (
     MEMBER_OPEN_STATES,
@@ -59,11 +59,11 @@ __all__ = [
     "data_scores",
     "get_round",
     "list_rounds",
-    "open_round",
     "round_counts_for",
     "round_progress",
     "round_snapshot_data",
     "round_summary",
     "round_tasks_for",
     "snapshot_data",
+    "the_open_round",
 ]

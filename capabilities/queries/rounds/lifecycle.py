@@ -51,5 +51,6 @@ def list_rounds(session: so.Session) -> list[tuple[ReportingRound, RoundSnapshot
     ]
 
 
-def open_round(session: so.Session) -> ReportingRound | None:
+def the_open_round(session: so.Session) -> ReportingRound | None:
+    """The round open now, or None: at most one is (checked by the service and an index)."""
     return session.scalar(sa.select(ReportingRound).where(ReportingRound.status == "öppen"))

@@ -7,9 +7,6 @@ import hashlib
 import json
 from typing import Any
 
-import sqlalchemy as sa
-import sqlalchemy.orm as so
-
 from capabilities.errors import PermissionDenied
 from capabilities.i18n import N_
 from capabilities.models import (
@@ -27,10 +24,6 @@ def canonical_json(data: Any) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def open_round_of(session: so.Session) -> ReportingRound | None:
-    return session.scalar(sa.select(ReportingRound).where(ReportingRound.status == "öppen"))
 
 
 def require_open(round_: ReportingRound) -> None:

@@ -20,6 +20,8 @@ from capabilities.models import (
     RoundSnapshot,
     User,
 )
+from capabilities.queries.rounds.lifecycle import the_open_round
+from capabilities.queries.rounds.snapshot import round_snapshot_data
 from capabilities.services.base import (
     MAX_SHORT,
     Errors,
@@ -30,7 +32,6 @@ from capabilities.services.base import (
 )
 from capabilities.services.rounds.common import (
     canonical_json,
-    open_round_of,
     require_open,
     sha256_text,
 )
@@ -65,7 +66,7 @@ def open_round(
             "name",
             N_("Det finns redan en uppföljningsomgång som heter ”%(name)s”.", name=name_text),
         )
-    current = open_round_of(session)
+    current = the_open_round(session)
     if current is not None:
         errors.add(
             "name",
@@ -148,8 +149,6 @@ def open_round(
 
 def close_round(session: so.Session, user: User, round_: ReportingRound) -> RoundSnapshot:
     """Freeze the round: store the canonical snapshot and its hash; no more changes."""
-    from capabilities.queries.rounds import round_snapshot_data
-
     require_admin(user)
     require_open(round_)
     before = snapshot(round_)
