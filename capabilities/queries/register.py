@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from capabilities.db import UTCDateTime, unicode_lower
+from capabilities.db import UTCDateTime
 from capabilities.i18n import label_language
 from capabilities.models import (
     ACTIVE_MEASURE_STATES,
@@ -29,7 +29,6 @@ from capabilities.models import (
     StatusLevel,
 )
 from capabilities.queries import api_shapes as shapes
-from capabilities.queries.pagination import Page, PageRequest, paginate
 from capabilities.redaction import ASSESSMENT, CONFIDENTIAL_LABEL, is_hidden, redact
 
 __all__ = ["CONFIDENTIAL_LABEL"]  # re-exported: callers print it in place of hidden content
@@ -249,7 +248,7 @@ def level_labels(session: so.Session) -> dict[int, str]:
     return dict(session.execute(sa.select(StatusLevel.level, column)).all())
 
 
-def _capability_scope(as_of: date | None, include_retired: bool) -> sa.ColumnElement[bool]:
+def capability_scope(as_of: date | None, include_retired: bool) -> sa.ColumnElement[bool]:
     """SQL condition: the capability belongs in the register (as it stood on `as_of`)."""
     if as_of is not None:
         return sa.and_(
@@ -266,7 +265,7 @@ def register_ids(as_of: date | None = None, *, include_retired: bool = False) ->
     statement a page of the register is cut from."""
     return (
         sa.select(Capability.id)
-        .where(_capability_scope(as_of, include_retired))
+        .where(capability_scope(as_of, include_retired))
         .order_by(Capability.sort_key, Capability.id)
     )
 
@@ -294,7 +293,7 @@ def register_rows(
         sa.select(Capability, Area, MainGroup)
         .join(Capability.area)
         .join(Area.main_group)
-        .where(_capability_scope(as_of, include_retired), only(Capability.id))
+        .where(capability_scope(as_of, include_retired), only(Capability.id))
         .order_by(Capability.sort_key)
     )
     rows: dict[int, RegisterRow] = {}
@@ -385,154 +384,3 @@ def register_rows(
         if capability_id in rows:
             rows[capability_id].active_measures = count
     return list(rows.values())
-
-
-# --- the overview: filtered and paginated in SQL ---------------------------------------------
-
-
-LEVEL_FILTERS = ("none", "1", "2", "3", "4", "5")
-
-
-@dataclass(frozen=True)
-class RegisterFilters:
-    """The overview's filters; empty means 'any'. `level` is "1".."5", "none" or ""."""
-
-    area: str = ""
-    level: str = ""
-    actor: int | None = None
-    assignment: int | None = None  # one assignment (links from its page)
-    assignment_q: str = ""  # assignments by diary number or words of the title
-    q: str = ""
-
-    @property
-    def any(self) -> bool:
-        return bool(
-            self.area or self.level or self.actor or self.assignment or self.assignment_q or self.q
-        )
-
-
-def _matching(filters: RegisterFilters, can_see_confidential: bool) -> sa.Select[int]:
-    """Ids of the active capabilities matching every filter, in register order."""
-    statement = (
-        sa.select(Capability.id)
-        .where(_capability_scope(None, False))
-        .order_by(Capability.sort_key, Capability.id)
-    )
-    if filters.area:
-        statement = statement.join(Area, Area.id == Capability.area_id).where(
-            Area.number == filters.area
-        )
-    if filters.level:
-        current = newest_assessment_id()
-        if filters.level == "none":
-            statement = statement.where(current.is_(None))
-        else:
-            # A level under secrecy is unknown to a viewer without clearance: never a match.
-            shown = sa.select(StatusAssessment.id).where(
-                StatusAssessment.id == current, StatusAssessment.level == int(filters.level)
-            )
-            if not can_see_confidential:
-                shown = shown.where(StatusAssessment.confidential.is_(False))
-            statement = statement.where(shown.exists())
-    if filters.actor is not None:
-        statement = statement.where(
-            sa.select(Responsibility.id)
-            .where(
-                Responsibility.capability_id == Capability.id,
-                Responsibility.actor_id == filters.actor,
-                link_active_at(Responsibility, None),
-            )
-            .exists()
-        )
-    if filters.assignment is not None:
-        statement = statement.where(
-            sa.select(CapabilityAssignment.id)
-            .where(
-                CapabilityAssignment.capability_id == Capability.id,
-                CapabilityAssignment.assignment_id == filters.assignment,
-                link_active_at(CapabilityAssignment, None),
-            )
-            .exists()
-        )
-    wanted = filters.assignment_q.strip().lower()
-    if wanted:
-        squeezed = "".join(wanted.split())
-        matching = sa.select(Assignment.id).where(
-            sa.or_(
-                unicode_lower(Assignment.title).contains(wanted, autoescape=True),
-                Assignment.id.in_(
-                    sa.select(DiaryNumber.assignment_id).where(
-                        unicode_lower(sa.func.replace(DiaryNumber.number, " ", "")).contains(
-                            squeezed, autoescape=True
-                        )
-                    )
-                ),
-            )
-        )
-        statement = statement.where(
-            sa.select(CapabilityAssignment.id)
-            .where(
-                CapabilityAssignment.capability_id == Capability.id,
-                CapabilityAssignment.assignment_id.in_(matching),
-                link_active_at(CapabilityAssignment, None),
-            )
-            .exists()
-        )
-    needle = filters.q.strip()
-    if needle:
-        text = unicode_lower(Capability.number + " " + Capability.title)
-        statement = statement.where(text.contains(needle.lower(), autoescape=True))
-    return statement
-
-
-def register_page(
-    session: so.Session,
-    filters: RegisterFilters,
-    request: PageRequest,
-    *,
-    can_see_confidential: bool,
-) -> Page[RegisterRow]:
-    """One page of the filtered overview: two queries for the page of ids, seven for the rows.
-
-    A page past the end shows the last one.
-    """
-    ids = paginate(session, _matching(filters, can_see_confidential), request, clamp=True)
-    rows = register_rows(
-        session, can_see_confidential=can_see_confidential, capability_ids=ids.items
-    )
-    return ids.with_items(rows)
-
-
-def filter_levels(session: so.Session) -> list[tuple[int, str]]:
-    """The level filter's choices: (level, label) in order."""
-    return sorted(level_labels(session).items())
-
-
-def filter_areas(session: so.Session) -> list[Area]:
-    return list(session.scalars(sa.select(Area).order_by(Area.sort_key)))
-
-
-def filter_actors(session: so.Session) -> list[tuple[int, str]]:
-    """Actors not retired, by name: (id, name)."""
-    return [
-        (ident, name)
-        for ident, name in session.execute(
-            sa.select(Actor.id, Actor.name).where(Actor.retired_on.is_(None)).order_by(Actor.name)
-        )
-    ]
-
-
-def filter_assignment(session: so.Session, assignment_id: int | None) -> str | None:
-    """The chosen assignment's label ("dnr – title") for the filter, or None."""
-    if assignment_id is None:
-        return None
-    found = session.execute(
-        sa.select(Assignment.title, sa.func.min(DiaryNumber.number))
-        .outerjoin(DiaryNumber, DiaryNumber.assignment_id == Assignment.id)
-        .where(Assignment.id == assignment_id)
-        .group_by(Assignment.id, Assignment.title)
-    ).first()
-    if found is None:
-        return None
-    title, dnr = found
-    return f"{dnr} – {title}" if dnr else title

@@ -22,7 +22,7 @@ from capabilities.queries.capability import capability_detail, changed_fields
 from capabilities.queries.commitments import commitments
 from capabilities.queries.linkable import linkable_assignments
 from capabilities.queries.lookup import capability_or_not_found, chosen_row, one_or_not_found
-from capabilities.queries.register import (
+from capabilities.queries.register_overview import (
     LEVEL_FILTERS,
     RegisterFilters,
     filter_actors,
