@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.errors import NotFound
-from capabilities.guidance import CATEGORIES, PRINCIPLES, QUESTIONS, Question, unanswered_questions
+from capabilities.guidance import CATEGORIES, QUESTIONS, Question, unanswered_questions
 from capabilities.ids import is_row_id
 from capabilities.models import (
     IndustryContact,
@@ -23,12 +23,11 @@ from capabilities.models import (
     ProposalStep,
 )
 from capabilities.queries import api_shapes_procurement as shapes
-from capabilities.queries.lookup import one_or_not_found
+from capabilities.queries.industry_contacts import ContactView, contact_views
 from capabilities.redaction import is_hidden
 
 YES_NO_TEXT = {"ja": "Ja", "nej": "Nej", "vet_ej": "Vet ej"}
 PROCURING_TEXT = {"adda": "Adda inköpscentral", "inera": "Inera"}
-CONTACT_FORM_TEXT = {"mote": "möte", "digitalt_mote": "digitalt möte", "skriftlig": "skriftlig"}
 
 
 @dataclass(frozen=True)
@@ -70,21 +69,6 @@ class StepView:
     decision: str
     recorded_by: str
     recorded_at: datetime
-
-
-@dataclass(frozen=True)
-class ContactView:
-    id: int
-    contacted_on: date
-    organisation: str
-    participants: str
-    form: str
-    purpose: str
-    benefits: str | None
-    documented_in: str
-    principles: tuple[str, ...]
-    missing_principles: tuple[str, ...]
-    recorded_by: str
 
 
 @dataclass(frozen=True)
@@ -194,82 +178,6 @@ def proposal_rows(
             )
         )
     return rows
-
-
-def contact_views(contacts: list[IndustryContact]) -> tuple[ContactView, ...]:
-    return tuple(
-        ContactView(
-            id=c.id,
-            contacted_on=c.contacted_on,
-            organisation=c.organisation,
-            participants=c.participants,
-            form=CONTACT_FORM_TEXT[c.form],
-            purpose=c.purpose,
-            benefits=c.benefits,
-            documented_in=c.documented_in,
-            principles=tuple(PRINCIPLES[p] for p in c.principles),
-            missing_principles=tuple(v for k, v in PRINCIPLES.items() if k not in c.principles),
-            recorded_by=c.created_by.display_name,
-        )
-        for c in contacts
-    )
-
-
-def industry_contacts(
-    session: so.Session, measure_id: int, *, can_see_confidential: bool
-) -> tuple[ContactView, ...] | None:
-    """A measure's contacts, oldest first; None when the measure is hidden from the viewer."""
-    measure = one_or_not_found(
-        session, Measure, measure_id, f"Åtgärd med id {measure_id} finns inte."
-    )
-    if not _can_read(measure, can_see_confidential):
-        return None
-    contacts = session.scalars(
-        sa.select(IndustryContact)
-        .where(IndustryContact.measure_id == measure_id)
-        .options(so.joinedload(IndustryContact.created_by))
-        .order_by(IndustryContact.contacted_on, IndustryContact.id)
-    ).all()
-    return contact_views(list(contacts))
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    """An industry contact with the measure or proposal it belongs to, for exports."""
-
-    measure_id: int
-    measure_title: str
-    proposal_id: int | None
-    contact: ContactView
-
-
-def industry_contact_rows(session: so.Session, *, can_see_confidential: bool) -> list[ContactRow]:
-    """Every contact on a measure the viewer may read, by date (two queries).
-
-    Contacts on a confidential measure are left out for a viewer without clearance: a contact's
-    organisation and purpose would reveal what the measure is about.
-    """
-    contacts = session.scalars(
-        sa.select(IndustryContact)
-        .options(so.joinedload(IndustryContact.created_by))
-        .order_by(IndustryContact.contacted_on, IndustryContact.id)
-    ).all()
-    measure_ids = {c.measure_id for c in contacts}
-    if not measure_ids:
-        return []
-    measures = {
-        m.id: (m, proposal_id)
-        for m, proposal_id in session.execute(
-            sa.select(Measure, ProcurementProposal.id)
-            .outerjoin(ProcurementProposal, ProcurementProposal.measure_id == Measure.id)
-            .where(Measure.id.in_(measure_ids))
-        )
-    }
-    readable = [c for c in contacts if _can_read(measures[c.measure_id][0], can_see_confidential)]
-    return [
-        ContactRow(c.measure_id, measures[c.measure_id][0].title, measures[c.measure_id][1], view)
-        for c, view in zip(readable, contact_views(readable), strict=True)
-    ]
 
 
 def proposal_details(

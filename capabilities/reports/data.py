@@ -31,12 +31,8 @@ from capabilities.models import (
 )
 from capabilities.queries.capability import trend
 from capabilities.queries.gaps import gap_frame
-from capabilities.queries.procurement import (
-    ContactRow,
-    ProposalDetail,
-    industry_contact_rows,
-    proposal_details,
-)
+from capabilities.queries.industry_contacts import ContactRow, industry_contact_rows
+from capabilities.queries.procurement import ProposalDetail, proposal_details
 from capabilities.queries.register import (
     RegisterRow,
     end_of_day,

@@ -16,6 +16,7 @@ from capabilities import services
 from capabilities.db import Session
 from capabilities.errors import PermissionDenied
 from capabilities.models import MEASURE_STATES, PRIORITIES, Measure
+from capabilities.queries.industry_contacts import industry_contacts
 from capabilities.queries.lookup import one_or_not_found
 from capabilities.queries.measures import (
     NO_PRIORITY,
@@ -28,7 +29,6 @@ from capabilities.queries.measures import (
     measure_page,
     measure_view,
 )
-from capabilities.queries.procurement import industry_contacts
 from web.access import acting_user, editor_required
 from web.db import db_session
 from web.forms import (

@@ -19,14 +19,10 @@ from capabilities.models import (
     Measure,
     ProcurementProposal,
 )
+from capabilities.queries.industry_contacts import industry_contacts
 from capabilities.queries.lookup import one_or_not_found
 from capabilities.queries.measures import capability_options
-from capabilities.queries.procurement import (
-    ProposalDetail,
-    industry_contacts,
-    proposal_detail,
-    proposal_rows,
-)
+from capabilities.queries.procurement import ProposalDetail, proposal_detail, proposal_rows
 from capabilities.reports.proposal_docx import proposal_document
 from capabilities.services.industry_contacts import record_industry_contact
 from capabilities.services.procurement import (
