@@ -11,7 +11,7 @@ from web.forms import ComparedField, Shown, compare_fields, shown_text
 from web.measures.forms import FIELD_LABELS, PRIORITY_LABELS, STATE_LABELS, MeasureForm
 
 
-def view_data(view: MeasureView) -> dict[str, Any]:
+def stored_data(view: MeasureView) -> dict[str, Any]:
     """A stored measure as form data (edit form prefill, and the conflict box's right column)."""
     return {
         "title": view.title,
@@ -48,7 +48,7 @@ def compare_versions(form: MeasureForm, stored: MeasureView) -> list[ComparedFie
     for name in ("capability_ids", "actor_ids"):
         chosen = set(form[name].data or [])
         mine[name] = [c.label for c in form[name].choices if c.value in chosen]
-    theirs = {name: _shown(name, value) for name, value in view_data(stored).items()}
+    theirs = {name: _shown(name, value) for name, value in stored_data(stored).items()}
     theirs["capability_ids"] = [c.label for c in stored.capabilities]
     theirs["actor_ids"] = [a.label for a in stored.actors]
     return compare_fields(FIELD_LABELS, mine, theirs, lambda _n, v: v)

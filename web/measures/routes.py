@@ -41,7 +41,7 @@ from web.forms import (
     save,
     submit,
 )
-from web.measures.data import compare_versions, view_data
+from web.measures.data import compare_versions, stored_data
 from web.measures.forms import (
     ACTION_LABELS,
     FIELD_LABELS,
@@ -175,7 +175,7 @@ def edit(measure_id: int) -> ResponseReturnValue:
     db = db_session()
     measure = one_or_not_found(db, Measure, measure_id)
     stored = _editable_view(db, measure_id)
-    form = MeasureForm(data=view_data(stored) if request.method == "GET" else None)
+    form = MeasureForm(data=stored_data(stored) if request.method == "GET" else None)
     _set_choices(db, form, stored)
 
     def compare() -> list[ComparedField]:
