@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -18,32 +17,18 @@ from capabilities.db import unicode_lower
 from capabilities.errors import NotFound
 from capabilities.models import (
     Actor,
-    AuditEvent,
     Capability,
     Measure,
     MeasureActor,
     MeasureCapability,
     User,
 )
+from capabilities.queries.measure_history import HistoryEntry, measure_history
 from capabilities.queries.pagination import Page, PageRequest, paginate
 from capabilities.redaction import MEASURE, is_hidden, redact
 
 CLOSED_STATES = ("genomförd", "avförd")
 NO_PRIORITY = "ingen"
-# The order in which the history shows a change's fields (bookkeeping columns left out).
-HISTORY_FIELDS = (
-    "title",
-    "description",
-    "state",
-    "priority",
-    "cost_effectiveness",
-    "legal_assessment",
-    "due_on",
-    "capability_ids",
-    "actor_ids",
-    "confidential",
-    "secrecy_ref",
-)
 
 
 def short_title(title: str, limit: int = 60) -> str:
@@ -121,23 +106,6 @@ class MeasureFilters:
     @property
     def any(self) -> bool:
         return bool(self.state or self.priority or self.capability or self.actor or self.q)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    before: Any
-    after: Any
-    redacted: bool = False
-
-
-@dataclass
-class HistoryEntry:
-    at: datetime
-    user: str | None
-    action: str
-    confidential: bool
-    changes: list[FieldChange]
 
 
 @dataclass
@@ -287,96 +255,13 @@ def measure_detail(
 ) -> MeasureDetail:
     """The measure page: the measure, its links and its audit history, in six queries."""
     view = measure_view(session, measure_id, can_see_confidential=can_see_confidential, today=today)
-    events = list(
-        session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.entity_type == Measure.__tablename__)
-            .where(AuditEvent.entity_id == measure_id)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .options(so.joinedload(AuditEvent.user))
-        )
+    history = measure_history(
+        session,
+        measure_id,
+        confidential=view.confidential,
+        can_see_confidential=can_see_confidential,
     )
-    capability_ids: set[int] = set()
-    actor_ids: set[int] = set()
-    for event in events:
-        for data in (event.before or {}, event.after or {}):
-            capability_ids.update(data.get("capability_ids") or ())
-            actor_ids.update(data.get("actor_ids") or ())
-    numbers = _capability_numbers(session, capability_ids)
-    names = _actor_names(session, actor_ids)
-    # A measure that is confidential now may have been public once, with the same title:
-    # hide the content of all its events then, not only of those flagged confidential.
-    history = [
-        HistoryEntry(
-            at=event.at,
-            user=event.user.display_name if event.user else None,
-            action=event.action,
-            confidential=event.confidential,
-            changes=_changes(
-                event,
-                confidential=view.confidential or event.confidential,
-                can_see_confidential=can_see_confidential,
-                numbers=numbers,
-                names=names,
-            ),
-        )
-        for event in events
-    ]
     return MeasureDetail(measure=view, history=history)
-
-
-def _capability_numbers(session: so.Session, ids: Iterable[int]) -> dict[int, str]:
-    wanted = sorted(ids)
-    return dict(
-        session.execute(
-            sa.select(Capability.id, Capability.number).where(Capability.id.in_(wanted))
-        ).all()
-    )
-
-
-def _actor_names(session: so.Session, ids: Iterable[int]) -> dict[int, str]:
-    wanted = sorted(ids)
-    return {
-        ident: f"{name} ({short})" if short else name
-        for ident, name, short in session.execute(
-            sa.select(Actor.id, Actor.name, Actor.short_name).where(Actor.id.in_(wanted))
-        )
-    }
-
-
-def _changes(
-    event: AuditEvent,
-    *,
-    confidential: bool,
-    can_see_confidential: bool,
-    numbers: dict[int, str],
-    names: dict[int, str],
-) -> list[FieldChange]:
-    """The fields an event changed, ids shown as numbers and names, hidden content left out."""
-    before, after = event.before or {}, event.after or {}
-    keyed = dict(confidential=confidential, can_see_confidential=can_see_confidential)
-    shown_before = redact(MEASURE, before, **keyed)
-    shown_after = redact(MEASURE, after, **keyed)
-    changes = []
-    for name in HISTORY_FIELDS:
-        old, new = before.get(name), after.get(name)
-        if old == new or (not before and new in (None, "", [], False)):
-            continue
-        if (old, new) != (shown_before.get(name), shown_after.get(name)):
-            changes.append(FieldChange(name, None, None, redacted=True))
-            continue
-        if name == "capability_ids":
-            old, new = _labels(old, numbers), _labels(new, numbers)
-        elif name == "actor_ids":
-            old, new = _labels(old, names), _labels(new, names)
-        changes.append(FieldChange(name, old, new))
-    return changes
-
-
-def _labels(ids: list[int] | None, lookup: dict[int, str]) -> list[str] | None:
-    if ids is None:
-        return None
-    return [lookup.get(i, f"id {i}") for i in ids]
 
 
 def capability_options(session: so.Session, keep: Iterable[int] = ()) -> list[CapabilityRef]:
