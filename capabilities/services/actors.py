@@ -14,11 +14,10 @@ from capabilities.models import ACTOR_KINDS, Actor, User
 from capabilities.services.base import (
     MAX_SHORT,
     Errors,
-    audit,
+    add_audited,
+    change_audited,
     check_version,
-    flush_versioned,
     require_admin,
-    snapshot,
 )
 
 FIELDS = ("name", "short_name", "kind", "is_public", "is_beredskapsmyndighet", "description")
@@ -66,12 +65,7 @@ def _validate(session: so.Session, data: ActorInput, actor_id: int | None) -> di
 def create_actor(session: so.Session, user: User, data: ActorInput) -> Actor:
     require_admin(user)
     clean = _validate(session, data, None)
-    actor = Actor(**clean)
-    session.add(actor)
-    session.flush()
-    audit(session, user, actor, "create", after=snapshot(actor))
-    session.flush()
-    return actor
+    return add_audited(session, user, Actor(**clean))
 
 
 def update_actor(
@@ -80,23 +74,18 @@ def update_actor(
     require_admin(user)
     check_version(actor, expected_version, "Aktören")
     clean = _validate(session, data, actor.id)
-    before = snapshot(actor)
-    for key, value in clean.items():
-        setattr(actor, key, value)
-    flush_versioned(session, "Aktören")
-    after = snapshot(actor)
-    if after != before:
-        audit(session, user, actor, "update", before=before, after=after)
-        session.flush()
-    return actor
+    return change_audited(session, user, actor, clean, what="Aktören")
 
 
 def retire_actor(session: so.Session, user: User, actor: Actor, *, retired_on: date) -> Actor:
     """Actors are retired, never deleted: their history stays readable."""
     require_admin(user)
-    before = snapshot(actor)
-    actor.retired_on = retired_on
-    flush_versioned(session, "Aktören")
-    audit(session, user, actor, "retire", before=before, after=snapshot(actor))
-    session.flush()
-    return actor
+    return change_audited(
+        session,
+        user,
+        actor,
+        {"retired_on": retired_on},
+        what="Aktören",
+        action="retire",
+        audit_unchanged=True,
+    )

@@ -24,9 +24,9 @@ from capabilities.redaction import is_hidden
 from capabilities.services.base import (
     MAX_SECRECY_REF,
     Errors,
-    audit,
+    add_audited,
+    change_audited,
     require_editor,
-    snapshot,
 )
 
 
@@ -138,19 +138,13 @@ def record_assessment(
         approved_by_id=user.id if approved_in is not None else None,
         round_id=approved_in.id if approved_in is not None else None,
     )
-    session.add(assessment)
-    session.flush()
-    audit(
+    return add_audited(
         session,
         user,
         assessment,
-        "create",
-        after=snapshot(assessment),
         capability_id=capability.id,
         confidential=assessment.confidential,
     )
-    session.flush()
-    return assessment
 
 
 def current_assessment(session: so.Session, capability: Capability) -> StatusAssessment | None:
@@ -186,23 +180,18 @@ def withdraw_assessment(
     errors = Errors()
     reason_text = errors.text("reason", reason, label="Skäl", required=True)
     errors.raise_if_any()
-    before = snapshot(assessment)
-    assessment.withdrawn_at = utcnow()
-    assessment.withdrawn_by_id = user.id
-    assessment.withdrawn_reason = reason_text
-    session.flush()
-    audit(
+    values = {"withdrawn_at": utcnow(), "withdrawn_by_id": user.id, "withdrawn_reason": reason_text}
+    return change_audited(
         session,
         user,
         assessment,
-        "withdraw",
-        before=before,
-        after=snapshot(assessment),
+        values,
+        what=None,
+        action="withdraw",
+        audit_unchanged=True,
         capability_id=assessment.capability_id,
         confidential=assessment.confidential,
     )
-    session.flush()
-    return assessment
 
 
 def _level(

@@ -26,7 +26,9 @@ from capabilities.models import (
 from capabilities.services.base import (
     MAX_TITLE,
     Errors,
+    add_audited,
     audit,
+    change_audited,
     check_version,
     flush_versioned,
     require_admin,
@@ -148,11 +150,7 @@ def create_assignment(session: so.Session, user: User, data: AssignmentInput) ->
     clean = _validate(session, data)
     assignment = Assignment()
     _apply(assignment, clean)
-    session.add(assignment)
-    session.flush()
-    audit(session, user, assignment, "create", after=_full_snapshot(assignment))
-    session.flush()
-    return assignment
+    return add_audited(session, user, assignment, after=_full_snapshot)
 
 
 def update_assignment(
@@ -201,11 +199,7 @@ def add_milestone(
     milestone = Milestone(
         assignment_id=assignment.id, due_on=due, kind=kind_value, report_reference=ref
     )
-    session.add(milestone)
-    session.flush()
-    audit(session, user, milestone, "create", after=snapshot(milestone))
-    session.flush()
-    return milestone
+    return add_audited(session, user, milestone)
 
 
 def complete_milestone(
@@ -240,15 +234,15 @@ def complete_milestone(
         )
     ref = errors.text("report_reference", report_reference, label="Rapportreferens")
     errors.raise_if_any()
-    before = snapshot(milestone)
-    milestone.is_done = True
-    milestone.confirmed = True
-    milestone.done_on = done
-    milestone.report_reference = ref or milestone.report_reference
-    session.flush()
-    audit(session, user, milestone, "complete", before=before, after=snapshot(milestone))
-    session.flush()
-    return milestone
+    values = {
+        "is_done": True,
+        "confirmed": True,
+        "done_on": done,
+        "report_reference": ref or milestone.report_reference,
+    }
+    return change_audited(
+        session, user, milestone, values, what=None, action="complete", audit_unchanged=True
+    )
 
 
 def confirm_missed(session: so.Session, user: User, milestone: Milestone) -> Milestone:
@@ -257,9 +251,12 @@ def confirm_missed(session: so.Session, user: User, milestone: Milestone) -> Mil
     require_admin(user)
     if milestone.is_done or milestone.confirmed:
         raise ValidationFailed({"confirmed": [N_("Redovisningstillfället är redan bekräftat.")]})
-    before = snapshot(milestone)
-    milestone.confirmed = True
-    session.flush()
-    audit(session, user, milestone, "confirm_missed", before=before, after=snapshot(milestone))
-    session.flush()
-    return milestone
+    return change_audited(
+        session,
+        user,
+        milestone,
+        {"confirmed": True},
+        what=None,
+        action="confirm_missed",
+        audit_unchanged=True,
+    )

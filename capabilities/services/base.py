@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -18,6 +18,8 @@ MAX_TITLE = 300
 MAX_TEXT = 20_000
 MAX_SHORT = 200
 MAX_SECRECY_REF = 80  # the secrecy_ref columns are VARCHAR(80)
+
+E = TypeVar("E")
 
 
 def require_editor(user: User) -> None:
@@ -204,3 +206,73 @@ def flush_versioned(session: so.Session, what: str) -> None:
         raise Conflict(
             N_("%(what)s ändrades av någon annan samtidigt. Ladda om och försök igen.", what=what)
         ) from exc
+
+
+def add_audited(
+    session: so.Session,
+    user: User,
+    entity: E,
+    *,
+    action: str = "create",
+    capability_id: int | None = None,
+    confidential: bool = False,
+    after: Callable[[E], dict[str, Any]] = snapshot,
+) -> E:
+    """Add a new row, flush for its id, audit it with its values, flush: how every create ends.
+
+    `after` is how the row is recorded (a row with child rows records those too).
+    """
+    session.add(entity)
+    session.flush()
+    audit(
+        session,
+        user,
+        entity,
+        action,
+        after=after(entity),
+        capability_id=capability_id,
+        confidential=confidential,
+    )
+    session.flush()
+    return entity
+
+
+def change_audited(
+    session: so.Session,
+    user: User,
+    entity: E,
+    values: Mapping[str, Any],
+    *,
+    what: str | None,
+    action: str = "update",
+    audit_unchanged: bool = False,
+    capability_id: int | None = None,
+    confidential: bool = False,
+) -> E:
+    """Set `values` on a row and audit the change with its values before and after.
+
+    The flush comes before the audit: with `what` (a versioned row) a concurrent write of the
+    same row is a Conflict naming it. An edit that changed nothing is not audited unless
+    `audit_unchanged` (an event such as a retirement is recorded as such).
+    """
+    before = snapshot(entity)
+    for key, value in values.items():
+        setattr(entity, key, value)
+    if what is None:
+        session.flush()
+    else:
+        flush_versioned(session, what)
+    after = snapshot(entity)
+    if audit_unchanged or after != before:
+        audit(
+            session,
+            user,
+            entity,
+            action,
+            before=before,
+            after=after,
+            capability_id=capability_id,
+            confidential=confidential,
+        )
+        session.flush()
+    return entity

@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 from capabilities.guidance import PRINCIPLES
 from capabilities.i18n import N_
 from capabilities.models import CONTACT_FORMS, IndustryContact, Measure, User
-from capabilities.services.base import Errors, audit, require_editor, snapshot
+from capabilities.services.base import Errors, add_audited, require_editor
 from capabilities.services.procurement import require_clearance
 
 
@@ -81,15 +81,4 @@ def record_industry_contact(
         created_by_id=acting_user.id,
         **clean,
     )
-    session.add(contact)
-    session.flush()
-    audit(
-        session,
-        acting_user,
-        contact,
-        "create",
-        after=snapshot(contact),
-        confidential=measure.confidential,
-    )
-    session.flush()
-    return contact
+    return add_audited(session, acting_user, contact, confidential=measure.confidential)

@@ -19,7 +19,7 @@ from capabilities.models import (
     Responsibility,
     User,
 )
-from capabilities.services.base import Errors, audit, require_editor, snapshot
+from capabilities.services.base import Errors, add_audited, change_audited, require_editor
 
 _Link = TypeVar("_Link", CapabilityAssignment, Responsibility)
 
@@ -57,11 +57,7 @@ def link_assignment(
         added_by_id=user.id,
         added_at=utcnow(),
     )
-    session.add(link)
-    session.flush()
-    audit(session, user, link, "link", after=snapshot(link), capability_id=capability.id)
-    session.flush()
-    return link
+    return add_audited(session, user, link, action="link", capability_id=capability.id)
 
 
 def end_assignment_link(
@@ -114,18 +110,7 @@ def add_responsibility(
         added_by_id=user.id,
         added_at=utcnow(),
     )
-    session.add(responsibility)
-    session.flush()
-    audit(
-        session,
-        user,
-        responsibility,
-        "create",
-        after=snapshot(responsibility),
-        capability_id=capability.id,
-    )
-    session.flush()
-    return responsibility
+    return add_audited(session, user, responsibility, capability_id=capability.id)
 
 
 def end_responsibility(
@@ -138,18 +123,13 @@ def end_responsibility(
 def _end(session: so.Session, user: User, link: _Link, what: str) -> _Link:
     if link.removed_at is not None:
         raise Conflict(N_("%(what)s är redan avslutat.", what=what))
-    before = snapshot(link)
-    link.removed_at = utcnow()
-    link.removed_by_id = user.id
-    session.flush()
-    audit(
+    return change_audited(
         session,
         user,
         link,
-        "end",
-        before=before,
-        after=snapshot(link),
+        {"removed_at": utcnow(), "removed_by_id": user.id},
+        what=None,
+        action="end",
+        audit_unchanged=True,
         capability_id=link.capability_id,
     )
-    session.flush()
-    return link

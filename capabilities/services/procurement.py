@@ -30,6 +30,7 @@ from capabilities.models import (
 from capabilities.models.procurement import NSG, PROCURING_BODIES
 from capabilities.services.base import (
     Errors,
+    add_audited,
     audit,
     check_version,
     flush_versioned,
@@ -105,18 +106,7 @@ def create_proposal(
     answers = _all_valid(session, data)
     measure = create_measure(session, acting_user, _measure_fields(data))
     proposal = ProcurementProposal(measure_id=measure.id, created_by_id=acting_user.id, **answers)
-    session.add(proposal)
-    session.flush()
-    audit(
-        session,
-        acting_user,
-        proposal,
-        "create",
-        after=snapshot(proposal),
-        confidential=measure.confidential,
-    )
-    session.flush()
-    return proposal
+    return add_audited(session, acting_user, proposal, confidential=measure.confidential)
 
 
 def update_proposal(

@@ -15,8 +15,8 @@ from capabilities.numbers import canonical_capability_number
 from capabilities.services.base import (
     Errors,
     audit,
+    change_audited,
     check_version,
-    flush_versioned,
     require_admin,
     snapshot,
 )
@@ -100,23 +100,14 @@ def update_capability(
     title = errors.text("title", data.title, label="Delförmåga", required=True)
     note = errors.text("assignments_note", data.assignments_note, label="Anteckning om uppdrag")
     errors.raise_if_any()
-    before = snapshot(capability)
-    capability.title = title or capability.title
-    capability.assignments_note = note
-    flush_versioned(session, "Delförmågan")
-    after = snapshot(capability)
-    if after != before:
-        audit(
-            session,
-            user,
-            capability,
-            "update",
-            before=before,
-            after=after,
-            capability_id=capability.id,
-        )
-        session.flush()
-    return capability
+    return change_audited(
+        session,
+        user,
+        capability,
+        {"title": title or capability.title, "assignments_note": note},
+        what="Delförmågan",
+        capability_id=capability.id,
+    )
 
 
 def retire_capability(
@@ -139,20 +130,16 @@ def retire_capability(
     errors = Errors()
     when = errors.date_value("retired_on", retired_on, label="Avvecklingsdatum", required=True)
     errors.raise_if_any()
-    before = snapshot(capability)
-    capability.retired_on = when
-    flush_versioned(session, "Delförmågan")
-    audit(
+    return change_audited(
         session,
         user,
         capability,
-        "retire",
-        before=before,
-        after=snapshot(capability),
+        {"retired_on": when},
+        what="Delförmågan",
+        action="retire",
+        audit_unchanged=True,
         capability_id=capability.id,
     )
-    session.flush()
-    return capability
 
 
 def rename_level(
@@ -170,11 +157,7 @@ def rename_level(
     errors = Errors()
     text = errors.text("label", label, label="Benämning", required=True, max_length=80)
     errors.raise_if_any()
-    before = snapshot(level)
-    level.label = text or level.label
+    values: dict[str, str | None] = {"label": text or level.label}
     if description is not None:
-        level.description = description.strip() or None
-    flush_versioned(session, "Nivån")
-    audit(session, user, level, "update", before=before, after=snapshot(level))
-    session.flush()
-    return level
+        values["description"] = description.strip() or None
+    return change_audited(session, user, level, values, what="Nivån", audit_unchanged=True)

@@ -17,7 +17,7 @@ from capabilities.db import utcnow
 from capabilities.errors import NotFound, PermissionDenied
 from capabilities.i18n import N_
 from capabilities.models import TOKEN_KINDS, ApiToken, User
-from capabilities.services.base import Errors, audit, snapshot
+from capabilities.services.base import Errors, add_audited, change_audited
 
 TOKEN_PREFIX = "fr_"
 # The prefix says what a token opens, so a leaked one is recognised for what it is.
@@ -65,22 +65,22 @@ def create_token(
         prefix=plain[: len(prefix) + 7],
         expires_on=last_day,
     )
-    session.add(token)
-    session.flush()
-    audit(session, user, token, "create", after=snapshot(token))
-    session.flush()
-    return token, plain
+    return add_audited(session, user, token), plain
 
 
 def revoke_token(session: so.Session, user: User, token: ApiToken) -> ApiToken:
     if token.user_id != user.id and not user.is_admin:
         raise NotFound(N_("API-nyckeln finns inte."))
     if token.revoked_at is None:
-        before = snapshot(token)
-        token.revoked_at = utcnow()
-        session.flush()
-        audit(session, user, token, "revoke", before=before, after=snapshot(token))
-        session.flush()
+        change_audited(
+            session,
+            user,
+            token,
+            {"revoked_at": utcnow()},
+            what=None,
+            action="revoke",
+            audit_unchanged=True,
+        )
     return token
 
 

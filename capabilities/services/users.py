@@ -18,6 +18,7 @@ from capabilities.services.base import (
     MAX_SHORT,
     Errors,
     audit,
+    change_audited,
     check_version,
     flush_versioned,
     require_admin,
@@ -319,15 +320,8 @@ def update_own_profile(
     if reminders_enabled and not address:
         errors.add("email", N_("Ange en e-postadress för att få påminnelser."))
     errors.raise_if_any()
-    before = snapshot(user)
-    user.email = address
-    user.reminders_enabled = bool(reminders_enabled)
-    flush_versioned(session, "Användaren")
-    after = snapshot(user)
-    if after != before:
-        audit(session, user, user, "update", before=before, after=after)
-        session.flush()
-    return user
+    values = {"email": address, "reminders_enabled": bool(reminders_enabled)}
+    return change_audited(session, user, user, values, what="Användaren")
 
 
 def set_password(session: so.Session, actor: User, user: User, *, new_password: str) -> None:
