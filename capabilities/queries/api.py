@@ -24,12 +24,11 @@ from capabilities.models import (
     MeasureActor,
     MeasureCapability,
     Responsibility,
-    StatusAssessment,
 )
 from capabilities.queries import api_shapes as shapes
 from capabilities.queries.api_shapes_rounds import RoundListItem
 from capabilities.queries.assignments import swedish_key
-from capabilities.queries.capability import history_entries
+from capabilities.queries.capability import assessment_history, history_entries
 from capabilities.queries.lookup import capability_or_not_found
 from capabilities.queries.pagination import Page, PageRequest, paginate, paginate_list
 from capabilities.queries.register import level_labels, register_ids, register_rows
@@ -98,20 +97,9 @@ def capability_history(
     capability = capability_or_not_found(
         session, number, f"Delförmåga {number} finns inte i registret."
     )
-    assessments = list(
-        session.scalars(
-            sa.select(StatusAssessment)
-            .where(StatusAssessment.capability_id == capability.id)
-            .order_by(StatusAssessment.assessed_on.desc(), StatusAssessment.id.desc())
-            .options(
-                so.joinedload(StatusAssessment.created_by),
-                so.joinedload(StatusAssessment.withdrawn_by),
-                so.joinedload(StatusAssessment.approved_by),
-                so.joinedload(StatusAssessment.round),
-            )
-        )
+    entries = history_entries(
+        assessment_history(session, capability), level_labels(session), can_see_confidential
     )
-    entries = history_entries(assessments, level_labels(session), can_see_confidential)
     items: list[shapes.HistoryEntry] = [
         {
             "level": entry.status.level,
@@ -224,12 +212,24 @@ def _assignment_json(assignment: Assignment, capability_numbers: list[str]) -> s
 def assignment_page(session: so.Session, request: PageRequest) -> Page[shapes.Assignment]:
     """Assignments by id with dnrs, recipients, milestones, reports and capabilities: 7 queries."""
     id_page = _page_ids(session, Assignment, request)
-    ids = id_page.items
+    return id_page.with_items(assignments_json(session, id_page.items))
+
+
+def assignments_json(session: so.Session, ids: list[int] | None = None) -> list[shapes.Assignment]:
+    """Assignments (all, or those with `ids`) by id, in the API's shape with their dnrs,
+    recipients, milestones, reports and actively linked capability numbers: six queries."""
+    statement = sa.select(Assignment).order_by(Assignment.id)
+    links = (
+        sa.select(CapabilityAssignment.assignment_id, Capability.number)
+        .join(Capability, Capability.id == CapabilityAssignment.capability_id)
+        .where(CapabilityAssignment.removed_at.is_(None))
+        .order_by(Capability.sort_key, CapabilityAssignment.id)
+    )
+    if ids is not None:
+        statement = statement.where(Assignment.id.in_(ids))
+        links = links.where(CapabilityAssignment.assignment_id.in_(ids))
     assignments = session.scalars(
-        sa.select(Assignment)
-        .where(Assignment.id.in_(ids))
-        .order_by(Assignment.id)
-        .options(
+        statement.options(
             so.selectinload(Assignment.diary_numbers),
             so.selectinload(Assignment.recipients).joinedload(AssignmentRecipient.actor),
             so.selectinload(Assignment.milestones),
@@ -237,19 +237,10 @@ def assignment_page(session: so.Session, request: PageRequest) -> Page[shapes.As
         )
     ).all()
     numbers: dict[int, list[str]] = defaultdict(list)
-    for assignment_id, number in session.execute(
-        sa.select(CapabilityAssignment.assignment_id, Capability.number)
-        .join(Capability, Capability.id == CapabilityAssignment.capability_id)
-        .where(
-            CapabilityAssignment.assignment_id.in_(ids),
-            CapabilityAssignment.removed_at.is_(None),
-        )
-        .order_by(Capability.sort_key, CapabilityAssignment.id)
-    ):
+    for assignment_id, number in session.execute(links):
         if number not in numbers[assignment_id]:
             numbers[assignment_id].append(number)
-    items = [_assignment_json(a, numbers[a.id]) for a in assignments]
-    return id_page.with_items(items)
+    return [_assignment_json(a, numbers[a.id]) for a in assignments]
 
 
 # --- actors ----------------------------------------------------------------------------------

@@ -129,18 +129,10 @@ def history_entries(
     return entries
 
 
-def capability_detail(
-    session: so.Session, number: str, *, can_see_confidential: bool
-) -> CapabilityDetail:
-    """Everything the capability page shows, in a fixed number of queries."""
-    capability = session.scalar(
-        sa.select(Capability)
-        .where(Capability.number == number)
-        .options(so.joinedload(Capability.area).joinedload(Area.main_group))
-    )
-    if capability is None:
-        raise NotFound(f"Delförmåga {number} finns inte i registret.")
-    assessments = list(
+def assessment_history(session: so.Session, capability: Capability) -> list[StatusAssessment]:
+    """Every assessment of a capability, withdrawn ones too, newest first, with the people and
+    the round that `history_entries` names: one query."""
+    return list(
         session.scalars(
             sa.select(StatusAssessment)
             .where(StatusAssessment.capability_id == capability.id)
@@ -153,6 +145,20 @@ def capability_detail(
             )
         )
     )
+
+
+def capability_detail(
+    session: so.Session, number: str, *, can_see_confidential: bool
+) -> CapabilityDetail:
+    """Everything the capability page shows, in a fixed number of queries."""
+    capability = session.scalar(
+        sa.select(Capability)
+        .where(Capability.number == number)
+        .options(so.joinedload(Capability.area).joinedload(Area.main_group))
+    )
+    if capability is None:
+        raise NotFound(f"Delförmåga {number} finns inte i registret.")
+    assessments = assessment_history(session, capability)
     links = list(
         session.scalars(
             sa.select(CapabilityAssignment)
@@ -215,20 +221,18 @@ def capability_detail(
 def _audit_subjects(session: so.Session, events: list[AuditEvent]) -> dict[tuple[str, int], str]:
     """What each link event was about (assignment title, actor name): always two queries."""
     subjects: dict[tuple[str, int], str] = {}
-    link_ids = {e.entity_id for e in events if e.entity_type == "capability_assignments"}
-    for link_id, title in session.execute(
-        sa.select(CapabilityAssignment.id, Assignment.title)
-        .join(Assignment, Assignment.id == CapabilityAssignment.assignment_id)
-        .where(CapabilityAssignment.id.in_(link_ids))
-    ):
-        subjects[("capability_assignments", link_id)] = title
-    responsibility_ids = {e.entity_id for e in events if e.entity_type == "responsibilities"}
-    for responsibility_id, name in session.execute(
-        sa.select(Responsibility.id, Actor.name)
-        .join(Actor, Actor.id == Responsibility.actor_id)
-        .where(Responsibility.id.in_(responsibility_ids))
-    ):
-        subjects[("responsibilities", responsibility_id)] = name
+    named: tuple[tuple[Any, Any, Any, Any], ...] = (
+        # the link, what it links to, the column that names that, the link's foreign key
+        (CapabilityAssignment, Assignment, Assignment.title, CapabilityAssignment.assignment_id),
+        (Responsibility, Actor, Actor.name, Responsibility.actor_id),
+    )
+    for link, subject, name, subject_id in named:
+        table = link.__tablename__
+        ids = {e.entity_id for e in events if e.entity_type == table}
+        for link_id, text in session.execute(
+            sa.select(link.id, name).join(subject, subject.id == subject_id).where(link.id.in_(ids))
+        ):
+            subjects[(table, link_id)] = text
     return subjects
 
 

@@ -13,37 +13,19 @@ from capabilities.models import (
     Assignment,
     AssignmentRecipient,
     Capability,
-    CapabilityAssignment,
     Responsibility,
 )
 from capabilities.queries import api_shapes as shapes
-from capabilities.queries.api import _actor_json, _assignment_json
+from capabilities.queries.api import _actor_json, assignments_json
 from capabilities.queries.assignments import swedish_key
 
 
 def all_assignments(session: so.Session) -> list[shapes.Assignment]:
     """Every assignment (API shape), ordered by first dnr then title: six queries."""
-    assignments = session.scalars(
-        sa.select(Assignment).options(
-            so.selectinload(Assignment.diary_numbers),
-            so.selectinload(Assignment.recipients).joinedload(AssignmentRecipient.actor),
-            so.selectinload(Assignment.milestones),
-            so.selectinload(Assignment.reports),
-        )
-    ).all()
-    numbers: dict[int, list[str]] = defaultdict(list)
-    for assignment_id, number in session.execute(
-        sa.select(CapabilityAssignment.assignment_id, Capability.number)
-        .join(Capability, Capability.id == CapabilityAssignment.capability_id)
-        .where(CapabilityAssignment.removed_at.is_(None))
-        .order_by(Capability.sort_key, CapabilityAssignment.id)
-    ):
-        if number not in numbers[assignment_id]:
-            numbers[assignment_id].append(number)
-    ordered = sorted(
-        assignments, key=lambda a: (a.dnrs[0] if a.dnrs else "~", swedish_key(a.title), a.id)
+    return sorted(
+        assignments_json(session),
+        key=lambda a: (a["dnrs"][0] if a["dnrs"] else "~", swedish_key(a["title"]), a["id"]),
     )
-    return [_assignment_json(a, numbers[a.id]) for a in ordered]
 
 
 def all_actors(session: so.Session) -> list[shapes.ActorWithAssignments]:

@@ -4,6 +4,7 @@ assignment, text) chosen and paginated in SQL, and the filters' choices."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -73,26 +74,21 @@ def _matching(filters: RegisterFilters, can_see_confidential: bool) -> sa.Select
             if not can_see_confidential:
                 shown = shown.where(StatusAssessment.confidential.is_(False))
             statement = statement.where(shown.exists())
-    if filters.actor is not None:
-        statement = statement.where(
-            sa.select(Responsibility.id)
-            .where(
-                Responsibility.capability_id == Capability.id,
-                Responsibility.actor_id == filters.actor,
-                link_active_at(Responsibility, None),
+    linked_to: tuple[tuple[int | None, Any, Any], ...] = (
+        (filters.actor, Responsibility, Responsibility.actor_id),
+        (filters.assignment, CapabilityAssignment, CapabilityAssignment.assignment_id),
+    )
+    for wanted_id, link, linked_id in linked_to:  # an active link to the actor/assignment
+        if wanted_id is not None:
+            statement = statement.where(
+                sa.select(link.id)
+                .where(
+                    link.capability_id == Capability.id,
+                    linked_id == wanted_id,
+                    link_active_at(link, None),
+                )
+                .exists()
             )
-            .exists()
-        )
-    if filters.assignment is not None:
-        statement = statement.where(
-            sa.select(CapabilityAssignment.id)
-            .where(
-                CapabilityAssignment.capability_id == Capability.id,
-                CapabilityAssignment.assignment_id == filters.assignment,
-                link_active_at(CapabilityAssignment, None),
-            )
-            .exists()
-        )
     wanted = filters.assignment_q.strip().lower()
     if wanted:
         squeezed = "".join(wanted.split())

@@ -161,25 +161,31 @@ def build_report(
     )
 
 
+def _linked_to_measures(session: so.Session, links: sa.Select[int, str]) -> dict[int, list[str]]:
+    """(measure id, name) rows of a link query as each measure's names, in the query's order."""
+    names: dict[int, list[str]] = defaultdict(list)
+    for measure_id, name in session.execute(links):
+        names[measure_id].append(name)
+    return names
+
+
 def _measures(
     session: so.Session, moment: datetime, include_confidential: bool
 ) -> list[MeasureRow]:
-    capability_numbers: dict[int, list[str]] = defaultdict(list)
-    for measure_id, number in session.execute(
+    capability_numbers = _linked_to_measures(
+        session,
         sa.select(MeasureCapability.measure_id, Capability.number)
         .join(Capability, Capability.id == MeasureCapability.capability_id)
         .where(link_active_at(MeasureCapability, moment))
-        .order_by(Capability.sort_key)
-    ):
-        capability_numbers[measure_id].append(number)
-    actor_names: dict[int, list[str]] = defaultdict(list)
-    for measure_id, name in session.execute(
+        .order_by(Capability.sort_key),
+    )
+    actor_names = _linked_to_measures(
+        session,
         sa.select(MeasureActor.measure_id, Actor.name)
         .join(Actor, Actor.id == MeasureActor.actor_id)
         .where(link_active_at(MeasureActor, moment))
-        .order_by(Actor.name)
-    ):
-        actor_names[measure_id].append(name)
+        .order_by(Actor.name),
+    )
     rows = []
     for m in session.scalars(
         sa.select(Measure).where(Measure.created_at < moment).order_by(Measure.id)
