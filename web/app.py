@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, g, redirect, render_template, request, url_for
@@ -227,24 +228,26 @@ def _register_error_handlers(app: Flask) -> None:
     def page(status: int, title: str, message: str) -> tuple[str, int]:
         return render_template("error.html", status=status, title=title, message=message), status
 
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound) -> ResponseReturnValue:
-        return page(404, _("Hittades inte"), exc.message)
+    def refusal(
+        status: int, title: Any, rollback: bool
+    ) -> Callable[[DomainError], ResponseReturnValue]:
+        """A service's refusal as a page with its message; what it may have written is undone."""
 
-    @app.errorhandler(PermissionDenied)
-    def forbidden(exc: PermissionDenied) -> ResponseReturnValue:
-        db_session().rollback()
-        return page(403, _("Behörighet saknas"), exc.message)
+        def handle(exc: DomainError) -> ResponseReturnValue:
+            if rollback:
+                db_session().rollback()
+            return page(status, str(title), exc.message)
 
-    @app.errorhandler(Conflict)
-    def conflict(exc: Conflict) -> ResponseReturnValue:
-        db_session().rollback()
-        return page(409, _("Någon annan har ändrat"), exc.message)
+        return handle
 
-    @app.errorhandler(DomainError)
-    def domain_error(exc: DomainError) -> ResponseReturnValue:
-        db_session().rollback()
-        return page(400, _("Felaktig uppgift"), exc.message)
+    # Flask picks the handler of the most specific class: DomainError is the base of the others.
+    for error, status, title, rollback in (
+        (NotFound, 404, _l("Hittades inte"), False),
+        (PermissionDenied, 403, _l("Behörighet saknas"), True),
+        (Conflict, 409, _l("Någon annan har ändrat"), True),
+        (DomainError, 400, _l("Felaktig uppgift"), True),
+    ):
+        app.register_error_handler(error, refusal(status, title, rollback))
 
     @app.errorhandler(OperationalError)
     def database_busy(exc: OperationalError) -> ResponseReturnValue:
