@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -161,30 +162,34 @@ def build_report(
     )
 
 
-def _linked_to_measures(session: so.Session, links: sa.Select[int, str]) -> dict[int, list[str]]:
-    """(measure id, name) rows of a link query as each measure's names, in the query's order."""
+def _names_by_measure(
+    session: so.Session, moment: datetime, foreign_key: Any, name: Any, order: Any
+) -> dict[int, list[str]]:
+    """What each measure was linked to at `moment` (capability numbers, actor names), in order.
+
+    `foreign_key` is the link table's column naming the other side, `name` that side's column.
+    """
+    link, subject = foreign_key.class_, name.class_
     names: dict[int, list[str]] = defaultdict(list)
-    for measure_id, name in session.execute(links):
-        names[measure_id].append(name)
+    for measure_id, text in session.execute(
+        sa.select(link.measure_id, name)
+        .join(subject, subject.id == foreign_key)
+        .where(link_active_at(link, moment))
+        .order_by(order)
+    ):
+        names[measure_id].append(text)
     return names
 
 
 def _measures(
     session: so.Session, moment: datetime, include_confidential: bool
 ) -> list[MeasureRow]:
-    capability_numbers = _linked_to_measures(
-        session,
-        sa.select(MeasureCapability.measure_id, Capability.number)
-        .join(Capability, Capability.id == MeasureCapability.capability_id)
-        .where(link_active_at(MeasureCapability, moment))
-        .order_by(Capability.sort_key),
-    )
-    actor_names = _linked_to_measures(
-        session,
-        sa.select(MeasureActor.measure_id, Actor.name)
-        .join(Actor, Actor.id == MeasureActor.actor_id)
-        .where(link_active_at(MeasureActor, moment))
-        .order_by(Actor.name),
+    capability_numbers, actor_names = (
+        _names_by_measure(session, moment, *columns)
+        for columns in (
+            (MeasureCapability.capability_id, Capability.number, Capability.sort_key),
+            (MeasureActor.actor_id, Actor.name, Actor.name),
+        )
     )
     rows = []
     for m in session.scalars(
