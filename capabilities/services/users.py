@@ -282,6 +282,17 @@ def deactivate_user(session: so.Session, actor: User, user: User) -> User:
     )
 
 
+def _store_password(
+    session: so.Session, actor: User, user: User, new_password: str, action: str
+) -> None:
+    """Store a checked password's hash, audit it (never the hash) and end the user's sessions."""
+    user.password_hash = hash_password(new_password)
+    flush_versioned(session, "Användaren")
+    audit(session, actor, user, action)
+    end_sessions(session, user)
+    session.flush()
+
+
 def change_own_password(
     session: so.Session, user: User, *, current_password: str, new_password: str
 ) -> None:
@@ -289,20 +300,13 @@ def change_own_password(
     if not verify_password(user.password_hash, current_password or ""):
         errors.add("current_password", N_("Nuvarande lösenord stämmer inte."))
     _password_errors(
-        errors,
-        new_password,
-        "new_password",
-        username=user.username,
-        display_name=user.display_name,
+        errors, new_password, "new_password", username=user.username, display_name=user.display_name
     )
     if new_password and new_password == current_password:
         errors.add("new_password", N_("Det nya lösenordet måste skilja sig från det nuvarande."))
     errors.raise_if_any()
-    user.password_hash = hash_password(new_password)
-    flush_versioned(session, "Användaren")
-    audit(session, user, user, "change_password")
-    end_sessions(session, user)  # the view logs the current session in again
-    session.flush()
+    # this ends the current session too: the view logs it in again
+    _store_password(session, user, user, new_password, "change_password")
 
 
 def update_own_profile(
@@ -333,15 +337,7 @@ def set_password(session: so.Session, actor: User, user: User, *, new_password: 
         _require_cleared_actor(actor, user.username, "reset the password", "new_password")
     errors = Errors()
     _password_errors(
-        errors,
-        new_password,
-        "new_password",
-        username=user.username,
-        display_name=user.display_name,
+        errors, new_password, "new_password", username=user.username, display_name=user.display_name
     )
     errors.raise_if_any()
-    user.password_hash = hash_password(new_password)
-    flush_versioned(session, "Användaren")
-    audit(session, actor, user, "reset_password")
-    end_sessions(session, user)
-    session.flush()
+    _store_password(session, actor, user, new_password, "reset_password")
