@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -14,6 +15,7 @@ from capabilities.models import (
     Actor,
     Area,
     Assignment,
+    Capability,
     CapabilityAssignment,
     Responsibility,
 )
@@ -157,16 +159,12 @@ def end_assignment_link(number: str, link_id: int) -> ResponseReturnValue:
     cap = capability_or_not_found(db_session(), number)
     db = db_session()
     link = one_or_not_found(db, CapabilityAssignment, link_id)
-    form = ConfirmForm()
-    if link.capability_id != cap.id or not form.validate_on_submit():
+    if link.capability_id != cap.id:
         abort(400)
-    back = url_for("register.capability", number=cap.number)
-    return save(
-        form,
+    return _end(
+        cap,
         lambda: services.end_assignment_link(db, acting_user(), link),
-        back=back,
-        success=_("Kopplingen till uppdraget är avslutad."),
-        redirect_to=back,
+        _("Kopplingen till uppdraget är avslutad."),
     )
 
 
@@ -205,17 +203,20 @@ def end_responsibility(number: str, responsibility_id: int) -> ResponseReturnVal
     cap = capability_or_not_found(db_session(), number)
     db = db_session()
     responsibility = one_or_not_found(db, Responsibility, responsibility_id, capability_id=cap.id)
+    return _end(
+        cap,
+        lambda: services.end_responsibility(db, acting_user(), responsibility),
+        _("Ansvaret är avslutat."),
+    )
+
+
+def _end(cap: Capability, end: Callable[[], object], success: str) -> ResponseReturnValue:
+    """End a link or a responsibility from its confirm button; back to the capability page."""
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     back = url_for("register.capability", number=cap.number)
-    return save(
-        form,
-        lambda: services.end_responsibility(db, acting_user(), responsibility),
-        back=back,
-        success=_("Ansvaret är avslutat."),
-        redirect_to=back,
-    )
+    return save(form, end, back=back, success=success, redirect_to=back)
 
 
 def _area_choices() -> list[tuple[str, str]]:
