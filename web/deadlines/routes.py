@@ -78,15 +78,7 @@ def calendar() -> ResponseReturnValue:
 
 @bp.post("/account/calendar/<int:token_id>/revoke")
 def revoke_feed(token_id: int) -> ResponseReturnValue:
-    return revoke_view(
-        token_id,
-        "calendar",
-        missing=_("Kalenderlänken finns inte."),
-        done=lambda name: _(
-            "Kalenderlänken ”%(name)s” är återkallad och fungerar inte längre.", name=name
-        ),
-        back=url_for(".calendar"),
-    )
+    return revoke_view(token_id, "calendar", back=url_for(".calendar"))
 
 
 @bp.get("/calendar/feed.ics")

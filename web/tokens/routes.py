@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from capabilities import services
 from capabilities.models import ApiToken
@@ -54,30 +53,34 @@ def index() -> ResponseReturnValue:
 
 @bp.post("/<int:token_id>/revoke")
 def revoke(token_id: int) -> ResponseReturnValue:
-    return revoke_view(
-        token_id,
-        "api",
-        missing=_("API-nyckeln finns inte."),
-        done=lambda name: _(
-            "API-nyckeln ”%(name)s” är återkallad och fungerar inte längre.", name=name
-        ),
-        back=url_for(".index"),
-    )
+    return revoke_view(token_id, "api", back=url_for(".index"))
 
 
-def revoke_view(
-    token_id: int, kind: str, *, missing: str, done: Callable[[str], str], back: str
-) -> ResponseReturnValue:
+# Each kind's words on its page: "no such token" and "revoked" (with the token's name).
+REVOKE_TEXTS = {
+    "api": (
+        _l("API-nyckeln finns inte."),
+        _l("API-nyckeln ”%(name)s” är återkallad och fungerar inte längre."),
+    ),
+    "calendar": (
+        _l("Kalenderlänken finns inte."),
+        _l("Kalenderlänken ”%(name)s” är återkallad och fungerar inte längre."),
+    ),
+}
+
+
+def revoke_view(token_id: int, kind: str, *, back: str) -> ResponseReturnValue:
     """Revoke one of the user's own tokens of `kind` (an API key, a calendar link)."""
     form = RevokeForm()
     if not form.validate_on_submit():
         abort(400)
+    missing, revoked = REVOKE_TEXTS[kind]
     db = db_session()
-    token = one_or_not_found(db, ApiToken, token_id, missing, kind=kind)
+    token = one_or_not_found(db, ApiToken, token_id, str(missing), kind=kind)
     return save(
         form,
         lambda: services.revoke_token(db, acting_user(), token),
         back=back,
-        success=done(token.name),
+        success=str(revoked) % {"name": token.name},
         redirect_to=back,
     )
