@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from web.cli import common
+
+if TYPE_CHECKING:
+    from capabilities.db import Session
+    from capabilities.reports.data import ReportData
+    from capabilities.reports.pdf import RoundInfo
 
 _AS_OF = click.option(
     "--as-of",
@@ -38,24 +44,9 @@ _OUTPUT = click.option(
 def export(
     fmt: str, output: str, as_of: datetime | None, include_confidential: bool, exported_by: str
 ) -> None:
-    from capabilities.reports.csv_export import write_register_csv
-    from capabilities.reports.data import build_report
-    from capabilities.reports.xlsx import write_workbook
-
-    # Written while the session is open: the workbook streams the history from the database.
     with common.session_scope() as session:
-        report = build_report(
-            session,
-            as_of=as_of.date() if as_of else None,
-            include_confidential=include_confidential,
-            exported_by=exported_by,
-        )
-        if fmt == "xlsx":
-            with open(output, "wb") as handle:
-                write_workbook(report, handle)
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
-                write_register_csv(report, handle)
+        report = _as_of(session, as_of, include_confidential, exported_by)
+        _write(report, fmt, output)
     click.echo(f"Skrev {output} ({len(report.capabilities)} delförmågor, per {report.as_of}).")
 
 
@@ -79,11 +70,7 @@ def report(
     username: str | None,
 ) -> None:
     from capabilities.errors import DomainError
-    from capabilities.reports.csv_export import write_register_csv
-    from capabilities.reports.data import build_report
-    from capabilities.reports.pdf import write_pdf
     from capabilities.reports.round_report import round_report
-    from capabilities.reports.xlsx import write_workbook
 
     if as_of is not None and round_id is not None:
         common.fail("Ange antingen --as-of eller --round, inte båda.")
@@ -107,20 +94,39 @@ def report(
             except DomainError as exc:
                 common.fail(exc.message)
         else:
-            data = build_report(
-                session,
-                as_of=as_of.date() if as_of else None,
-                include_confidential=include_confidential,
-                exported_by=exported_by,
-            )
-        # Written while the session is open: the workbook streams the history from it.
-        if fmt == "pdf":
-            with open(output, "wb") as handle:
-                write_pdf(data, handle, round_info)
-        elif fmt == "xlsx":
-            with open(output, "wb") as handle:
-                write_workbook(data, handle)
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
-                write_register_csv(data, handle)
+            data = _as_of(session, as_of, include_confidential, exported_by)
+        _write(data, fmt, output, round_info)
     click.echo(f"Skrev {output} ({len(data.capabilities)} delförmågor, per {data.as_of}).")
+
+
+def _as_of(
+    session: Session, as_of: datetime | None, include_confidential: bool, exported_by: str
+) -> ReportData:
+    """The register report as of the end of a date (None: now)."""
+    from capabilities.reports.data import build_report
+
+    return build_report(
+        session,
+        as_of=as_of.date() if as_of else None,
+        include_confidential=include_confidential,
+        exported_by=exported_by,
+    )
+
+
+def _write(data: ReportData, fmt: str, output: str, round_info: RoundInfo | None = None) -> None:
+    """Write the report as pdf, xlsx or csv. Called while the session is open: the workbook
+    streams the status history from the database."""
+    from capabilities.reports.csv_export import write_register_csv
+    from capabilities.reports.xlsx import write_workbook
+
+    if fmt == "pdf":
+        from capabilities.reports.pdf import write_pdf
+
+        with open(output, "wb") as handle:
+            write_pdf(data, handle, round_info)
+    elif fmt == "xlsx":
+        with open(output, "wb") as handle:
+            write_workbook(data, handle)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            write_register_csv(data, handle)
