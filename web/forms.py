@@ -12,18 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from flask import current_app, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
+from capabilities.models import User
 from capabilities.queries.pagination import PageRequest
+from web.access import acting_user
 from web.db import db_session
 
 T = TypeVar("T")
+F = TypeVar("F", bound=FlaskForm)
+R_contra = TypeVar("R_contra", contravariant=True)
+I_contra = TypeVar("I_contra", contravariant=True)
+T_co = TypeVar("T_co", covariant=True)
 
 Shown = str | list[str]
 
@@ -217,3 +223,46 @@ def submit(
             conflict=conflict,
         )
     return render(None), 422 if form.is_submitted() else 200
+
+
+class UpdateService(Protocol[R_contra, I_contra, T_co]):
+    """An update service: (session, acting user, the row, the form's input, its version)."""
+
+    def __call__(
+        self, session: Any, user: User, row: R_contra, data: I_contra, /, *, expected_version: int
+    ) -> T_co: ...
+
+
+def submit_edit(
+    form: FlaskForm,
+    update: UpdateService[R_contra, Any, T],
+    row: R_contra,
+    *,
+    render: Render,
+    success: str,
+    redirect_to: str,
+    conflict: Callable[[], list[ComparedField]],
+) -> ResponseReturnValue:
+    """The edit view of a row: `submit()` running `update` on the form's input (`to_input()`)
+    with the version the form was based on, so that a stale one is a 409 with both shown."""
+    return submit(
+        form,
+        lambda: update(
+            db_session(),
+            acting_user(),
+            row,
+            form.to_input(),
+            expected_version=parse_version(form.version.data),
+        ),
+        render=render,
+        success=success,
+        redirect_to=redirect_to,
+        conflict=conflict,
+    )
+
+
+def confirmed(form: F) -> F:
+    """A button's small POST form (its CSRF token, hidden fields) validated; otherwise 400."""
+    if not form.validate_on_submit():
+        abort(400)
+    return form

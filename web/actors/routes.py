@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -33,10 +33,11 @@ from web.forms import (
     ConflictView,
     Shown,
     compare_fields,
-    parse_version,
+    confirmed,
     save,
     shown_text,
     submit,
+    submit_edit,
 )
 from web.measures.forms import STATE_LABELS as MEASURE_STATE_LABELS
 
@@ -99,15 +100,10 @@ def edit(actor_id: int) -> ResponseReturnValue:
         form.version.data = str(actor.version)  # reloaded after the rollback
         return compare_fields(FIELD_LABELS, _submitted(form), stored_data(actor), _shown)
 
-    return submit(
+    return submit_edit(
         form,
-        lambda: services.update_actor(
-            db_session(),
-            acting_user(),
-            actor,
-            form.to_input(),
-            expected_version=parse_version(form.version.data),
-        ),
+        services.update_actor,
+        actor,
         render=lambda conflict: _render_form(form, actor, conflict),
         success=_("Aktören är uppdaterad."),
         redirect_to=url_for(".detail", actor_id=actor_id),
@@ -121,9 +117,7 @@ def retire(actor_id: int) -> ResponseReturnValue:
     """Actors are retired, never deleted: their responsibilities and history stay readable."""
     db = db_session()
     actor = one_or_not_found(db, Actor, actor_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = confirmed(ConfirmForm())
     back = url_for(".detail", actor_id=actor_id)
     if actor.retired_on is not None:
         flash(_("Aktören var redan avvecklad."), "info")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -27,6 +27,7 @@ from web.forms import (
     ComparedField,
     ConflictView,
     compare_fields,
+    confirmed,
     parse_version,
     save,
     submit,
@@ -108,9 +109,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
 def deactivate_user(user_id: int) -> ResponseReturnValue:
     db = db_session()
     user = _user(db, user_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = confirmed(ConfirmForm())
     return save(
         form,
         lambda: services.deactivate_user(db, acting_user(), user),  # oneself: the 403 page
@@ -127,9 +126,7 @@ def deactivate_user(user_id: int) -> ResponseReturnValue:
 def set_password(user_id: int) -> ResponseReturnValue:
     db = db_session()
     user = _user(db, user_id)
-    password_form = PasswordResetForm()
-    if not password_form.validate_on_submit():
-        abort(400)
+    password_form = confirmed(PasswordResetForm())
 
     def render_refused(_conflict: ConflictView | None) -> str:
         form = UserEditForm(data=stored_data(user))  # the user reloads after the rollback
@@ -168,9 +165,7 @@ def rename_level(level: int) -> ResponseReturnValue:
     stored = one_or_not_found(
         db, StatusLevel, level, _("Nivå %(level)s finns inte på skalan.", level=level)
     )
-    form = LevelForm(prefix=_prefix(level))
-    if not form.validate_on_submit():
-        abort(400)
+    form = confirmed(LevelForm(prefix=_prefix(level)))
 
     def compare() -> list[ComparedField]:
         form.version.data = str(stored.version)  # reloaded after the rollback

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -21,7 +21,7 @@ from capabilities.queries.lookup import one_or_not_found
 from web.access import acting_user, admin_required
 from web.assignments.forms import KIND_LABELS
 from web.db import db_session
-from web.forms import save
+from web.forms import confirmed, save
 
 bp = Blueprint("confirmation", __name__, url_prefix="/assignments/unconfirmed")
 
@@ -41,9 +41,7 @@ def index() -> ResponseReturnValue:
 @bp.post("/<int:milestone_id>/missed")
 @admin_required
 def missed(milestone_id: int) -> ResponseReturnValue:
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = confirmed(FlaskForm())
     db = db_session()
     milestone = one_or_not_found(db, Milestone, milestone_id)
     return save(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -38,11 +38,12 @@ from web.forms import (
     ConflictView,
     Shown,
     compare_fields,
+    confirmed,
     page_request,
-    parse_version,
     save,
     shown_text,
     submit,
+    submit_edit,
 )
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
@@ -114,15 +115,10 @@ def edit(assignment_id: int) -> ResponseReturnValue:
         _set_choices(form, keep=[r.actor_id for r in stored.recipients])
         return _compare(form, stored)
 
-    return submit(
+    return submit_edit(
         form,
-        lambda: services.update_assignment(
-            db_session(),
-            acting_user(),
-            stored.assignment,
-            form.to_input(),
-            expected_version=parse_version(form.version.data),
-        ),
+        services.update_assignment,
+        stored.assignment,
         render=lambda conflict: _render_form(form, stored, conflict),
         success=_("Regeringsuppdraget är uppdaterat."),
         redirect_to=url_for(".detail", assignment_id=assignment_id),
@@ -135,9 +131,7 @@ def edit(assignment_id: int) -> ResponseReturnValue:
 def add_milestone(assignment_id: int) -> ResponseReturnValue:
     db = db_session()
     assignment = one_or_not_found(db, Assignment, assignment_id)
-    form = MilestoneForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = confirmed(MilestoneForm())
     return save(
         form,
         lambda: services.add_milestone(
@@ -159,9 +153,7 @@ def add_milestone(assignment_id: int) -> ResponseReturnValue:
 def complete_milestone(assignment_id: int, milestone_id: int) -> ResponseReturnValue:
     db = db_session()
     milestone = one_or_not_found(db, Milestone, milestone_id, assignment_id=assignment_id)
-    form = CompleteMilestoneForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = confirmed(CompleteMilestoneForm())
     back = {
         "dashboard": url_for("dashboard.index", _anchor="h-milestones"),
         "unconfirmed": url_for("confirmation.index"),

@@ -40,6 +40,7 @@ from web.forms import (
     parse_version,
     save,
     submit,
+    submit_edit,
     to_choices,
 )
 from web.proposals.forms import (
@@ -119,15 +120,10 @@ def edit(proposal_id: int) -> ResponseReturnValue:
         form.version.data = str(stored.version)
         return compare_fields(_COMPARED, form.to_input().__dict__, stored_data(stored))
 
-    return submit(
+    return submit_edit(
         form,
-        lambda: update_proposal(
-            db_session(),
-            acting_user(),
-            proposal,
-            form.to_input(),
-            expected_version=parse_version(form.version.data),
-        ),
+        update_proposal,
+        proposal,
         render=lambda shown: render_template(
             "proposals/form.html", form=form, proposal=found, conflict=shown
         ),

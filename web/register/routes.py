@@ -38,6 +38,7 @@ from web.access import acting_user, admin_required, editor_required
 from web.db import db_session
 from web.forms import (
     ConflictView,
+    confirmed,
     page_request,
     parse_id,
     parse_version,
@@ -212,9 +213,7 @@ def end_responsibility(number: str, responsibility_id: int) -> ResponseReturnVal
 
 def _end(cap: Capability, end: Callable[[], object], success: str) -> ResponseReturnValue:
     """End a link or a responsibility from its confirm button; back to the capability page."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = confirmed(ConfirmForm())
     back = url_for("register.capability", number=cap.number)
     return save(form, end, back=back, success=success, redirect_to=back)
 

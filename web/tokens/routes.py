@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -14,7 +14,7 @@ from capabilities.queries.lookup import one_or_not_found
 from capabilities.queries.tokens import user_tokens
 from web.access import acting_user
 from web.db import db_session
-from web.forms import save, submit
+from web.forms import confirmed, save, submit
 from web.tokens.forms import RevokeForm, TokenForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -71,9 +71,7 @@ REVOKE_TEXTS = {
 
 def revoke_view(token_id: int, kind: str, *, back: str) -> ResponseReturnValue:
     """Revoke one of the user's own tokens of `kind` (an API key, a calendar link)."""
-    form = RevokeForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = confirmed(RevokeForm())
     missing, revoked = REVOKE_TEXTS[kind]
     db = db_session()
     token = one_or_not_found(db, ApiToken, token_id, str(missing), kind=kind)
