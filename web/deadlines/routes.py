@@ -16,7 +16,7 @@ from web.db import db_session, write_lock
 from web.deadlines.feed import feed_bytes
 from web.deadlines.forms import FeedForm, ProfileForm
 from web.forms import submit
-from web.tokens.routes import revoke_view
+from web.tokens.routes import Created, create_view, revoke_view
 
 bp = Blueprint("deadlines", __name__)
 
@@ -48,7 +48,8 @@ def profile() -> ResponseReturnValue:
     )
 
 
-def _render_calendar(form: FeedForm, plain: str | None = None) -> str:
+def _render_calendar(form: FeedForm, created: Created | None = None) -> str:
+    plain = created[1] if created else None
     feed_url = url_for(FEED_ENDPOINT, token=plain, _external=True) if plain else None
     # webcal: is the subscription scheme calendar programs register for (same host and path)
     webcal_url = "webcal:" + feed_url.split(":", 1)[1] if feed_url else None
@@ -64,16 +65,7 @@ def _render_calendar(form: FeedForm, plain: str | None = None) -> str:
 @bp.route("/account/calendar", methods=["GET", "POST"])
 def calendar() -> ResponseReturnValue:
     """The user's calendar links; a new one is shown on this response only."""
-    form = FeedForm()
-    return submit(
-        form,
-        lambda: services.create_token(
-            db_session(), acting_user(), name=form.name.data or "", kind="calendar"
-        ),
-        render=lambda _conflict: _render_calendar(form),
-        # Not a redirect: the secret link exists only in this response, never in the session.
-        respond=lambda created: _render_calendar(FeedForm(formdata=None), plain=created[1]),
-    )
+    return create_view(FeedForm(), "calendar", _render_calendar)
 
 
 @bp.post("/account/calendar/<int:token_id>/revoke")

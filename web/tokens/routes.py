@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 
 from capabilities import services
 from capabilities.models import ApiToken
@@ -17,16 +20,19 @@ from web.db import db_session
 from web.forms import confirmed, save, submit
 from web.tokens.forms import RevokeForm, TokenForm
 
+F = TypeVar("F", bound=FlaskForm)
+Created = tuple[ApiToken, str]  # the stored token and the plain one (shown once)
+
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
 
-def _render(form: TokenForm, plain: str | None = None, created: ApiToken | None = None) -> str:
+def _render(form: TokenForm, created: Created | None = None) -> str:
     return render_template(
         "tokens/index.html",
         form=form,
         tokens=user_tokens(db_session(), acting_user().id, "api"),
-        plain=plain,
-        created=created,
+        plain=created[1] if created else None,
+        created=created[0] if created else None,
         today=date.today(),
     )
 
@@ -35,19 +41,25 @@ def _render(form: TokenForm, plain: str | None = None, created: ApiToken | None 
 def index() -> ResponseReturnValue:
     """The list and the create form; a created token is shown on this response only."""
     form = TokenForm()
+    return create_view(form, "api", _render, lambda: {"expires_on": form.expires_on.data or None})
+
+
+def create_view(
+    form: F,
+    kind: str,
+    render: Callable[[F, Created | None], str],
+    options: Callable[[], dict[str, Any]] = dict,
+) -> ResponseReturnValue:
+    """A page of the user's tokens of `kind` with the form that creates one (`options`: what
+    else the form sets). The answer to a creation shows the plain token, once: it is not a
+    redirect, so the token exists only in this response, never in the session."""
     return submit(
         form,
         lambda: services.create_token(
-            db_session(),
-            acting_user(),
-            name=form.name.data or "",
-            expires_on=form.expires_on.data or None,
+            db_session(), acting_user(), name=form.name.data or "", kind=kind, **options()
         ),
-        render=lambda _conflict: _render(form),
-        # Not a redirect: the plain token exists only in this response, never in the session.
-        respond=lambda created: _render(
-            TokenForm(formdata=None), plain=created[1], created=created[0]
-        ),
+        render=lambda _conflict: render(form, None),
+        respond=lambda created: render(type(form)(formdata=None), created),
     )
 
 
