@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy.orm as so
 
-from capabilities.models import Capability, ReportingRound, RoundEntry, User
+from capabilities.models import ReportingRound, RoundEntry, User
 from capabilities.services.rounds import EntryInput, save_entry
 from importers.status_workbook import ImportPlan
 
@@ -22,24 +22,20 @@ def apply_import_to_round(
     """Save every planned row in `round_` as a draft (mode "draft") or submission ("submit")."""
     if mode not in ROUND_MODES:
         raise ValueError(f"unknown round import mode {mode!r}")
-    saved = []
-    for change in plan.changes:
-        capability = session.get(Capability, change.capability_id)
-        assert capability is not None
-        saved.append(
-            save_entry(
-                session,
-                user,
-                round_,
-                capability,
-                EntryInput(
-                    level=change.level,
-                    summary=change.summary,
-                    justification=change.justification,
-                    # the sheet's target column, once the Uppdatering sheet has one
-                    target_level=getattr(change, "target_level", None),
-                ),
-                submit=mode == "submit",
-            )
+    return [
+        save_entry(
+            session,
+            user,
+            round_,
+            capability,
+            EntryInput(
+                level=change.level,
+                summary=change.summary,
+                justification=change.justification,
+                # the sheet's target column, once the Uppdatering sheet has one
+                target_level=getattr(change, "target_level", None),
+            ),
+            submit=mode == "submit",
         )
-    return saved
+        for change, capability in plan.with_capabilities(session)
+    ]

@@ -28,7 +28,7 @@ from capabilities.models import (
     User,
     capability_sort_key,
 )
-from capabilities.services.base import audit, snapshot
+from capabilities.services.base import add_audited, audit, change_audited, snapshot
 from capabilities.services.users import system_user
 from importers.seed_commitments import seed_commitments
 from importers.seed_corrections import correct_actors, correct_assignments, correct_links
@@ -83,9 +83,7 @@ def seed(session: so.Session, data: SeedData | None = None) -> Counter[str]:
             "sort_key": capability_sort_key(row["number"]),
         },
     )
-    actors = {a.name: a for a in session.scalars(sa.select(Actor))}
-    correct_actors(session, system, actors, counts)
-    actors = _seed_actors(session, system, data, actors, counts)
+    actors = _seed_actors(session, system, data, counts)
     assignments = _seed_assignments(session, system, data, actors, counts)
     _seed_links(session, system, data, capabilities, assignments, counts)
     seed_commitments(session, system, capabilities, counts)
@@ -100,16 +98,18 @@ def _seed_scale(session: so.Session, system: User, data: SeedData, counts: Count
         found = existing.get(row["level"])
         if found is not None and found.description_en is None and row.get("description_en"):
             # added after the first release: filled in, never overwritten
-            before = snapshot(found)
-            found.description_en = row["description_en"]
-            session.flush()
-            audit(session, system, found, "seed_update", before=before, after=snapshot(found))
+            change_audited(
+                session,
+                system,
+                found,
+                {"description_en": row["description_en"]},
+                what=None,
+                action="seed_update",
+                audit_unchanged=True,
+            )
             counts["levels updated"] += 1
         if found is None:
-            level = StatusLevel(**row)
-            session.add(level)
-            session.flush()
-            audit(session, system, level, "seed", after=snapshot(level))
+            add_audited(session, system, StatusLevel(**row), action="seed")
             counts["levels created"] += 1
 
 
@@ -127,7 +127,6 @@ def _upsert(
     for row in rows:
         fields = to_fields(row)
         obj = existing.get(fields["number"])
-        capability_id = None
         if obj is None:
             obj = model(**fields)
             session.add(obj)
@@ -139,31 +138,26 @@ def _upsert(
             continue
         changed = {k: v for k, v in fields.items() if getattr(obj, k) != v}
         if changed:
-            before = snapshot(obj)
-            for key, value in changed.items():
-                setattr(obj, key, value)
-            session.flush()
-            capability_id = obj.id if model is Capability else None
-            audit(
+            change_audited(
                 session,
                 system,
                 obj,
-                "seed_update",
-                before=before,
-                after=snapshot(obj),
-                capability_id=capability_id,
+                changed,
+                what=None,
+                action="seed_update",
+                audit_unchanged=True,
+                capability_id=obj.id if model is Capability else None,
             )
             counts[f"{label} updated"] += 1
     return existing
 
 
 def _seed_actors(
-    session: so.Session,
-    system: User,
-    data: SeedData,
-    actors: dict[str, Actor],
-    counts: Counter[str],
+    session: so.Session, system: User, data: SeedData, counts: Counter[str]
 ) -> dict[str, Actor]:
+    """The seeded actors by name: stored ones corrected, missing ones created."""
+    actors = {a.name: a for a in session.scalars(sa.select(Actor))}
+    correct_actors(session, system, actors, counts)
     for row in data.actors:
         if row["name"] in actors:
             existing = actors[row["name"]]
@@ -184,10 +178,7 @@ def _seed_actors(
             },
             is_public=bool(row.get("is_public", True)),
         )
-        session.add(actor)
-        session.flush()
-        audit(session, system, actor, "seed", after=snapshot(actor))
-        actors[actor.name] = actor
+        actors[actor.name] = add_audited(session, system, actor, action="seed")
         counts["actors created"] += 1
     return actors
 
@@ -221,11 +212,13 @@ def _seed_assignments(
             milestones=[milestone(m) for m in row["milestones"]],
             recipients=recipients(row, actors),
         )
-        session.add(assignment)
-        session.flush()
-        after = snapshot(assignment) | {"dnrs": assignment.dnrs}
-        audit(session, system, assignment, "seed", after=after)
-        assignments[row["key"]] = assignment
+        assignments[row["key"]] = add_audited(
+            session,
+            system,
+            assignment,
+            action="seed",
+            after=lambda a: snapshot(a) | {"dnrs": a.dnrs},
+        )
         counts["assignments created"] += 1
     return assignments
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -88,6 +89,13 @@ class ImportPlan:
     conflicts: list[Problem] = field(default_factory=list)
     already_applied: list[str] = field(default_factory=list)
     unchanged_rows: int = 0
+
+    def with_capabilities(self, session: so.Session) -> Iterator[tuple[Change, Capability]]:
+        """Each planned change with its capability, loaded as the import reaches it."""
+        for change in self.changes:
+            capability = session.get(Capability, change.capability_id)
+            assert capability is not None
+            yield change, capability
 
 
 def _reject(message: str) -> ImportRejected:
@@ -367,22 +375,18 @@ def _plan(
 def apply_import(session: so.Session, user: User, plan: ImportPlan) -> list[StatusAssessment]:
     """Record every planned change as the importing user; flushes, the caller commits."""
     require_editor(user)
-    created = []
-    for change in plan.changes:
-        capability = session.get(Capability, change.capability_id)
-        assert capability is not None
-        created.append(
-            record_assessment(
-                session,
-                user,
-                capability,
-                AssessmentInput(
-                    level=change.level,
-                    summary=change.summary,
-                    justification=change.justification,
-                    assessed_on=change.assessed_on,
-                    target_level=change.target_level if change.target_changed else KEEP_TARGET,
-                ),
-            )
+    return [
+        record_assessment(
+            session,
+            user,
+            capability,
+            AssessmentInput(
+                level=change.level,
+                summary=change.summary,
+                justification=change.justification,
+                assessed_on=change.assessed_on,
+                target_level=change.target_level if change.target_changed else KEEP_TARGET,
+            ),
         )
-    return created
+        for change, capability in plan.with_capabilities(session)
+    ]
