@@ -12,13 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput, URLInput
 
 from capabilities.errors import ValidationFailed
 from capabilities.queries.assignments import AssignmentDetail
 from capabilities.services.assignments import AssignmentInput
-from web.forms import is_id
+from web.forms import is_id, to_choices
 
 STATUS_LABELS = {
     "pågående": _l("pågående"),
@@ -42,11 +41,6 @@ FIELD_LABELS = {
 }
 
 
-def choices(labels: dict[str, Any]) -> list[SelectChoice]:
-    """Options from a value → label mapping (WTForms 3.3 wants SelectChoice, not tuples)."""
-    return [SelectChoice(value, label) for value, label in labels.items()]
-
-
 class AssignmentForm(FlaskForm):
     title = TextAreaField(FIELD_LABELS["title"], render_kw={"rows": 3})
     dnrs = StringField(FIELD_LABELS["dnrs"])
@@ -55,7 +49,7 @@ class AssignmentForm(FlaskForm):
     url = StringField(FIELD_LABELS["url"], widget=URLInput())
     status = SelectField(
         FIELD_LABELS["status"],
-        choices=choices(STATUS_LABELS),
+        choices=to_choices(STATUS_LABELS.items()),
         default="pågående",
         validate_choice=False,
     )
@@ -97,7 +91,7 @@ class MilestoneForm(FlaskForm):
 
     due_on = StringField(_l("Ska redovisas senast"), widget=DateInput())
     kind = SelectField(
-        _l("Typ av redovisning"), choices=choices(KIND_LABELS), validate_choice=False
+        _l("Typ av redovisning"), choices=to_choices(KIND_LABELS.items()), validate_choice=False
     )
     report_reference = StringField(_l("Rapportreferens (valfri)"))
 

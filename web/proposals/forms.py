@@ -27,6 +27,7 @@ from capabilities.guidance import PRINCIPLES, QUESTIONS, REGIONS
 from capabilities.models import ProcurementProposal
 from capabilities.services.industry_contacts import ContactInput
 from capabilities.services.proposal_answers import ProposalInput, StepInput
+from web.forms import to_choices
 
 QUESTION = {q.number: q for q in QUESTIONS}
 STAGE_LABELS = {
@@ -58,10 +59,6 @@ PRINCIPLE_HINTS = {
 }
 
 
-def _choices(labels: dict[str, Any]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in labels.items()]
-
-
 class MultiCheckboxField(SelectMultipleField):
     """Checkboxes instead of a multi-select: usable with a plain click, a keyboard and touch."""
 
@@ -70,7 +67,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _radio(label: Any, labels: dict[str, Any]) -> RadioField:
-    return RadioField(label, choices=_choices(labels), validate_choice=False)
+    return RadioField(label, choices=to_choices(labels.items()), validate_choice=False)
 
 
 class ProposalForm(FlaskForm):
@@ -153,7 +150,9 @@ class StepForm(FlaskForm):
     decided_by = SelectField(_l("Beslutad av"), choices=[], validate_choice=False)
     decision = TextAreaField(_l("Beslut"))
     procuring_body = RadioField(
-        _l("Upphandlande organisation"), choices=_choices(PROCURING_LABELS), validate_choice=False
+        _l("Upphandlande organisation"),
+        choices=to_choices(PROCURING_LABELS.items()),
+        validate_choice=False,
     )
     procuring_region = SelectField(
         _l("Region som genomför upphandlingen"),
