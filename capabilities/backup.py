@@ -108,6 +108,28 @@ def _sqlite_path(url: sa.URL) -> Path:
     return Path(url.database)
 
 
+_SOURCE, _TARGET = "source", "target"
+
+
+def _sqlite_copy(source: Path | str, target: Path | str, *, waits: str, single_file: bool) -> str:
+    """Copy page by page through SQLite's backup API; the copy's quick_check answer ("ok").
+
+    `waits` is the side that may be busy (the live database being copied, or the one restored
+    into) and waits for it up to 15 s; `single_file` leaves the copy without a -wal journal.
+    """
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        (src if waits == _SOURCE else dst).execute("PRAGMA busy_timeout=15000")
+        src.backup(dst)
+        if single_file:
+            dst.execute("PRAGMA journal_mode=DELETE")
+        return str(dst.execute("PRAGMA quick_check").fetchone()[0])
+    finally:
+        dst.close()
+        src.close()
+
+
 def _sqlite_backup(database: Path, target: Path) -> None:
     """Online backup into a temporary file next to `target`, then an atomic rename."""
     if not database.exists():
@@ -116,16 +138,8 @@ def _sqlite_backup(database: Path, target: Path) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)
     try:
-        src = sqlite3.connect(database)
-        dst = sqlite3.connect(temporary)
-        try:
-            src.execute("PRAGMA busy_timeout=15000")
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
-            problem = dst.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            dst.close()
-            src.close()
+        # the live database waits out writers; the copy is one self-contained file, no -wal
+        problem = _sqlite_copy(database, temporary, waits=_SOURCE, single_file=True)
         if problem != "ok":
             raise BackupError(f"Kopian av {database} är skadad ({problem}).")
         os.replace(temporary, target)
@@ -139,15 +153,7 @@ def _sqlite_restore(source: Path, database: Path) -> None:
     """Copy page by page through the backup API into the (empty) target database."""
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
-        src = sqlite3.connect(source)
-        dst = sqlite3.connect(database)
-        try:
-            dst.execute("PRAGMA busy_timeout=15000")
-            src.backup(dst)
-            problem = dst.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            dst.close()
-            src.close()
+        problem = _sqlite_copy(source, database, waits=_TARGET, single_file=False)
     except sqlite3.Error as exc:
         raise BackupError(f"Återställningen misslyckades: {exc}.") from exc
     if problem != "ok":
