@@ -22,11 +22,17 @@ from web.forms import to_choices
 KEEP = "keep"  # the target choice that keeps a previous target the user may not see
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentFields(FlaskForm):
+    """What an assessment and a round entry both ask, in this order (the level radios and the
+    target choices are filled in by the view from `level_options`)."""
+
     level = RadioField(_l("Nivå"), choices=[], validate_choice=False)
     target_level = SelectField(_l("Målnivå (valfri)"), choices=[], validate_choice=False)
     summary = TextAreaField(_l("Statusbeskrivning"))
     justification = TextAreaField(_l("Motivering och underlag"))
+
+
+class AssessmentForm(AssessmentFields):
     organisations = StringField(_l("Organisationer som medverkat"))
     assessed_on = DateField(_l("Bedömningsdatum"), default=date.today, validators=[Optional()])
     confidential = BooleanField(_l("Sekretessmarkerad"))

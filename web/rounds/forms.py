@@ -8,14 +8,14 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
 )
 from wtforms.validators import Optional
+
+from web.register.forms import AssessmentFields
 
 
 class CheckboxesField(SelectMultipleField):
@@ -30,11 +30,7 @@ class OpenRoundForm(FlaskForm):
     reviewers = CheckboxesField(_l("Granskare"), choices=[], validate_choice=False)
 
 
-class EntryForm(FlaskForm):
-    level = RadioField(_l("Nivå"), choices=[], validate_choice=False)
-    target_level = SelectField(_l("Målnivå (valfri)"), choices=[], validate_choice=False)
-    summary = TextAreaField(_l("Statusbeskrivning"))
-    justification = TextAreaField(_l("Motivering och underlag"))
+class EntryForm(AssessmentFields):
     confidential = BooleanField(_l("Sekretessmarkerad"))
     secrecy_ref = StringField(_l("Sekretesshänvisning (t.ex. OSL 18:13)"))
     version = HiddenField()
