@@ -22,6 +22,7 @@ class UserRow:
     can_see_confidential: bool
     is_active: bool
     last_login_at: datetime | None
+    organisation_short_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def user_rows(session: so.Session) -> list[UserRow]:
         .order_by(User.username)
     )
     return [
-        UserRow(id_, username, name, _label(org, short), role, cleared, active, last_login)
+        UserRow(id_, username, name, _label(org, short), role, cleared, active, last_login, short)
         for id_, username, name, org, short, role, cleared, active, last_login in session.execute(
             statement
         )
@@ -102,21 +103,18 @@ def console_user_rows(
 ) -> list[tuple[str, str, str, str | None, bool, bool, datetime | None]]:
     """`formaga users list`: username, name, role, organisation short name, clearance, active,
     last login; the system user left out, by username."""
-    rows = session.execute(
-        sa.select(
-            User.username,
-            User.display_name,
-            User.role,
-            Actor.short_name,
-            User.can_see_confidential,
-            User.is_active,
-            User.last_login_at,
+    return [
+        (
+            row.username,
+            row.display_name,
+            row.role,
+            row.organisation_short_name,
+            row.can_see_confidential,
+            row.is_active,
+            row.last_login_at,
         )
-        .outerjoin(Actor, Actor.id == User.organisation_id)
-        .where(User.is_system.is_(False))
-        .order_by(User.username)
-    )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+        for row in user_rows(session)
+    ]
 
 
 def has_users(session: so.Session) -> bool:
