@@ -12,14 +12,19 @@ ScoreKind = Annotated[str, Spec(enum=("main_group", "area"))]
 RoundStatus = Annotated[str, Spec(enum=ROUND_STATUSES)]
 
 
-class RoundListItem(TypedDict):
-    """En uppföljningsomgång."""
+class _RoundHead(TypedDict):
+    """What every answer about a round begins with (not a schema of its own)."""
 
     id: int
     name: str
     status: RoundStatus
     reference_date: Annotated[IsoDate, Spec(description="Lägesdatum.")]
     deadline: Annotated[IsoDate, Spec(description="Sista dag för inskick.")]
+
+
+class RoundListItem(_RoundHead):
+    """En uppföljningsomgång."""
+
     closed_at: IsoDateTime | None
     sha256: Annotated[str | None, Spec(description="Ögonblicksbildens SHA-256 när stängd.")]
 
@@ -29,14 +34,9 @@ class AreaOrganisation(TypedDict):
     organisation: str
 
 
-class Round(TypedDict):
+class Round(_RoundHead):
     """En uppföljningsomgång med framsteg och kontrollsumma."""
 
-    id: int
-    name: str
-    status: RoundStatus
-    reference_date: Annotated[IsoDate, Spec(description="Lägesdatum.")]
-    deadline: Annotated[IsoDate, Spec(description="Sista dag för inskick.")]
     opened_at: IsoDateTime
     closed_at: IsoDateTime | None
     reviewers: list[str]
