@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 from capabilities.guidance import PRINCIPLES
 from capabilities.i18n import N_
 from capabilities.models import CONTACT_FORMS, IndustryContact, Measure, User
-from capabilities.services.base import Errors, add_audited, require_editor
+from capabilities.services.base import MAX_TEXT, Errors, add_audited, require_editor
 from capabilities.services.procurement import require_clearance
 
 
@@ -27,6 +27,16 @@ class ContactInput:
     benefits: str = ""
     documented_in: str = ""
     principles: Sequence[str] = field(default_factory=tuple)
+
+
+# The contact's free-text fields: label, required, longest length (the form is a choice).
+TEXTS = {
+    "organisation": ("Företag eller organisation", True, 200),
+    "participants": ("Deltagare", True, 2000),
+    "purpose": ("Syfte", True, MAX_TEXT),
+    "benefits": ("Erbjudet eller betalt", False, MAX_TEXT),
+    "documented_in": ("Var kontakten är dokumenterad", True, 300),
+}
 
 
 def record_industry_contact(
@@ -48,27 +58,12 @@ def record_industry_contact(
     if contacted_on is not None and contacted_on > today:
         errors.add("contacted_on", N_("En kontakt kan inte registreras innan den har ägt rum."))
     clean = {
-        "organisation": errors.text(
-            "organisation",
-            data.organisation,
-            label="Företag eller organisation",
-            required=True,
-            max_length=200,
-        ),
-        "participants": errors.text(
-            "participants", data.participants, label="Deltagare", required=True, max_length=2000
-        ),
-        "form": errors.choice("form", data.form or None, CONTACT_FORMS, label="Form"),
-        "purpose": errors.text("purpose", data.purpose, label="Syfte", required=True),
-        "benefits": errors.text("benefits", data.benefits, label="Erbjudet eller betalt"),
-        "documented_in": errors.text(
-            "documented_in",
-            data.documented_in,
-            label="Var kontakten är dokumenterad",
-            required=True,
-            max_length=300,
-        ),
+        name: errors.text(
+            name, getattr(data, name), label=label, required=required, max_length=limit
+        )
+        for name, (label, required, limit) in TEXTS.items()
     }
+    clean["form"] = errors.choice("form", data.form or None, CONTACT_FORMS, label="Form")
     principles = [p for p in dict.fromkeys(data.principles) if p]
     unknown = [p for p in principles if p not in PRINCIPLES]
     if unknown:
