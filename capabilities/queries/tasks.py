@@ -13,6 +13,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -166,15 +167,12 @@ def _round_tasks(session: so.Session, user: User) -> list[Task]:
     for item in round_tasks_for(session, user):
         if item.role == "member" and item.is_returned and user.id in item.author_ids:
             tasks.append(
-                Task(
+                _round_task(
                     # A new return (a new row version) is a new reminder.
-                    key=f"round-returned-{item.entry_id}-{item.entry_version}",
-                    kind="round",
-                    reason=ROUND_RETURNED,
-                    due_on=item.deadline,
-                    title=item.round_name,
+                    f"round-returned-{item.entry_id}-{item.entry_version}",
+                    ROUND_RETURNED,
+                    (item.round_id, item.round_name, item.deadline),
                     capability_number=item.capability_number,
-                    round_id=item.round_id,
                     comment=item.return_comment,
                 )
             )
@@ -183,18 +181,32 @@ def _round_tasks(session: so.Session, user: User) -> list[Task]:
     for role, items in sorted(by_role.items()):
         first = items[0]
         tasks.append(
-            Task(
-                key=f"round-{first.round_id}-{role}",
-                kind="round",
-                reason=ROUND_REVIEW if role == "reviewer" else ROUND_SUBMIT,
-                due_on=first.deadline,
-                title=first.round_name,
+            _round_task(
+                f"round-{first.round_id}-{role}",
+                ROUND_REVIEW if role == "reviewer" else ROUND_SUBMIT,
+                (first.round_id, first.round_name, first.deadline),
                 capability_number=first.capability_number if len(items) == 1 else None,
-                round_id=first.round_id,
                 count=len(items),
             )
         )
     return tasks
+
+
+def _round_task(
+    key: str, reason: str, round_: tuple[int, str, date | None], **details: Any
+) -> Task:
+    """A task of a reporting round: (id, name, deadline) of the round; the round's name is the
+    title and its deadline the due date."""
+    round_id, name, deadline = round_
+    return Task(
+        key=key,
+        kind="round",
+        reason=reason,
+        due_on=deadline,
+        title=name,
+        round_id=round_id,
+        **details,
+    )
 
 
 def round_decisions_for(session: so.Session, user: User) -> list[Task]:
@@ -214,14 +226,11 @@ def round_decisions_for(session: so.Session, user: User) -> list[Task]:
         .order_by(Capability.sort_key, RoundApproval.id)
     )
     return [
-        Task(
-            key=f"round-approved-{approval_id}",
-            kind="round",
-            reason=ROUND_APPROVED,
-            due_on=None,
-            title=round_name,
+        _round_task(
+            f"round-approved-{approval_id}",
+            ROUND_APPROVED,
+            (round_id, round_name, None),
             capability_number=number,
-            round_id=round_id,
         )
         for approval_id, round_id, round_name, number in rows
     ]
@@ -232,13 +241,8 @@ def _round_deadline(session: so.Session) -> list[Task]:
     if current is None:
         return []
     return [
-        Task(
-            key=f"round-{current.id}",
-            kind="round",
-            reason=ROUND_DEADLINE,
-            due_on=current.deadline,
-            title=current.name,
-            round_id=current.id,
+        _round_task(
+            f"round-{current.id}", ROUND_DEADLINE, (current.id, current.name, current.deadline)
         )
     ]
 
