@@ -18,6 +18,7 @@ from capabilities.services.base import (
     change_audited,
     check_version,
     require_admin,
+    stored,
 )
 
 FIELDS = ("name", "short_name", "kind", "is_public", "is_beredskapsmyndighet", "description")
@@ -37,7 +38,7 @@ class ActorInput:
     @classmethod
     def of(cls, actor: Actor) -> ActorInput:
         """The actor as stored: change a few fields with dataclasses.replace."""
-        return cls(**{name: getattr(actor, name) for name in FIELDS})
+        return cls(**stored(actor, FIELDS))
 
 
 def _validate(session: so.Session, data: ActorInput, actor_id: int | None) -> dict[str, Any]:

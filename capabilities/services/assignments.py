@@ -34,6 +34,7 @@ from capabilities.services.base import (
     require_admin,
     require_editor,
     snapshot,
+    stored,
 )
 
 FIELDS = ("title", "description", "decided_on", "url", "status")
@@ -60,11 +61,7 @@ class AssignmentInput:
     def of(cls, assignment: Assignment) -> AssignmentInput:
         """The assignment as stored: change a few fields with dataclasses.replace."""
         return cls(
-            title=assignment.title,
-            description=assignment.description,
-            decided_on=assignment.decided_on,
-            url=assignment.url,
-            status=assignment.status,
+            **stored(assignment, FIELDS),
             dnrs=", ".join(d.printed or d.number for d in assignment.diary_numbers),
             recipient_ids=[r.actor_id for r in assignment.recipients],
             lead_actor_id=next((r.actor_id for r in assignment.recipients if r.is_lead), None),

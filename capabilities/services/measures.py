@@ -33,6 +33,7 @@ from capabilities.services.base import (
     flush_versioned,
     require_editor,
     snapshot,
+    stored,
 )
 
 EDITABLE_FIELDS = (
@@ -71,7 +72,7 @@ class MeasureInput:
     @classmethod
     def of(cls, measure: Measure) -> MeasureInput:
         """The measure as stored, links kept: change a few fields with dataclasses.replace."""
-        return cls(**{name: getattr(measure, name) for name in EDITABLE_FIELDS})
+        return cls(**stored(measure, EDITABLE_FIELDS))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from capabilities.services.base import (
     flush_versioned,
     require_admin,
     snapshot,
+    stored,
 )
 
 log = logging.getLogger(__name__)
@@ -146,14 +147,7 @@ class UserInput:
     @classmethod
     def of(cls, user: User) -> UserInput:
         """The user as stored: change a few fields with dataclasses.replace."""
-        return cls(
-            display_name=user.display_name,
-            email=user.email,
-            role=user.role,
-            can_see_confidential=user.can_see_confidential,
-            is_active=user.is_active,
-            organisation_id=user.organisation_id,
-        )
+        return cls(**stored(user, (f.name for f in fields(UserInput))))
 
 
 @dataclass(frozen=True)
