@@ -60,11 +60,10 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A seeded SQLite database served by waitress on a free loopback port."""
-    from web.app import create_app
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite'}"
+def live_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded SQLite database with the e2e users, made once; each module serves a copy."""
+    path = tmp_path_factory.mktemp("live-template") / "live.sqlite"
+    url = f"sqlite:///{path}"
     migrate.upgrade(url)
     engine = make_engine(url)
     with so.Session(engine) as session:
@@ -83,6 +82,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             )
         session.commit()
     engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    live_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """The app served by waitress on a free loopback port, on a fresh copy of the template
+    for each test module: a module builds on its own data only, whichever worker runs it
+    and whatever ran there before (the test files are spread over the workers)."""
+    from web.app import create_app
+
+    path = tmp_path_factory.mktemp("live") / "live.sqlite"
+    shutil.copyfile(live_template, path)
+    url = f"sqlite:///{path}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "e2e"})
     with waitress_thread(app, threads=4) as port:
         yield {"base": f"http://127.0.0.1:{port}", "app": app, "url": url}
