@@ -56,6 +56,17 @@ def _font(**kwargs: Any) -> Font:
     return Font(name=FONT_NAME, size=kwargs.pop("size", FONT_SIZE), **kwargs)
 
 
+def _header(name: str, horizontal: str, **alignment: Any) -> NamedStyle:
+    """A column header style: every header is bold on the header fill, boxed, bottom-aligned."""
+    return NamedStyle(
+        name,
+        font=_font(bold=True),
+        fill=_HEADER_FILL,
+        border=_THIN,
+        alignment=Alignment(wrap_text=True, vertical="bottom", horizontal=horizontal, **alignment),
+    )
+
+
 def _styles(levels: dict[int, str]) -> list[NamedStyle]:
     """The named styles every cell uses: kind of cell → font, alignment, fill, format."""
     top_wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
@@ -69,29 +80,9 @@ def _styles(levels: dict[int, str]) -> list[NamedStyle]:
         NamedStyle(
             "fr datetime", font=_font(), alignment=top_left, number_format="yyyy-mm-dd hh:mm"
         ),
-        NamedStyle(
-            "fr header",
-            font=_font(bold=True),
-            fill=_HEADER_FILL,
-            border=_THIN,
-            alignment=Alignment(wrap_text=True, vertical="bottom", horizontal="left"),
-        ),
-        NamedStyle(
-            "fr header number",
-            font=_font(bold=True),
-            fill=_HEADER_FILL,
-            border=_THIN,
-            alignment=Alignment(wrap_text=True, vertical="bottom", horizontal="right"),
-        ),
-        NamedStyle(
-            "fr header turned",
-            font=_font(bold=True),
-            fill=_HEADER_FILL,
-            border=_THIN,
-            alignment=Alignment(
-                text_rotation=90, wrap_text=True, vertical="bottom", horizontal="center"
-            ),
-        ),
+        _header("fr header", "left"),
+        _header("fr header number", "right"),
+        _header("fr header turned", "center", text_rotation=90),
         NamedStyle("fr label", font=_font(bold=True), alignment=top_left),
         NamedStyle("fr title", font=_font(bold=True, size=16), alignment=top_left),
         NamedStyle("fr banner", font=_font(bold=True, size=12), alignment=top_wrap),

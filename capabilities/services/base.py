@@ -13,6 +13,7 @@ import sqlalchemy.orm as so
 from capabilities.errors import Conflict, PermissionDenied, ValidationFailed
 from capabilities.i18n import N_, Message
 from capabilities.models import AuditEvent, User
+from capabilities.redaction import is_hidden
 
 MAX_TITLE = 300
 MAX_TEXT = 20_000
@@ -28,6 +29,13 @@ def require_editor(user: User) -> None:
         raise PermissionDenied(
             N_("Du behöver rollen medlem eller admin för att ändra i registret.")
         )
+
+
+def require_clearance_for(user: User, confidential: bool | None, message: Message) -> None:
+    """Confidential content is changed only by users who may read it (the same test as
+    `redaction.is_hidden`, so that what a user cannot see, they cannot overwrite)."""
+    if is_hidden(confidential, user.can_see_confidential):
+        raise PermissionDenied(message)
 
 
 def require_admin(user: User) -> None:

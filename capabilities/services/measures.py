@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
-from capabilities.errors import PermissionDenied
 from capabilities.i18n import N_, Message
 from capabilities.models import (
     MEASURE_STATES,
@@ -23,7 +22,6 @@ from capabilities.models import (
     MeasureCapability,
     User,
 )
-from capabilities.redaction import is_hidden
 from capabilities.services.base import (
     MAX_SECRECY_REF,
     MAX_TITLE,
@@ -31,6 +29,7 @@ from capabilities.services.base import (
     audit,
     check_version,
     flush_versioned,
+    require_clearance_for,
     require_editor,
     snapshot,
     stored,
@@ -189,18 +188,18 @@ def create_measure(session: so.Session, user: User, data: MeasureInput) -> Measu
     return measure
 
 
+SECRET_MEASURE = N_(
+    "Åtgärden är sekretessmarkerad. Bara användare med behörighet till "
+    "sekretessmarkerade uppgifter kan ändra den."
+)
+
+
 def update_measure(
     session: so.Session, user: User, measure: Measure, data: MeasureInput, *, expected_version: int
 ) -> Measure:
     """Update fields and links; refuse when someone saved a newer version meanwhile."""
     require_editor(user)
-    if is_hidden(measure.confidential, user.can_see_confidential):
-        raise PermissionDenied(
-            N_(
-                "Åtgärden är sekretessmarkerad. Bara användare med behörighet till "
-                "sekretessmarkerade uppgifter kan ändra den."
-            )
-        )
+    require_clearance_for(user, measure.confidential, SECRET_MEASURE)
     check_version(measure, expected_version, "Åtgärden")
     clean = _validate(session, data)
     if data.capability_ids is None:

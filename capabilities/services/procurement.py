@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from capabilities.db import utcnow
-from capabilities.errors import PermissionDenied, ValidationFailed
+from capabilities.errors import ValidationFailed
 from capabilities.guidance import REGIONS, unanswered_questions
 from capabilities.i18n import N_
 from capabilities.models import (
@@ -34,6 +34,7 @@ from capabilities.services.base import (
     audit,
     check_version,
     flush_versioned,
+    require_clearance_for,
     require_editor,
     snapshot,
 )
@@ -88,14 +89,14 @@ def _measure_fields(data: ProposalInput, measure: Measure | None = None) -> Meas
     )
 
 
+SECRET_PROPOSAL = N_(
+    "Förslaget är sekretessmarkerat. Du behöver behörighet för sekretessmarkerade "
+    "uppgifter för att ändra det."
+)
+
+
 def require_clearance(user: User, measure: Measure) -> None:
-    if measure.confidential and not user.can_see_confidential:
-        raise PermissionDenied(
-            N_(
-                "Förslaget är sekretessmarkerat. Du behöver behörighet för sekretessmarkerade "
-                "uppgifter för att ändra det."
-            )
-        )
+    require_clearance_for(user, measure.confidential, SECRET_PROPOSAL)
 
 
 def create_proposal(

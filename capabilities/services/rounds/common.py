@@ -15,6 +15,7 @@ from capabilities.models import (
     RoundEntry,
     User,
 )
+from capabilities.services.base import require_clearance_for
 
 
 def canonical_json(data: Any) -> str:
@@ -36,15 +37,15 @@ def require_open(round_: ReportingRound) -> None:
         )
 
 
+SECRET_ENTRY = N_(
+    "Bedömningen är sekretessmarkerad. Bara användare med behörighet till "
+    "sekretessmarkerade uppgifter kan ändra eller granska den."
+)
+
+
 def require_clearance(user: User, entry: RoundEntry) -> None:
     """A confidential entry is edited and reviewed only by users who may read it."""
-    if entry.confidential and not user.can_see_confidential:
-        raise PermissionDenied(
-            N_(
-                "Bedömningen är sekretessmarkerad. Bara användare med behörighet till "
-                "sekretessmarkerade uppgifter kan ändra eller granska den."
-            )
-        )
+    require_clearance_for(user, entry.confidential, SECRET_ENTRY)
 
 
 def assigned_organisations(round_: ReportingRound, capability: Capability) -> list[str]:
