@@ -13,8 +13,8 @@ pass `confidential=record_now or event.confidential`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Protocol
 
 CONFIDENTIAL_LABEL: Final = "Sekretessmarkerad uppgift"
 
@@ -65,3 +65,22 @@ def redact(
     if fields is None:
         return dict.fromkeys(values)
     return {name: None if name in fields else value for name, value in values.items()}
+
+
+class Marked(Protocol):
+    """A record that carries its own confidentiality mark."""
+
+    @property
+    def confidential(self) -> bool | None: ...
+
+
+def redact_record(
+    kind: str, record: Marked, names: Iterable[str], *, can_see_confidential: bool
+) -> dict[str, Any]:
+    """`redact` of the named attributes of a record, under the record's own mark."""
+    return redact(
+        kind,
+        {name: getattr(record, name) for name in names},
+        confidential=record.confidential,
+        can_see_confidential=can_see_confidential,
+    )

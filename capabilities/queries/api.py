@@ -30,6 +30,7 @@ from capabilities.queries.api_shapes_rounds import RoundListItem
 from capabilities.queries.assignments import swedish_key
 from capabilities.queries.capability import assessment_history, history_entries
 from capabilities.queries.lookup import capability_or_not_found
+from capabilities.queries.measures import active_links
 from capabilities.queries.pagination import Page, PageRequest, paginate, paginate_list
 from capabilities.queries.register import level_labels, register_ids, register_rows
 from capabilities.queries.rounds import list_rounds
@@ -314,20 +315,20 @@ def measure_page(
         sa.select(Measure).where(Measure.id.in_(ids)).order_by(Measure.id)
     ).all()
     numbers: dict[int, list[str]] = defaultdict(list)
-    for measure_id, number in session.execute(
-        sa.select(MeasureCapability.measure_id, Capability.number)
-        .join(Capability, Capability.id == MeasureCapability.capability_id)
-        .where(MeasureCapability.measure_id.in_(ids), MeasureCapability.removed_at.is_(None))
-        .order_by(Capability.sort_key, MeasureCapability.id)
+    for measure_id, number in active_links(
+        session,
+        ids,
+        MeasureCapability.capability_id,
+        Capability.number,
+        order=[Capability.sort_key, MeasureCapability.id],
     ):
         if number not in numbers[measure_id]:
             numbers[measure_id].append(number)
     actors: dict[int, list[shapes.ActorRef]] = defaultdict(list)
-    for measure_id, actor_id, name, short_name in session.execute(
-        sa.select(MeasureActor.measure_id, Actor.id, Actor.name, Actor.short_name)
-        .join(Actor, Actor.id == MeasureActor.actor_id)
-        .where(MeasureActor.measure_id.in_(ids), MeasureActor.removed_at.is_(None))
-        .order_by(Actor.name, MeasureActor.id)
+    actor = (Actor.id, Actor.name, Actor.short_name)
+    order = [Actor.name, MeasureActor.id]
+    for measure_id, actor_id, name, short_name in active_links(
+        session, ids, MeasureActor.actor_id, *actor, order=order
     ):
         if all(a["id"] != actor_id for a in actors[measure_id]):
             actors[measure_id].append({"id": actor_id, "name": name, "short_name": short_name})

@@ -24,7 +24,7 @@ from capabilities.models import (
 )
 from capabilities.queries.api_shapes import Trend
 from capabilities.queries.register import StatusView, level_labels, status_view
-from capabilities.redaction import ASSESSMENT, redact
+from capabilities.redaction import ASSESSMENT, redact_record
 
 AUDIT_LIMIT = 100
 
@@ -95,14 +95,10 @@ def history_entries(
             last = views[i]
     entries = []
     for view, assessment, previous in zip(views, assessments, older, strict=True):
-        shown = redact(
+        shown = redact_record(
             ASSESSMENT,
-            {
-                "organisations": assessment.organisations,
-                "secrecy_ref": assessment.secrecy_ref,
-                "withdrawn_reason": assessment.withdrawn_reason,
-            },
-            confidential=assessment.confidential,
+            assessment,
+            ("organisations", "secrecy_ref", "withdrawn_reason"),
             can_see_confidential=can_see_confidential,
         )
         withdrawal = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -25,7 +26,7 @@ from capabilities.models import (
 )
 from capabilities.queries.measure_history import HistoryEntry, measure_history
 from capabilities.queries.pagination import Page, PageRequest, paginate
-from capabilities.redaction import MEASURE, is_hidden, redact
+from capabilities.redaction import MEASURE, is_hidden, redact_record
 
 CLOSED_STATES = ("genomförd", "avförd")
 NO_PRIORITY = "ingen"
@@ -165,6 +166,23 @@ def _filtered(filters: MeasureFilters, can_see_confidential: bool) -> sa.Select[
     return statement
 
 
+def active_links(
+    session: so.Session, ids: Sequence[int], foreign_key: Any, *columns: Any, order: Sequence[Any]
+) -> Iterable[tuple[Any, ...]]:
+    """(measure id, *columns) for each active link of the measures `ids` to the other side.
+
+    `foreign_key` is the link table's column naming the other side (MeasureCapability.capability_id,
+    MeasureActor.actor_id), `columns` that side's columns, `order` the order within a measure.
+    """
+    link, subject = foreign_key.class_, columns[0].class_
+    return session.execute(
+        sa.select(link.measure_id, *columns)
+        .join(subject, subject.id == foreign_key)
+        .where(link.measure_id.in_(ids), link.removed_at.is_(None))
+        .order_by(*order)
+    ).tuples()
+
+
 def _views(
     session: so.Session, ids: Sequence[int], *, can_see_confidential: bool, today: date
 ) -> list[MeasureView]:
@@ -178,16 +196,10 @@ def _views(
         .where(Measure.id.in_(ids))
     ):
         redacted = is_hidden(measure.confidential, can_see_confidential)
-        shown = redact(
+        shown = redact_record(
             MEASURE,
-            {
-                "title": measure.title,
-                "description": measure.description,
-                "cost_effectiveness": measure.cost_effectiveness,
-                "legal_assessment": measure.legal_assessment,
-                "secrecy_ref": measure.secrecy_ref,
-            },
-            confidential=measure.confidential,
+            measure,
+            ("title", "description", "cost_effectiveness", "legal_assessment", "secrecy_ref"),
             can_see_confidential=can_see_confidential,
         )
         found[measure.id] = MeasureView(
@@ -208,20 +220,16 @@ def _views(
             created_at=measure.created_at,
             updated_at=measure.updated_at,
         )
-    for measure_id, cap_id, number, title in session.execute(
-        sa.select(MeasureCapability.measure_id, Capability.id, Capability.number, Capability.title)
-        .join(Capability, Capability.id == MeasureCapability.capability_id)
-        .where(MeasureCapability.measure_id.in_(ids), MeasureCapability.removed_at.is_(None))
-        .order_by(Capability.sort_key)
+    capability = (Capability.id, Capability.number, Capability.title)
+    for measure_id, *ref in active_links(
+        session, ids, MeasureCapability.capability_id, *capability, order=[Capability.sort_key]
     ):
-        found[measure_id].capabilities.append(CapabilityRef(cap_id, number, title))
-    for measure_id, actor_id, name, short_name in session.execute(
-        sa.select(MeasureActor.measure_id, Actor.id, Actor.name, Actor.short_name)
-        .join(Actor, Actor.id == MeasureActor.actor_id)
-        .where(MeasureActor.measure_id.in_(ids), MeasureActor.removed_at.is_(None))
-        .order_by(Actor.name)
+        found[measure_id].capabilities.append(CapabilityRef(*ref))
+    actor = (Actor.id, Actor.name, Actor.short_name)
+    for measure_id, *ref in active_links(
+        session, ids, MeasureActor.actor_id, *actor, order=[Actor.name]
     ):
-        found[measure_id].actors.append(ActorRef(actor_id, name, short_name))
+        found[measure_id].actors.append(ActorRef(*ref))
     return [found[i] for i in ids if i in found]
 
 

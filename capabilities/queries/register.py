@@ -29,7 +29,7 @@ from capabilities.models import (
     StatusLevel,
 )
 from capabilities.queries import api_shapes as shapes
-from capabilities.redaction import ASSESSMENT, CONFIDENTIAL_LABEL, is_hidden, redact
+from capabilities.redaction import ASSESSMENT, CONFIDENTIAL_LABEL, is_hidden, redact_record
 
 __all__ = ["CONFIDENTIAL_LABEL"]  # re-exported: callers print it in place of hidden content
 
@@ -195,15 +195,10 @@ def status_view(
     assessment: StatusAssessment, labels: dict[int, str], can_see_confidential: bool
 ) -> StatusView:
     redacted = is_hidden(assessment.confidential, can_see_confidential)
-    shown = redact(
+    shown = redact_record(
         ASSESSMENT,
-        {
-            "level": assessment.level,
-            "summary": assessment.summary,
-            "target_level": assessment.target_level,
-            "justification": assessment.justification,
-        },
-        confidential=assessment.confidential,
+        assessment,
+        ("level", "summary", "target_level", "justification"),
         can_see_confidential=can_see_confidential,
     )
     return StatusView(

@@ -40,7 +40,7 @@ from capabilities.queries.register import (
     link_active_at,
     register_rows,
 )
-from capabilities.redaction import CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact
+from capabilities.redaction import CONFIDENTIAL_LABEL, MEASURE, is_hidden, redact_record
 from capabilities.reports.history import HistoryRow, HistoryRows, newest_two
 
 NOT_ASSESSED = "Ej bedömd"
@@ -195,14 +195,10 @@ def _measures(
     for m in session.scalars(
         sa.select(Measure).where(Measure.created_at < moment).order_by(Measure.id)
     ):
-        shown = redact(
+        shown = redact_record(
             MEASURE,
-            {
-                "title": m.title,
-                "cost_effectiveness": m.cost_effectiveness,
-                "legal_assessment": m.legal_assessment,
-            },
-            confidential=m.confidential,
+            m,
+            ("title", "cost_effectiveness", "legal_assessment"),
             can_see_confidential=include_confidential,
         )
         rows.append(

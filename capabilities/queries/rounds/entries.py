@@ -19,7 +19,7 @@ from capabilities.models import (
     User,
 )
 from capabilities.queries.register import current_assessments
-from capabilities.redaction import ASSESSMENT, redact
+from capabilities.redaction import ASSESSMENT, redact, redact_record
 
 
 @dataclass
@@ -107,11 +107,8 @@ def _normal(value: Any) -> Any:
 
 
 def _visible(source: RoundEntry | StatusAssessment, can_see_confidential: bool) -> dict[str, Any]:
-    return redact(
-        ASSESSMENT,
-        {name: getattr(source, name) for name in ENTRY_FIELDS},
-        confidential=source.confidential,
-        can_see_confidential=can_see_confidential,
+    return redact_record(
+        ASSESSMENT, source, ENTRY_FIELDS, can_see_confidential=can_see_confidential
     )
 
 
