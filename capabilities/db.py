@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -168,3 +169,9 @@ class UTCDateTime(sa.TypeDecorator[Any]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def stored(row: Any, names: Iterable[str]) -> dict[str, Any]:
+    """A row's values of `names` as they are stored: what a service input's `of(row)` and a
+    query's view start from."""
+    return {name: getattr(row, name) for name in names}

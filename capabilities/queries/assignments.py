@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import stored
 from capabilities.errors import NotFound
 from capabilities.models import (
     ASSIGNMENT_STATUSES,
@@ -120,17 +121,15 @@ def compact(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
+# What a milestone's view shows as stored (the rest is worked out for a day).
+MILESTONE_FIELDS = ("id", "due_on", "kind", "is_done", "report_reference", "done_on", "source")
+
+
 def _milestone_view(milestone: Milestone, today: date) -> MilestoneView:
     return MilestoneView(
-        id=milestone.id,
-        due_on=milestone.due_on,
-        kind=milestone.kind,
-        is_done=milestone.is_done,
-        report_reference=milestone.report_reference,
+        **stored(milestone, MILESTONE_FIELDS),
         overdue=milestone.is_overdue(today),
-        done_on=milestone.done_on,
         unconfirmed=milestone.is_unconfirmed(today),
-        source=milestone.source,
     )
 
 

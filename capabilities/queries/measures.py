@@ -180,7 +180,7 @@ def active_links(
         .join(subject, subject.id == foreign_key)
         .where(link.measure_id.in_(ids), link.removed_at.is_(None))
         .order_by(*order)
-    ).tuples()
+    )
 
 
 def _views(

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import stored
 from capabilities.i18n import N_
 from capabilities.models import ACTOR_KINDS, Actor, User
 from capabilities.services.base import (
@@ -18,7 +19,6 @@ from capabilities.services.base import (
     change_audited,
     check_version,
     require_admin,
-    stored,
 )
 
 FIELDS = ("name", "short_name", "kind", "is_public", "is_beredskapsmyndighet", "description")

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import stored
 from capabilities.dnr import DnrError, parse_dnr_list
 from capabilities.errors import ValidationFailed
 from capabilities.i18n import N_
@@ -34,7 +35,6 @@ from capabilities.services.base import (
     require_admin,
     require_editor,
     snapshot,
-    stored,
 )
 
 FIELDS = ("title", "description", "decided_on", "url", "status")

@@ -141,11 +141,6 @@ def _label(label: str) -> Message:
     return label if isinstance(label, Message) else N_(label)
 
 
-def stored(row: Any, names: Iterable[str]) -> dict[str, Any]:
-    """A row's values of `names` as they are stored: what an input's `of(row)` starts from."""
-    return {name: getattr(row, name) for name in names}
-
-
 def check_version(obj: Any, expected_version: int | None, what: str) -> None:
     """Refuse an edit based on a stale version (optimistic concurrency)."""
     if expected_version is not None and obj.version != expected_version:

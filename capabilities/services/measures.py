@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from capabilities.db import utcnow
+from capabilities.db import stored, utcnow
 from capabilities.i18n import N_, Message
 from capabilities.models import (
     MEASURE_STATES,
@@ -32,7 +32,6 @@ from capabilities.services.base import (
     require_clearance_for,
     require_editor,
     snapshot,
-    stored,
 )
 
 EDITABLE_FIELDS = (

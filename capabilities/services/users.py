@@ -10,6 +10,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import stored
 from capabilities.errors import PermissionDenied
 from capabilities.i18n import N_
 from capabilities.models import ROLES, SYSTEM_USERNAME, Actor, User
@@ -23,7 +24,6 @@ from capabilities.services.base import (
     flush_versioned,
     require_admin,
     snapshot,
-    stored,
 )
 
 log = logging.getLogger(__name__)
