@@ -246,10 +246,7 @@ def assignment_page(
         upcoming = assignment.next_milestone
         rows.append(
             AssignmentRow(
-                id=assignment.id,
-                title=assignment.title,
-                dnrs=assignment.dnrs,
-                status=assignment.status,
+                **stored(assignment, ("id", "title", "dnrs", "status")),
                 recipients=_recipients(assignment),
                 next_milestone=_milestone_view(upcoming, today) if upcoming else None,
                 capability_count=counts.get(assignment.id, 0),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import stored
 from capabilities.models import Capability, Commitment, CommitmentCapability
 from capabilities.queries import api_shapes_procurement as shapes
 from capabilities.queries.procurement import CapabilityLink
@@ -25,6 +26,10 @@ class CommitmentView:
     clauses: tuple[tuple[int, str, str], ...]  # number, text, source
     facts: tuple[tuple[str, str], ...]  # text, source
     capabilities: tuple[CapabilityLink, ...]
+
+
+# What a commitment's view shows as stored; clauses, facts and capabilities come from its rows.
+STORED_FIELDS = ("key", "code", "title", "issuer", "addressee", "status", "status_text", "source")
 
 
 def commitments(session: so.Session, *, capability_number: str = "") -> list[CommitmentView]:
@@ -57,14 +62,7 @@ def commitments(session: so.Session, *, capability_number: str = "") -> list[Com
         )
         views.append(
             CommitmentView(
-                key=c.key,
-                code=c.code,
-                title=c.title,
-                issuer=c.issuer,
-                addressee=c.addressee,
-                status=c.status,
-                status_text=c.status_text,
-                source=c.source,
+                **stored(c, STORED_FIELDS),
                 clauses=tuple((cl.number, cl.text, cl.source) for cl in c.clauses),
                 facts=tuple((f.text, f.source) for f in c.facts),
                 capabilities=tuple(

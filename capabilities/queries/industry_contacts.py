@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import stored
 from capabilities.guidance import PRINCIPLES
 from capabilities.models import (
     IndustryContact,
@@ -36,17 +37,23 @@ class ContactView:
     recorded_by: str
 
 
+# A contact's view shows these as they are stored; form, principles and author as text.
+CONTACT_FIELDS = (
+    "id",
+    "contacted_on",
+    "organisation",
+    "participants",
+    "purpose",
+    "benefits",
+    "documented_in",
+)
+
+
 def contact_views(contacts: list[IndustryContact]) -> tuple[ContactView, ...]:
     return tuple(
         ContactView(
-            id=c.id,
-            contacted_on=c.contacted_on,
-            organisation=c.organisation,
-            participants=c.participants,
+            **stored(c, CONTACT_FIELDS),
             form=CONTACT_FORM_TEXT[c.form],
-            purpose=c.purpose,
-            benefits=c.benefits,
-            documented_in=c.documented_in,
             principles=tuple(PRINCIPLES[p] for p in c.principles),
             missing_principles=tuple(v for k, v in PRINCIPLES.items() if k not in c.principles),
             recorded_by=c.created_by.display_name,

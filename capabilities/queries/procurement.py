@@ -12,6 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from capabilities.db import stored
 from capabilities.errors import NotFound
 from capabilities.guidance import CATEGORIES, QUESTIONS, Question, unanswered_questions
 from capabilities.ids import is_row_id
@@ -24,7 +25,7 @@ from capabilities.models import (
 )
 from capabilities.queries import api_shapes_procurement as shapes
 from capabilities.queries.industry_contacts import ContactView, contact_views
-from capabilities.redaction import is_hidden
+from capabilities.redaction import MEASURE, is_hidden, redact_record
 
 YES_NO_TEXT = {"ja": "Ja", "nej": "Nej", "vet_ej": "Vet ej"}
 PROCURING_TEXT = {"adda": "Adda inköpscentral", "inera": "Inera"}
@@ -69,6 +70,10 @@ class StepView:
     decision: str
     recorded_by: str
     recorded_at: datetime
+
+
+# A step's view shows these as they are stored, and who recorded it by name.
+STEP_FIELDS = ("from_stage", "to_stage", "decided_on", "decided_by", "decision", "recorded_at")
 
 
 @dataclass(frozen=True)
@@ -237,15 +242,16 @@ def _detail(
         key=lambda c: c.sort_key,
     )
     return ProposalDetail(
-        id=proposal.id,
+        **stored(proposal, ("id", "version", "stage", "created_at", "updated_at")),
         measure_id=measure.id,
-        version=proposal.version,
-        stage=proposal.stage,
         confidential=measure.confidential,
         hidden=hidden,
-        title=None if hidden else measure.title,
-        description=None if hidden else measure.description,
-        secrecy_ref=None if hidden else measure.secrecy_ref,
+        **redact_record(
+            MEASURE,
+            measure,
+            ("title", "description", "secrecy_ref"),
+            can_see_confidential=can_see_confidential,
+        ),
         proposing_group=None if hidden else proposal.proposing_group,
         category=None if hidden else proposal.category,
         procured_by=None if hidden else procured_by(proposal),
@@ -255,20 +261,10 @@ def _detail(
         steps=()
         if hidden
         else tuple(
-            StepView(
-                from_stage=s.from_stage,
-                to_stage=s.to_stage,
-                decided_on=s.decided_on,
-                decided_by=s.decided_by,
-                decision=s.decision,
-                recorded_by=s.recorded_by.display_name,
-                recorded_at=s.recorded_at,
-            )
+            StepView(**stored(s, STEP_FIELDS), recorded_by=s.recorded_by.display_name)
             for s in proposal.steps
         ),
         contacts=() if hidden else contact_views(contacts),
-        created_at=proposal.created_at,
-        updated_at=proposal.updated_at,
     )
 
 
