@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Protocol
 
+from capabilities.db import stored
+
 CONFIDENTIAL_LABEL: Final = "Sekretessmarkerad uppgift"
 
 ASSESSMENT: Final = "status_assessments"
@@ -80,7 +82,7 @@ def redact_record(
     """`redact` of the named attributes of a record, under the record's own mark."""
     return redact(
         kind,
-        {name: getattr(record, name) for name in names},
+        stored(record, names),
         confidential=record.confidential,
         can_see_confidential=can_see_confidential,
     )

@@ -17,7 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from capabilities.db import utcnow
+from capabilities.db import stored, utcnow
 from capabilities.models import (
     Actor,
     Assignment,
@@ -241,11 +241,7 @@ def _assignments(session: so.Session, moment: datetime) -> list[AssignmentRow]:
     )
     return [
         AssignmentRow(
-            id=a.id,
-            dnrs=a.dnrs,
-            title=a.title,
-            ministry=a.ministry,
-            status=a.status,
+            **stored(a, ("id", "dnrs", "title", "ministry", "status")),
             recipients=[
                 r.actor.name
                 for r in sorted(a.recipients, key=lambda r: (not r.is_lead, r.actor.name))

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from capabilities.db import utcnow
+from capabilities.db import stored, utcnow
 from capabilities.errors import Conflict, ValidationFailed
 from capabilities.i18n import N_
 from capabilities.models import (
@@ -59,7 +59,7 @@ CONTENT_FIELDS = (
 
 
 def entry_content(entry: RoundEntry) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in CONTENT_FIELDS}
+    return stored(entry, CONTENT_FIELDS)
 
 
 def entry_content_hash(entry: RoundEntry, capability_number: str) -> str:

@@ -23,7 +23,7 @@ from capabilities.services.base import (
     snapshot,
 )
 from capabilities.services.rounds.common import is_reviewer, require_clearance, require_open
-from capabilities.services.rounds.entries import entry_content_hash
+from capabilities.services.rounds.entries import entry_content, entry_content_hash
 
 
 def _require_reviewable(
@@ -112,15 +112,7 @@ def approve_entry(
         session,
         user,
         entry.capability,
-        AssessmentInput(
-            level=entry.level,
-            target_level=entry.target_level,
-            summary=entry.summary,
-            justification=entry.justification,
-            confidential=entry.confidential,
-            secrecy_ref=entry.secrecy_ref,
-            assessed_on=min(entry.round.reference_date, today),
-        ),
+        AssessmentInput(**entry_content(entry), assessed_on=min(entry.round.reference_date, today)),
         today=today,
         approved_in=entry.round,
         author=entry.updated_by,
