@@ -25,7 +25,7 @@ import sqlalchemy.orm as so
 
 from capabilities.models import Assignment, CapabilityAssignment, Milestone
 from capabilities.queries import api_shapes as shapes
-from capabilities.queries.gaps import FLAG_NAMES, gap_frame
+from capabilities.queries.gaps import FLAG_NAMES
 from capabilities.queries.register import end_of_day, link_active_at
 
 DEFAULT_SORT = "register"
@@ -166,24 +166,6 @@ def choose_unlinked(
     return list(items)
 
 
-def gap_view(
-    session: so.Session,
-    *,
-    as_of: date | None = None,
-    stale_months: int,
-    can_see_confidential: bool,
-    flags: Sequence[str] = (),
-    area: str = "",
-    sort: str = DEFAULT_SORT,
-) -> GapView:
-    """The frame, the chosen rows in order and the unlinked assignments for one filter."""
-    frame = gap_frame(
-        session, as_of=as_of, stale_months=stale_months, can_see_confidential=can_see_confidential
-    )
-    unlinked = unlinked_assignments(session, as_of=as_of)
-    return choose_view(frame, unlinked, flags=flags, area=area, sort=sort)
-
-
 def choose_view(
     frame: pd.DataFrame,
     unlinked: list[UnlinkedAssignment],
@@ -192,8 +174,9 @@ def choose_view(
     area: str = "",
     sort: str = DEFAULT_SORT,
 ) -> GapView:
-    """`gap_view` from a frame and unlinked assignments already loaded (or kept): neither is
-    changed, so both may be shared between requests."""
+    """The view for one filter from a frame (`gaps.gap_frame`) and the unlinked assignments
+    (`unlinked_assignments`), loaded or kept: neither is changed, so both may be shared between
+    requests."""
     return GapView(
         frame=frame,
         rows=choose_rows(frame, flags=flags, area=area, sort=sort),

@@ -65,19 +65,16 @@ def gaps(
     area: str,
     include_confidential: bool,
 ) -> None:
-    from capabilities.queries.gap_view import gap_view, unlinked_as_json
-    from capabilities.queries.gaps import gap_items
+    from capabilities.queries.gap_view import choose_view, unlinked_as_json, unlinked_assignments
+    from capabilities.queries.gaps import gap_frame, gap_items
 
+    day = as_of.date() if as_of else None
     with common.session_scope() as session:
-        view = gap_view(
-            session,
-            as_of=as_of.date() if as_of else None,
-            stale_months=stale_months,
-            can_see_confidential=include_confidential,
-            flags=flags,
-            area=area.strip(),
-            sort=sort,
+        frame = gap_frame(
+            session, as_of=day, stale_months=stale_months, can_see_confidential=include_confidential
         )
+        unlinked = unlinked_assignments(session, as_of=day)
+    view = choose_view(frame, unlinked, flags=flags, area=area.strip(), sort=sort)
     if area.strip() and area.strip() not in set(view.frame["area"]):
         common.fail(f"Okänt område: {area.strip()}.")
     if fmt == "json":

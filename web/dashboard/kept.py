@@ -53,7 +53,7 @@ def kept_gap_view(
     area: str = "",
     sort: str = DEFAULT_SORT,
 ) -> GapView:
-    """`gap_view` from the kept frame and unlinked assignments."""
+    """`choose_view` from the kept frame and unlinked assignments."""
     return choose_view(
         kept_gap_frame(
             as_of=as_of, stale_months=stale_months, can_see_confidential=can_see_confidential
