@@ -12,7 +12,7 @@ from capabilities.guidance import PRINCIPLES
 from capabilities.i18n import N_
 from capabilities.models import CONTACT_FORMS, IndustryContact, Measure, User
 from capabilities.services.base import MAX_TEXT, Errors, add_audited, require_editor
-from capabilities.services.procurement import require_clearance
+from capabilities.services.measures import PROPOSAL_WORDING, require_measure_clearance
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def record_industry_contact(
 ) -> IndustryContact:
     """Document one contact with industry on a measure or proposal (seed 004)."""
     require_editor(acting_user)
-    require_clearance(acting_user, measure)
+    require_measure_clearance(acting_user, measure, PROPOSAL_WORDING)
     today = today or date.today()
     errors = Errors()
     contacted_on = errors.date_value(

@@ -80,10 +80,33 @@ class Wording:
 
     title_label: str
     no_capability: Message
+    secret: Message
 
 
-MEASURE_WORDING = Wording("Titel", N_("Välj minst en delförmåga som åtgärden höjer."))
-PROPOSAL_WORDING = Wording("Rubrik", N_("Välj minst en delförmåga som förslaget gäller."))
+MEASURE_WORDING = Wording(
+    "Titel",
+    N_("Välj minst en delförmåga som åtgärden höjer."),
+    N_(
+        "Åtgärden är sekretessmarkerad. Bara användare med behörighet till "
+        "sekretessmarkerade uppgifter kan ändra den."
+    ),
+)
+PROPOSAL_WORDING = Wording(
+    "Rubrik",
+    N_("Välj minst en delförmåga som förslaget gäller."),
+    N_(
+        "Förslaget är sekretessmarkerat. Du behöver behörighet för sekretessmarkerade "
+        "uppgifter för att ändra det."
+    ),
+)
+
+
+def require_measure_clearance(
+    user: User, measure: Measure, wording: Wording = MEASURE_WORDING
+) -> None:
+    """A confidential measure, or the procurement proposal it carries, is changed only by users
+    who may read it."""
+    require_clearance_for(user, measure.confidential, wording.secret)
 
 
 def _validate(
@@ -187,18 +210,12 @@ def create_measure(session: so.Session, user: User, data: MeasureInput) -> Measu
     return measure
 
 
-SECRET_MEASURE = N_(
-    "Åtgärden är sekretessmarkerad. Bara användare med behörighet till "
-    "sekretessmarkerade uppgifter kan ändra den."
-)
-
-
 def update_measure(
     session: so.Session, user: User, measure: Measure, data: MeasureInput, *, expected_version: int
 ) -> Measure:
     """Update fields and links; refuse when someone saved a newer version meanwhile."""
     require_editor(user)
-    require_clearance_for(user, measure.confidential, SECRET_MEASURE)
+    require_measure_clearance(user, measure)
     check_version(measure, expected_version, "Åtgärden")
     clean = _validate(session, data)
     if data.capability_ids is None:

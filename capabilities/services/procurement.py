@@ -34,7 +34,6 @@ from capabilities.services.base import (
     audit,
     check_version,
     flush_versioned,
-    require_clearance_for,
     require_editor,
     snapshot,
 )
@@ -42,6 +41,7 @@ from capabilities.services.measures import (
     PROPOSAL_WORDING,
     MeasureInput,
     create_measure,
+    require_measure_clearance,
     update_measure,
     validate_measure,
 )
@@ -89,16 +89,6 @@ def _measure_fields(data: ProposalInput, measure: Measure | None = None) -> Meas
     )
 
 
-SECRET_PROPOSAL = N_(
-    "Förslaget är sekretessmarkerat. Du behöver behörighet för sekretessmarkerade "
-    "uppgifter för att ändra det."
-)
-
-
-def require_clearance(user: User, measure: Measure) -> None:
-    require_clearance_for(user, measure.confidential, SECRET_PROPOSAL)
-
-
 def create_proposal(
     session: so.Session, acting_user: User, data: ProposalInput
 ) -> ProcurementProposal:
@@ -120,7 +110,7 @@ def update_proposal(
 ) -> ProcurementProposal:
     """Update the measure's fields and the answers; refuse a stale version."""
     require_editor(acting_user)
-    require_clearance(acting_user, proposal.measure)
+    require_measure_clearance(acting_user, proposal.measure, PROPOSAL_WORDING)
     check_version(proposal, expected_version, "Förslaget")
     answers = _all_valid(session, data)
     update_measure(
@@ -163,7 +153,7 @@ def advance_proposal(
 ) -> ProposalStep:
     """Record a decision and move the proposal one step along seed 000's path."""
     require_editor(acting_user)
-    require_clearance(acting_user, proposal.measure)
+    require_measure_clearance(acting_user, proposal.measure, PROPOSAL_WORDING)
     check_version(proposal, expected_version, "Förslaget")
     today = today or date.today()
     errors = Errors()
