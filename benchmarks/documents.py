@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import BENCH_PASSWORD, generate  # noqa: E402
-from pages import Client, postgres_urls, serve  # noqa: E402
+from pages import Client, empty_database, serve  # noqa: E402
 
 DOCUMENTS = [
     ("PDF", "/reports/export?format=pdf"),
@@ -57,16 +57,7 @@ def main() -> None:
     ]
     for kind in args.databases.split(","):
         with ExitStack() as stack:
-            if kind == "sqlite":
-                folder = Path(args.dir)
-                folder.mkdir(parents=True, exist_ok=True)
-                for leftover in folder.glob("documents.sqlite*"):
-                    leftover.unlink()
-                url = f"sqlite:///{folder / 'documents.sqlite'}"
-            elif kind == "postgresql":
-                url = stack.enter_context(postgres_urls([args.scale]))[args.scale]
-            else:
-                raise SystemExit(f"unknown database kind {kind!r}")
+            url = stack.enter_context(empty_database(kind, Path(args.dir), "documents"))
             generate(url, args.scale)
             client = Client(stack.enter_context(serve(url)))
             client.login("bench0", BENCH_PASSWORD)

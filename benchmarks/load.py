@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import BENCH_PASSWORD, generate  # noqa: E402
-from pages import Client, postgres_urls, serve  # noqa: E402
+from pages import Client, empty_database, serve  # noqa: E402
 
 from capabilities.db import make_engine  # noqa: E402
 from capabilities.models import (  # noqa: E402
@@ -370,16 +370,7 @@ def main() -> None:
     tables, failed = [], False
     for kind in args.databases.split(","):
         with ExitStack() as stack:
-            if kind == "sqlite":
-                folder = Path(args.dir)
-                folder.mkdir(parents=True, exist_ok=True)
-                for leftover in folder.glob("load.sqlite*"):
-                    leftover.unlink()
-                url = f"sqlite:///{folder / 'load.sqlite'}"
-            elif kind == "postgresql":
-                url = stack.enter_context(postgres_urls([1]))[1]
-            else:
-                raise SystemExit(f"unknown database kind {kind!r}")
+            url = stack.enter_context(empty_database(kind, Path(args.dir), "load"))
             world = prepare(url, args.users)
             ports = [
                 stack.enter_context(serve(url, threads=args.threads)) for _ in range(args.processes)

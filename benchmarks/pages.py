@@ -263,6 +263,23 @@ def postgres_urls(scales: list[int]) -> Iterator[dict[int, str]]:
         cluster.stop()
 
 
+@contextmanager
+def empty_database(kind: str, folder: Path, name: str) -> Iterator[str]:
+    """A fresh database of `kind` to generate into: a new SQLite file `name` in `folder` (one
+    left from an earlier run is removed first) or a database in a throwaway PostgreSQL
+    cluster, stopped afterwards."""
+    if kind == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
+        for leftover in folder.glob(f"{name}.sqlite*"):  # -wal and -shm too
+            leftover.unlink()
+        yield f"sqlite:///{folder / f'{name}.sqlite'}"
+    elif kind == "postgresql":
+        with postgres_urls([1]) as urls:
+            yield urls[1]
+    else:
+        raise SystemExit(f"unknown database kind {kind!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", default="sqlite,postgresql")

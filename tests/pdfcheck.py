@@ -202,3 +202,25 @@ def render_pngs(pdf: Path, prefix: Path, resolution: int = 60) -> list[Path]:
         timeout=300,
     )
     return sorted(prefix.parent.glob(prefix.name + "*.png"))
+
+
+def office_to_pdf(soffice: str, source: Path) -> Path:
+    """Print a workbook or Word file to PDF with LibreOffice, next to the source, as a reader
+    opening it would; a profile of its own beside it, so parallel runs do not share one."""
+    folder = source.parent
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{folder}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return source.with_suffix(".pdf")

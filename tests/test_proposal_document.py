@@ -7,7 +7,6 @@ chosen a/b classification is marked in words, and text after a table keeps its d
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,22 +28,7 @@ DESCRIPTION = "Förslaget gäller volymetriska infusionspumpar till regionernas 
 def _render(data: bytes, folder: Path) -> Path:
     source = folder / "forslag.docx"
     source.write_bytes(data)
-    subprocess.run(
-        [
-            _require_office(),
-            "--headless",
-            f"-env:UserInstallation=file://{folder}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return folder / "forslag.pdf"
+    return pdfcheck.office_to_pdf(_require_office(), source)
 
 
 def _line(words: list[pdfcheck.Word], first: str) -> list[pdfcheck.Word]:

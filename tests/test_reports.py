@@ -6,7 +6,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -379,22 +378,7 @@ def test_workbook_prints_readably_in_libreoffice(
     _assess_some(session, make_user)
     source = tmp_path / "rapport.xlsx"
     source.write_bytes(_xlsx(session, include_confidential=True))
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pdf = tmp_path / "rapport.pdf"
+    pdf = pdfcheck.office_to_pdf(soffice, source)
     pages = assert_readable_print(pdf, session)
     assert pdfcheck.font_names(pdf) <= {"LiberationSans", "LiberationSans-Bold"}
     words = [w.text for w in pages[0].words]

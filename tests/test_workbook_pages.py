@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
@@ -68,22 +67,7 @@ def test_workbook_at_1x_prints_under_120_pages(
     source = tmp_path / "rapport.xlsx"
     with source.open("wb") as handle:
         write_workbook(report, handle)
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pdf = tmp_path / "rapport.pdf"
+    pdf = pdfcheck.office_to_pdf(soffice, source)
     pages = pdfcheck.pages(pdf)
     per_sheet = Counter(_sheet(page) for page in pages)
     assert sum(per_sheet.values()) < 120, per_sheet
