@@ -24,6 +24,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -166,8 +167,12 @@ def prepare(url: str, scale: int, fresh: bool) -> str:
 
 @contextmanager
 def serve(url: str, threads: int = 4) -> Iterator[int]:
-    """`formaga serve` on a free port in its own process; yields the port once it answers."""
+    """`formaga serve` on a free port in its own process; yields the port once it answers.
+
+    Its output goes to a log file, never to a pipe nobody reads: under load the request log
+    filled the pipe and the server stopped, waiting to write (the first load run stalled so)."""
     port = _free_port()
+    log = Path(tempfile.mkstemp(prefix=f"formaga-serve-{port}-", suffix=".log")[1])
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -187,8 +192,8 @@ def serve(url: str, threads: int = 4) -> Iterator[int]:
             str(threads),
         ],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -198,8 +203,7 @@ def serve(url: str, threads: int = 4) -> Iterator[int]:
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    err = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(f"server did not start: {err}") from None
+                    raise RuntimeError(f"server did not start: {log.read_text()}") from None
                 time.sleep(0.2)
         yield port
     finally:
