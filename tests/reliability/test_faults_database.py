@@ -127,15 +127,13 @@ def test_postgresql_restarted_while_members_save(tmp_path: Path) -> None:
     # _run_through_restart). A save that fails is allowed, not required: with pool_pre_ping a
     # restart between two requests is not felt at all, so requiring one made the test flaky.
     assert tally.restarted_server, "PostgreSQL did not restart"
-    assert Counter(tally.accepted) <= stored  # every acknowledged save is there …
-    assert Counter(tally.accepted) <= audited  # … with its audit event
-    assert set(stored) <= set(tally.accepted) | set(tally.refused)  # nothing from nowhere
-    assert stored == audited
+    assert_nothing_acknowledged_lost(tally, stored, audited)
 
 
-def _run_through_restart(server: Server, cluster: ThrowawayCluster) -> Tally:
-    tally = Tally()
-    clients = [server.client(f"sparare{n}") for n in range(SAVERS)]
+@contextmanager
+def members_saving(clients: list[Client], tally: Tally) -> Iterator[None]:
+    """Each client saves in a loop of its own (thread) while the body runs the fault; the body
+    starts once the first saves are in, and the loops stop when it ends."""
     stop = threading.Event()
     threads = [
         threading.Thread(target=_save_loop, args=(c, f"sparare{n}", stop, tally), daemon=True)
@@ -146,20 +144,40 @@ def _run_through_restart(server: Server, cluster: ThrowawayCluster) -> Tally:
     try:
         time.sleep(1.0)
         assert tally.accepted, tally.failures[:5]
-        started_before = _postmaster_start(cluster)
-        cluster.restart()
-        restarted = time.monotonic()
-        tally.restarted_server = _postmaster_start(cluster) != started_before
-        deadline = restarted + RECOVERY_TIMEOUT
-        while sum(at > restarted + 0.5 for at in tally.accepted_at) < SAVERS:
-            assert time.monotonic() < deadline, (
-                f"no saves after the restart: {tally.statuses} {tally.failures[:5]}"
-            )
-            time.sleep(0.1)
+        yield
     finally:
         stop.set()
         for thread in threads:
             thread.join(30)
+
+
+def wait_for_saves_after(tally: Tally, moment: float, what: str) -> None:
+    """Until every member has saved again after `moment`: the app recovered by itself."""
+    deadline = moment + RECOVERY_TIMEOUT
+    while sum(at > moment + 0.5 for at in tally.accepted_at) < SAVERS:
+        assert time.monotonic() < deadline, (
+            f"no saves after {what}: {tally.statuses} {tally.failures[:5]}"
+        )
+        time.sleep(0.1)
+
+
+def assert_nothing_acknowledged_lost(
+    tally: Tally, stored: Counter[str], audited: Counter[str]
+) -> None:
+    assert Counter(tally.accepted) <= stored  # every acknowledged save is there …
+    assert Counter(tally.accepted) <= audited  # … with its audit event
+    assert set(stored) <= set(tally.accepted) | set(tally.refused)  # nothing from nowhere
+    assert stored == audited
+
+
+def _run_through_restart(server: Server, cluster: ThrowawayCluster) -> Tally:
+    tally = Tally()
+    with members_saving([server.client(f"sparare{n}") for n in range(SAVERS)], tally):
+        started_before = _postmaster_start(cluster)
+        cluster.restart()
+        restarted = time.monotonic()
+        tally.restarted_server = _postmaster_start(cluster) != started_before
+        wait_for_saves_after(tally, restarted, "the restart")
     return tally
 
 

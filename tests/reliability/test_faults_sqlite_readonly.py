@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,12 +32,13 @@ from capabilities import migrate
 from capabilities.db import make_engine
 from tests.reliability.processes import Server, serve
 from tests.reliability.test_faults_database import (
-    RECOVERY_TIMEOUT,
     SAVERS,
     Tally,
     _prepare,
-    _save_loop,
     _written,
+    assert_nothing_acknowledged_lost,
+    members_saving,
+    wait_for_saves_after,
 )
 
 READ_ONLY_FOR = 2.0  # seconds
@@ -93,37 +92,14 @@ def test_sqlite_directory_read_only_while_members_save(
 
     assert not tally.failures, tally.failures[:10]  # a 500 or an English page is a failure
     assert tally.refused, f"no save was refused while read-only: {tally.statuses}"
-    assert Counter(tally.accepted) <= stored  # every acknowledged save is there …
-    assert Counter(tally.accepted) <= audited  # … with its audit event
-    assert set(stored) <= set(tally.accepted) | set(tally.refused)  # nothing from nowhere
-    assert stored == audited
+    assert_nothing_acknowledged_lost(tally, stored, audited)
 
 
 def _run_through_read_only(server: Server, database: Path) -> Tally:
     tally = Tally()
     clients = [server.client(f"sparare{n % SAVERS}") for n in range(CLIENTS)]
-    stop = threading.Event()
-    threads = [
-        threading.Thread(target=_save_loop, args=(c, f"sparare{n}", stop, tally), daemon=True)
-        for n, c in enumerate(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    try:
-        time.sleep(1.0)
-        assert tally.accepted, tally.failures[:5]
+    with members_saving(clients, tally):
         with _read_only(database):
             time.sleep(READ_ONLY_FOR)
-        writable = time.monotonic()
-        deadline = writable + RECOVERY_TIMEOUT
-        while sum(at > writable + 0.5 for at in tally.accepted_at) < SAVERS:
-            assert time.monotonic() < deadline, (
-                f"no saves after the directory was writable again: "
-                f"{tally.statuses} {tally.failures[:5]}"
-            )
-            time.sleep(0.1)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(30)
+        wait_for_saves_after(tally, time.monotonic(), "the directory was writable again")
     return tally
