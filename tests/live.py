@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,3 +36,10 @@ def waitress_thread(app: Any, threads: int = 8) -> Iterator[int]:
                 channel.close()
         server.close()
         thread.join(timeout=10)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

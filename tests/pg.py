@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,6 +14,8 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from tests.live import free_port
 
 PG_BIN_DIRS = [
     Path("/usr/lib/postgresql/15/bin"),
@@ -36,19 +37,13 @@ def _bin(name: str) -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class ThrowawayCluster:
     """initdb + pg_ctl in a temporary directory; `url(db)` gives a psycopg URL."""
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="formaga-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_postgres = os.geteuid() == 0
         if self.as_postgres:
             shutil.chown(self.root, "postgres", "postgres")

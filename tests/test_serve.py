@@ -18,16 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import once
+from tests.live import free_port
 from web.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMAGA = str(Path(sys.executable).with_name("formaga"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _env(url: str, instance: Path) -> dict[str, str]:
@@ -72,7 +67,7 @@ def test_a_database_it_cannot_use_is_one_sentence(
     empty = _one_sentence(_formaga("serve", env=_env(fresh_database_url(db_kind), tmp_path)))
     assert empty == "Fel: databasen är tom. Kör först: formaga init"
     if db_kind == "postgresql":
-        unreachable = f"postgresql://formaga@127.0.0.1:{_free_port()}/formaga"
+        unreachable = f"postgresql://formaga@127.0.0.1:{free_port()}/formaga"
         line = _one_sentence(_formaga("serve", env=_env(unreachable, tmp_path)))
         assert line.startswith("Fel: databasen kan inte nås ("), line
         assert line.endswith("Kontrollera DATABASE_URL."), line
@@ -105,7 +100,7 @@ def test_run_prints_the_password_after_the_start_up_lines_and_keeps_the_key(
     url = fresh_database_url(db_kind)
     env = _env(url, tmp_path) | {"PYTHONUNBUFFERED": "1"}
     env.pop("FORMAGA_ADMIN_PASSWORD", None)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [FORMAGA, "run", "--port", str(port)],
         env=env,

@@ -18,15 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.conftest import PASSWORD
+from tests.live import free_port
 from tests.reliability.conftest import Client
 
 START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -33,15 +33,10 @@ from capabilities.services.measures import MeasureInput
 from capabilities.services.users import NewUser
 from importers.seed import seed
 from tests.conftest import PASSWORD
+from tests.live import free_port
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -134,7 +129,7 @@ def ports(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     }
     formaga = Path(sys.executable).with_name("formaga")
     logs = tmp_path_factory.mktemp("two-processes")
-    chosen = (_free_port(), _free_port())
+    chosen = (free_port(), free_port())
     outputs = [(logs / f"{port}.out").open("w") for port in chosen]
     processes = [
         subprocess.Popen(
